@@ -1,0 +1,25 @@
+# The two commands: `make run` serves the portal with demo data on http://127.0.0.1:8000,
+# `make test` runs every check. Both set everything up first (see scripts/dev.sh).
+.PHONY: run test setup lint format messages benchmark clean
+
+run:
+	@scripts/dev.sh run
+
+test:
+	@scripts/dev.sh test
+
+setup:
+	@scripts/dev.sh setup
+
+lint:
+	.venv/bin/ruff check . && .venv/bin/ruff format --check . && .venv/bin/python scripts/check_policy.py
+
+format:
+	.venv/bin/ruff check --fix . && .venv/bin/ruff format .
+
+# Refresh the translation catalogs after changing user-facing strings.
+messages:
+	DEBUG=1 .venv/bin/python manage.py makemessages --all --ignore=.venv --ignore=.data --ignore=static/vendor --no-obsolete
+
+clean:
+	rm -rf .venv .data

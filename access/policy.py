@@ -1,0 +1,432 @@
+"""The access policy: the one place that decides who is who and who may see or do what.
+
+Every surface (pages, API, downloads, search, maps, exports) asks these functions; none
+decides on its own. A pending account is a visitor for every decision. ``access_*``
+functions fetch and authorize at once and raise ``Http404`` for missing and forbidden
+objects alike, so that a forbidden object cannot be told from a missing one.
+"""
+
+from datetime import datetime
+from typing import Any
+
+from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import PermissionDenied
+from django.db.models import BooleanField, Case, Exists, OuterRef, Q, QuerySet, Value, When
+from django.http import Http404
+from django.utils import timezone
+from guardian.shortcuts import assign_perm, remove_perm
+
+from accounts.models import AccountStatus, FocalPoint, User
+
+Actor = User | AnonymousUser
+
+
+def is_verified(user: Actor) -> bool:
+    """Return True for a signed-in, active account that has been verified (or an admin)."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    return user.is_superuser or user.status == AccountStatus.VERIFIED
+
+
+def is_secretariat(user: Actor) -> bool:
+    """Return True for verified secretariat staff and admins."""
+    return is_verified(user) and (user.is_superuser or user.is_secretariat)
+
+
+def is_member_state_researcher(user: Actor) -> bool:
+    """Return True for a verified account affiliated with a member State."""
+    return is_verified(user) and user.country_id is not None
+
+
+def focal_point_countries(user: Actor) -> frozenset[str]:
+    """Return the codes of the member States the user is a focal point of (cached per object)."""
+    if not is_verified(user):
+        return frozenset()
+    cached = getattr(user, "_focal_point_countries", None)
+    if cached is None:
+        cached = frozenset(
+            FocalPoint.objects.filter(user=user).values_list("country_id", flat=True)
+        )
+        user._focal_point_countries = cached
+    return cached
+
+
+def is_focal_point(user: Actor, country_code: str | None = None) -> bool:
+    """Return True when the user is a focal point of ``country_code`` (of any State if None)."""
+    countries = focal_point_countries(user)
+    return bool(countries) if country_code is None else country_code in countries
+
+
+def accounts_to_verify(user: Actor) -> QuerySet[User]:
+    """Return the pending accounts this user may verify.
+
+    Focal points verify their countries' new accounts; the secretariat verifies partner
+    accounts (no country) and, as a fallback, accounts of a country with no focal point yet.
+    """
+    pending = User.objects.filter(status=AccountStatus.PENDING, is_active=True).select_related(
+        "country"
+    )
+    countries = focal_point_countries(user)
+    if is_secretariat(user):
+        uncovered = FocalPoint.objects.values_list("country_id", flat=True)
+        return (
+            pending.filter(country__isnull=True)
+            | pending.filter(country_id__in=countries)
+            | pending.exclude(country_id__in=uncovered).exclude(country__isnull=True)
+        )
+    if countries:
+        return pending.filter(country_id__in=countries)
+    return pending.none()
+
+
+def access_account_to_verify(user: Actor, pk: int) -> User:
+    """Return the pending account ``pk`` if ``user`` may verify it; raise Http404 otherwise."""
+    try:
+        return accounts_to_verify(user).get(pk=pk)
+    except User.DoesNotExist:
+        raise Http404("No such account awaits your verification.") from None
+
+
+def can_review_accounts(user: Actor) -> bool:
+    """Return True when the user is someone who verifies accounts (focal point or secretariat)."""
+    return is_secretariat(user) or is_focal_point(user)
+
+
+# --- Datasets -------------------------------------------------------------------------------
+#
+# Metadata is visible when the dataset is published, or the user is its uploader or a
+# collaborator, a focal point of its owner or a co-owner country, or secretariat. Raw files
+# follow the access level while published, and always go to the uploader, collaborators,
+# those focal points and holders of an unexpired grant (grants count only while published).
+# Every rule below is one SQL condition, so lists, counts, facets and single objects agree.
+
+
+def _dataset_models():
+    # Imported late: access is imported by apps that datasets itself depends on.
+    from datasets import models as dataset_models
+
+    return dataset_models
+
+
+def _contributor_condition(user: Actor) -> Q:
+    """Return the rows the user uploaded or collaborates on (verified users only)."""
+    models = _dataset_models()
+    collaborates = models.Dataset.collaborators.through.objects.filter(
+        dataset_id=OuterRef("pk"), user_id=user.pk
+    )
+    return Q(uploader_id=user.pk) | Q(Exists(collaborates))
+
+
+def _focal_point_condition(countries: frozenset[str]) -> Q:
+    """Return the rows owned or co-owned by one of ``countries``."""
+    models = _dataset_models()
+    co_owned = models.Dataset.co_owner_countries.through.objects.filter(
+        dataset_id=OuterRef("pk"), country_id__in=countries
+    )
+    return Q(owner_country_id__in=countries) | Q(Exists(co_owned))
+
+
+def _active_grant_condition(user: Actor) -> Q:
+    """Return the rows the user holds an unexpired, unrevoked grant on (directly or by group)."""
+    models = _dataset_models()
+    now = timezone.now()
+    active = models.AccessGrant.objects.filter(
+        dataset_id=OuterRef("pk"), revoked_at__isnull=True, expires_at__gt=now
+    )
+    user_permission = models.DatasetUserObjectPermission.objects.filter(
+        content_object_id=OuterRef("dataset_id"),
+        user_id=user.pk,
+        permission__codename=DOWNLOAD_PERMISSION,
+    )
+    group_permission = models.DatasetGroupObjectPermission.objects.filter(
+        content_object_id=OuterRef("dataset_id"),
+        group_id=OuterRef("group_id"),
+        permission__codename=DOWNLOAD_PERMISSION,
+    )
+    by_user = active.filter(user_id=user.pk).filter(Exists(user_permission))
+    by_group = active.filter(group__user=user.pk).filter(Exists(group_permission))
+    return Q(Exists(by_user)) | Q(Exists(by_group))
+
+
+def _metadata_condition(user: Actor) -> Q | None:
+    """Return the SQL condition of visible metadata, or None when everything is visible."""
+    models = _dataset_models()
+    if is_secretariat(user):
+        return None
+    condition = Q(status=models.DatasetStatus.PUBLISHED)
+    if not is_verified(user):
+        return condition
+    condition |= _contributor_condition(user)
+    countries = focal_point_countries(user)
+    if countries:
+        condition |= _focal_point_condition(countries)
+    return condition
+
+
+def _download_condition(user: Actor) -> Q:
+    """Return the SQL condition under which the user may download a dataset's raw files."""
+    models = _dataset_models()
+    level = models.AccessLevel
+    published = Q(status=models.DatasetStatus.PUBLISHED)
+    if not is_verified(user):
+        return published & Q(access_level=level.PUBLIC)
+    by_level = Q(access_level__in=[level.PUBLIC, level.REGISTERED])
+    if user.country_id:
+        by_level |= Q(access_level=level.MEMBER_STATES)
+        by_level |= Q(access_level=level.COUNTRY, owner_country_id=user.country_id)
+    condition = published & (by_level | _active_grant_condition(user))
+    condition |= _contributor_condition(user)
+    countries = focal_point_countries(user)
+    if countries:
+        condition |= _focal_point_condition(countries)
+    return condition
+
+
+DOWNLOAD_PERMISSION = "download_dataset"
+
+
+def visible_datasets(user: Actor) -> QuerySet:
+    """Return the datasets whose metadata ``user`` may see, annotated with ``can_download``."""
+    models = _dataset_models()
+    datasets = models.Dataset.objects.all()
+    condition = _metadata_condition(user)
+    if condition is not None:
+        datasets = datasets.filter(condition)
+    return datasets.annotate(
+        can_download=Case(
+            When(_download_condition(user), then=Value(True)),
+            default=Value(False),
+            output_field=BooleanField(),
+        )
+    )
+
+
+def listed_datasets(user: Actor) -> QuerySet:
+    """Return the datasets for public lists: visible, and published (withdrawn ones vanish)."""
+    models = _dataset_models()
+    return visible_datasets(user).filter(status=models.DatasetStatus.PUBLISHED)
+
+
+def access_dataset(user: Actor, pk: int | str) -> Any:
+    """Return the dataset ``pk`` (with ``can_download``) if visible to ``user``; else Http404."""
+    models = _dataset_models()
+    try:
+        return visible_datasets(user).select_related("owner_country", "uploader").get(pk=pk)
+    except (models.Dataset.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such dataset.") from None
+
+
+def can_download(user: Actor, dataset: Any) -> bool:
+    """Return True when ``user`` may download the raw files of ``dataset``, as of now."""
+    annotated = getattr(dataset, "can_download", None)
+    if annotated is not None:
+        return bool(annotated)
+    models = _dataset_models()
+    return models.Dataset.objects.filter(pk=dataset.pk).filter(_download_condition(user)).exists()
+
+
+def access_data_file(user: Actor, pk: int | str) -> Any:
+    """Return the data file ``pk`` if ``user`` may download it; Http404 otherwise."""
+    models = _dataset_models()
+    try:
+        data_file = models.DataFile.objects.select_related("dataset").get(pk=pk)
+    except (models.DataFile.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such file.") from None
+    if data_file.dataset_id is None:
+        raise Http404("No such file.")
+    allowed = (
+        models.Dataset.objects.filter(pk=data_file.dataset_id)
+        .filter(_download_condition(user))
+        .exists()
+    )
+    if not allowed:
+        raise Http404("No such file.")
+    return data_file
+
+
+def can_edit_dataset(user: Actor, dataset: Any) -> bool:
+    """Return True when ``user`` may change ``dataset``'s metadata and files now."""
+    if not is_verified(user) or not dataset.is_editable:
+        return False
+    return dataset.uploader_id == user.pk or dataset.collaborators.filter(pk=user.pk).exists()
+
+
+def access_editable_dataset(user: Actor, pk: int | str) -> Any:
+    """Return the dataset ``pk`` if ``user`` may edit it; Http404 if invisible, 403 if frozen."""
+    dataset = access_dataset(user, pk)
+    if not can_edit_dataset(user, dataset):
+        raise PermissionDenied(
+            "Only the uploader and collaborators edit a draft or returned dataset."
+        )
+    return dataset
+
+
+def review_countries(user: Actor, dataset: Any) -> list[str]:
+    """Return the countries ``user`` may still decide for on ``dataset``'s current submission."""
+    models = _dataset_models()
+    if dataset.status != models.DatasetStatus.SUBMITTED:
+        return []
+    mine = focal_point_countries(user)
+    decided = set(
+        dataset.decisions.filter(review_round=dataset.review_round).values_list(
+            "country_id", flat=True
+        )
+    )
+    return [code for code in dataset.country_codes() if code in mine and code not in decided]
+
+
+def datasets_to_review(user: Actor) -> QuerySet:
+    """Return submitted datasets of the user's countries still waiting for their decision."""
+    models = _dataset_models()
+    countries = focal_point_countries(user)
+    if not countries:
+        return models.Dataset.objects.none()
+    undecided_owner = ~Q(
+        Exists(
+            models.ReviewDecision.objects.filter(
+                dataset_id=OuterRef("pk"),
+                review_round=OuterRef("review_round"),
+                country_id=OuterRef("owner_country_id"),
+            )
+        )
+    )
+    co_owner_waiting = models.Dataset.co_owner_countries.through.objects.filter(
+        dataset_id=OuterRef("pk"), country_id__in=countries
+    ).exclude(
+        Exists(
+            models.ReviewDecision.objects.filter(
+                dataset_id=OuterRef("dataset_id"),
+                review_round=OuterRef("dataset__review_round"),
+                country_id=OuterRef("country_id"),
+            )
+        )
+    )
+    waiting = (Q(owner_country_id__in=countries) & undecided_owner) | Q(Exists(co_owner_waiting))
+    return visible_datasets(user).filter(status=models.DatasetStatus.SUBMITTED).filter(waiting)
+
+
+def can_manage_access(user: Actor, dataset: Any) -> bool:
+    """Return True for focal points of the owner country: they grant, decline and revoke."""
+    return is_focal_point(user, dataset.owner_country_id)
+
+
+def can_withdraw(user: Actor, dataset: Any) -> bool:
+    """Return True when ``user`` may withdraw ``dataset`` (owner's focal point, published)."""
+    models = _dataset_models()
+    return dataset.status == models.DatasetStatus.PUBLISHED and can_manage_access(user, dataset)
+
+
+def can_request_access(user: Actor, dataset: Any) -> bool:
+    """Return True when ``user`` may ask for access: verified, published, cannot download."""
+    models = _dataset_models()
+    return (
+        is_verified(user)
+        and dataset.status == models.DatasetStatus.PUBLISHED
+        and not can_download(user, dataset)
+    )
+
+
+def access_requests_to_answer(user: Actor) -> QuerySet:
+    """Return pending access requests on datasets of the countries ``user`` is focal point of."""
+    models = _dataset_models()
+    countries = focal_point_countries(user)
+    return models.AccessRequest.objects.filter(
+        status=models.RequestStatus.PENDING, dataset__owner_country_id__in=countries
+    ).select_related("dataset", "requester", "requester__country")
+
+
+def access_access_request(user: Actor, pk: int | str) -> Any:
+    """Return the pending request ``pk`` if ``user`` answers it; Http404 otherwise."""
+    models = _dataset_models()
+    try:
+        return access_requests_to_answer(user).get(pk=pk)
+    except (models.AccessRequest.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such access request.") from None
+
+
+def managed_grants(user: Actor) -> QuerySet:
+    """Return the active grants on datasets of the countries ``user`` is focal point of."""
+    models = _dataset_models()
+    return models.AccessGrant.objects.filter(
+        dataset__owner_country_id__in=focal_point_countries(user),
+        revoked_at__isnull=True,
+        expires_at__gt=timezone.now(),
+    ).select_related("dataset", "user", "group", "granted_by")
+
+
+def access_grant(user: Actor, pk: int | str) -> Any:
+    """Return the active grant ``pk`` if ``user`` manages it; Http404 otherwise."""
+    models = _dataset_models()
+    try:
+        return managed_grants(user).get(pk=pk)
+    except (models.AccessGrant.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such grant.") from None
+
+
+def grant(*, dataset: Any, until: datetime, granted_by: User, user=None, group=None) -> Any:
+    """Give ``user`` or ``group`` the right to download ``dataset`` until ``until``."""
+    models = _dataset_models()
+    if (user is None) == (group is None):
+        raise ValueError("Grant to exactly one user or one group.")
+    access_grant_row = models.AccessGrant.objects.create(
+        dataset=dataset, user=user, group=group, granted_by=granted_by, expires_at=until
+    )
+    assign_perm(f"datasets.{DOWNLOAD_PERMISSION}", user or group, dataset)
+    return access_grant_row
+
+
+def revoke(*, grant_row: Any, revoked_by: User | None) -> Any:
+    """End ``grant_row`` now; the holder's next request is refused."""
+    grant_row.revoked_at = timezone.now()
+    grant_row.revoked_by = revoked_by
+    grant_row.save(update_fields=["revoked_at", "revoked_by"])
+    _drop_permission_if_unused(grant_row)
+    return grant_row
+
+
+def expire_grants() -> int:
+    """Drop the guardian permissions of grants that expired; return how many grants ended.
+
+    Expiry already takes effect on the next request (the policy checks the date); this
+    keeps the permission rows in step.
+    """
+    models = _dataset_models()
+    expired = models.AccessGrant.objects.filter(
+        revoked_at__isnull=True, expires_at__lte=timezone.now()
+    )
+    count = 0
+    for grant_row in expired.select_related("dataset", "user", "group"):
+        _drop_permission_if_unused(grant_row)
+        count += 1
+    return count
+
+
+def _drop_permission_if_unused(grant_row: Any) -> None:
+    models = _dataset_models()
+    still_active = models.AccessGrant.objects.filter(
+        dataset_id=grant_row.dataset_id,
+        user_id=grant_row.user_id,
+        group_id=grant_row.group_id,
+        revoked_at__isnull=True,
+        expires_at__gt=timezone.now(),
+    ).exists()
+    if not still_active:
+        remove_perm(
+            f"datasets.{DOWNLOAD_PERMISSION}", grant_row.user or grant_row.group, grant_row.dataset
+        )
+
+
+# --- Audit ----------------------------------------------------------------------------------
+
+
+def visible_audit_events(user: Actor) -> QuerySet:
+    """Return the audit events ``user`` may read: the secretariat all, focal points their own."""
+    from access.models import AuditEvent
+
+    events = AuditEvent.objects.select_related("actor")
+    if is_secretariat(user):
+        return events
+    countries = focal_point_countries(user)
+    if countries:
+        return events.filter(country__in=countries)
+    return events.none()

@@ -1,0 +1,111 @@
+"""``manage.py seed_demo``: demo accounts (password ``neaspec-demo``) for development."""
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import AccountStatus, FocalPoint, User
+from accounts.services import secretariat_appoint
+from species.services import reference_data_load
+
+DEMO_PASSWORD = "neaspec-demo"
+COUNTRIES = ["CN", "KP", "JP", "MN", "KR", "RU"]
+
+
+class Command(BaseCommand):
+    help = "Create the demo accounts (idempotent). Refuses when DEBUG is off unless --force."
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument(
+            "--force",
+            action="store_true",
+            help="Seed even though DEBUG is off (never in production).",
+        )
+
+    def handle(self, *args, force: bool = False, **options) -> None:
+        if not settings.DEBUG and not force:
+            raise CommandError(
+                "seed_demo creates accounts with a published password; it runs only with "
+                "DEBUG=1. Use --force if you really mean to seed this database."
+            )
+        with transaction.atomic():
+            reference_data_load()
+            accounts = seed_accounts()
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Demo accounts ready ({len(accounts)}), password '{DEMO_PASSWORD}': "
+                + ", ".join(sorted(account.username for account in accounts))
+            )
+        )
+
+
+def _account(username: str, *, country: str | None, status: str, **fields) -> User:
+    user, created = User.objects.get_or_create(
+        username=username,
+        defaults={"email": f"{username}@example.org", "country_id": country, "status": status},
+    )
+    user.country_id = country
+    user.status = status
+    user.verified_at = user.verified_at or (
+        timezone.now() if status == AccountStatus.VERIFIED else None
+    )
+    for name, value in fields.items():
+        setattr(user, name, value)
+    if created or not user.check_password(DEMO_PASSWORD):
+        user.set_password(DEMO_PASSWORD)
+    user.save()
+    return user
+
+
+def seed_accounts() -> list[User]:
+    """Create or refresh the demo cast: secretariat, six focal points, researchers, partner."""
+    verified = AccountStatus.VERIFIED
+    accounts = [
+        _account(
+            "secretariat",
+            country=None,
+            status=verified,
+            organisation="ESCAP East and North-East Asia Office",
+            first_name="Secretariat",
+        )
+    ]
+    secretariat_appoint(user=accounts[0])
+    for code in COUNTRIES:
+        focal_point = _account(
+            f"fp-{code.lower()}",
+            country=code,
+            status=verified,
+            organisation=f"Ministry of Environment ({code})",
+            first_name=f"Focal point {code}",
+        )
+        FocalPoint.objects.get_or_create(user=focal_point, country_id=code)
+        accounts.append(focal_point)
+        accounts.append(
+            _account(
+                f"researcher-{code.lower()}",
+                country=code,
+                status=verified,
+                organisation=f"National conservation institute ({code})",
+                first_name=f"Researcher {code}",
+            )
+        )
+    accounts.append(
+        _account(
+            "partner",
+            country=None,
+            status=verified,
+            organisation="East Asian-Australasian Flyway Partnership",
+            first_name="Partner",
+        )
+    )
+    accounts.append(
+        _account(
+            "pending-kr",
+            country="KR",
+            status=AccountStatus.PENDING,
+            organisation="University field station",
+            first_name="Pending",
+        )
+    )
+    return accounts

@@ -1,0 +1,3 @@
+"""REST API of datasets."""
+
+urlpatterns: list = []

@@ -1,0 +1,328 @@
+"""Raw monitoring data: datasets, their files, review decisions, access grants and requests.
+
+Who may see or download what is decided by ``access.policy`` alone.
+"""
+
+import uuid
+from pathlib import PurePosixPath
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase  # noqa: TID251
+
+from species.models import Country, Site, Species
+
+
+class Method(models.TextChoices):
+    CAMERA_TRAPS = "camera_traps", _("Camera traps")
+    SIGN_SURVEY = "sign_survey", _("Sign survey")
+    TELEMETRY = "telemetry", _("Collaring / telemetry")
+    GENETIC = "genetic", _("Genetic sampling")
+    BIRD_COUNT = "bird_count", _("Bird count")
+    IMAGERY = "imagery", _("Drone / imagery")
+    OTHER = "other", _("Other")
+
+
+class Licence(models.TextChoices):
+    CC0 = "CC0-1.0", _("CC0 1.0 (public domain)")
+    CC_BY = "CC-BY-4.0", _("CC BY 4.0")
+    CC_BY_NC = "CC-BY-NC-4.0", _("CC BY-NC 4.0")
+    CUSTOM = "custom", _("Custom terms")
+
+
+class AccessLevel(models.TextChoices):
+    PUBLIC = "public", _("Public")
+    REGISTERED = "registered", _("Registered users")
+    MEMBER_STATES = "member_states", _("Member States")
+    COUNTRY = "country", _("Owner country")
+    RESTRICTED = "restricted", _("Restricted")
+
+
+class DatasetStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")
+    CHANGES_REQUESTED = "changes_requested", _("Changes requested")
+    PUBLISHED = "published", _("Published")
+    REJECTED = "rejected", _("Rejected")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+#: States in which the uploader and collaborators may still edit.
+EDITABLE_STATUSES = (DatasetStatus.DRAFT, DatasetStatus.CHANGES_REQUESTED)
+
+
+class Dataset(models.Model):
+    """A body of raw monitoring data owned by a member State (and co-owners across borders)."""
+
+    title = models.CharField(_("title (original language)"), max_length=300)
+    title_en = models.CharField(_("title (English)"), max_length=300, blank=True)
+    abstract = models.TextField(_("abstract"), blank=True)
+    method = models.CharField(_("method"), max_length=20, choices=Method.choices)
+    temporal_start = models.DateField(_("coverage from"), null=True, blank=True)
+    temporal_end = models.DateField(_("coverage until"), null=True, blank=True)
+    species = models.ManyToManyField(
+        Species, related_name="datasets", blank=True, verbose_name=_("species")
+    )
+    sites = models.ManyToManyField(
+        Site, related_name="datasets", blank=True, verbose_name=_("sites")
+    )
+    owner_country = models.ForeignKey(
+        Country, on_delete=models.PROTECT, related_name="owned_datasets", verbose_name=_("owner")
+    )
+    co_owner_countries = models.ManyToManyField(
+        Country, related_name="co_owned_datasets", blank=True, verbose_name=_("co-owners")
+    )
+    licence = models.CharField(_("licence"), max_length=20, choices=Licence.choices)
+    licence_terms = models.TextField(_("custom licence terms"), blank=True)
+    access_level = models.CharField(
+        _("access level"), max_length=20, choices=AccessLevel.choices, default=AccessLevel.COUNTRY
+    )
+    citation = models.TextField(_("how to cite"), blank=True)
+    contact_name = models.CharField(_("contact name"), max_length=200, blank=True)
+    contact_email = models.EmailField(_("contact email"), blank=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=DatasetStatus.choices, default=DatasetStatus.DRAFT
+    )
+    uploader = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="uploaded_datasets",
+        verbose_name=_("uploader"),
+    )
+    collaborators = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        related_name="collaborating_datasets",
+        blank=True,
+        verbose_name=_("collaborators"),
+    )
+    review_round = models.PositiveIntegerField(_("review round"), default=0)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+    published_at = models.DateTimeField(_("published"), null=True, blank=True)
+    withdrawn_reason = models.TextField(_("reason for withdrawal"), blank=True)
+
+    class Meta:
+        ordering = ["-published_at", "-created_at"]
+        verbose_name = _("dataset")
+        verbose_name_plural = _("datasets")
+        permissions = [("download_dataset", "Can download the raw files of the dataset")]
+        indexes = [models.Index(fields=["status", "access_level"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(temporal_end__isnull=True)
+                | models.Q(temporal_start__isnull=True)
+                | models.Q(temporal_end__gte=models.F("temporal_start")),
+                name="dataset_coverage_in_order",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("datasets:detail", args=[self.pk])
+
+    @property
+    def display_title(self) -> str:
+        """Return the English title when there is one and it differs, else the original."""
+        return self.title_en or self.title
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status in EDITABLE_STATUSES
+
+    def country_codes(self) -> list[str]:
+        """Return the owner's and co-owners' codes (uses the prefetched co-owners)."""
+        return [self.owner_country_id, *(c.code for c in self.co_owner_countries.all())]
+
+
+class DatasetUserObjectPermission(UserObjectPermissionBase):
+    """django-guardian's direct foreign-key permission rows of datasets, for users."""
+
+    content_object = models.ForeignKey(Dataset, on_delete=models.CASCADE)
+
+
+class DatasetGroupObjectPermission(GroupObjectPermissionBase):
+    """django-guardian's direct foreign-key permission rows of datasets, for groups."""
+
+    content_object = models.ForeignKey(Dataset, on_delete=models.CASCADE)
+
+
+class Decision(models.TextChoices):
+    APPROVE = "approve", _("Approve")
+    REQUEST_CHANGES = "request_changes", _("Request changes")
+    REJECT = "reject", _("Reject")
+
+
+class ReviewDecision(models.Model):
+    """A focal point's decision on one submission of a dataset, for one country."""
+
+    dataset = models.ForeignKey(Dataset, on_delete=models.CASCADE, related_name="decisions")
+    review_round = models.PositiveIntegerField(_("review round"))
+    country = models.ForeignKey(Country, on_delete=models.PROTECT, verbose_name=_("for country"))
+    decider = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, verbose_name=_("decided by")
+    )
+    decision = models.CharField(_("decision"), max_length=20, choices=Decision.choices)
+    comment = models.TextField(_("comment"), blank=True)
+    at = models.DateTimeField(_("when"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["at"]
+        verbose_name = _("review decision")
+        verbose_name_plural = _("review decisions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["dataset", "review_round", "country"], name="one_decision_per_country"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.dataset} · {self.country_id} · {self.decision}"
+
+
+def _upload_path(instance: "DataFile", filename: str) -> str:
+    """Store every file under a generated name; the original name is kept in the row."""
+    suffix = PurePosixPath(filename).suffix.lower()[:10]
+    return f"files/{timezone.now():%Y/%m}/{uuid.uuid4().hex}{suffix}"
+
+
+class FileState(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    PROCESSING = "processing", _("Processing")
+    READY = "ready", _("Ready")
+    FAILED = "failed", _("Failed")
+
+
+class DataFile(models.Model):
+    """One uploaded file, stored under a generated name outside any public URL."""
+
+    dataset = models.ForeignKey(
+        Dataset, on_delete=models.CASCADE, related_name="files", null=True, blank=True
+    )
+    file = models.FileField(_("file"), upload_to=_upload_path, max_length=300)
+    original_name = models.CharField(_("file name"), max_length=255)
+    size = models.BigIntegerField(_("size in bytes"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True, db_index=True)
+    content_type = models.CharField(_("type"), max_length=100, blank=True)
+    state = models.CharField(
+        _("processing state"), max_length=12, choices=FileState.choices, default=FileState.PENDING
+    )
+    error = models.TextField(_("processing error"), blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["uploaded_at", "pk"]
+        verbose_name = _("data file")
+        verbose_name_plural = _("data files")
+
+    def __str__(self) -> str:
+        return self.original_name
+
+    def get_download_url(self) -> str:
+        return reverse("datasets:download", args=[self.pk])
+
+
+class AccessGrant(models.Model):
+    """An explicit, expiring right to download one dataset, for a user or a group.
+
+    The matching django-guardian permission row says *who*; this row says *until when*
+    and keeps the history (who granted, who revoked).
+    """
+
+    dataset = models.ForeignKey(Dataset, on_delete=models.CASCADE, related_name="grants")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="dataset_grants",
+    )
+    group = models.ForeignKey(
+        "auth.Group", on_delete=models.CASCADE, null=True, blank=True, related_name="dataset_grants"
+    )
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    granted_at = models.DateTimeField(_("granted"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires"))
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-granted_at"]
+        verbose_name = _("access grant")
+        verbose_name_plural = _("access grants")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(user__isnull=False, group__isnull=True)
+                | models.Q(user__isnull=True, group__isnull=False),
+                name="grant_to_user_or_group",
+            )
+        ]
+        indexes = [models.Index(fields=["dataset", "expires_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.dataset} → {self.user or self.group}"
+
+    @property
+    def grantee(self):
+        return self.user or self.group
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None and self.expires_at > timezone.now()
+
+
+class RequestStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting for a decision")
+    GRANTED = "granted", _("Granted")
+    DECLINED = "declined", _("Declined")
+
+
+class AccessRequest(models.Model):
+    """A verified user's request to download a dataset they may not download by its level."""
+
+    dataset = models.ForeignKey(Dataset, on_delete=models.CASCADE, related_name="access_requests")
+    requester = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="access_requests"
+    )
+    purpose = models.TextField(_("purpose"))
+    intended_use = models.TextField(_("intended use of the data"), blank=True)
+    wanted_until = models.DateField(_("needed until"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=RequestStatus.choices, default=RequestStatus.PENDING
+    )
+    created_at = models.DateTimeField(_("asked"), auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    decision_reason = models.TextField(_("reason"), blank=True)
+    grant = models.OneToOneField(
+        AccessGrant, on_delete=models.SET_NULL, null=True, blank=True, related_name="request"
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("access request")
+        verbose_name_plural = _("access requests")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["dataset", "requester"],
+                condition=models.Q(status="pending"),
+                name="one_open_request_per_dataset",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.requester} → {self.dataset}"

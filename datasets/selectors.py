@@ -1,0 +1,138 @@
+"""Reads of datasets, each starting from the access policy and owning its joins."""
+
+from dataclasses import dataclass
+
+from django.db.models import Prefetch, Q, QuerySet, prefetch_related_objects
+
+from access import policy
+from datasets.models import (
+    AccessLevel,
+    AccessRequest,
+    DataFile,
+    Dataset,
+    Method,
+    RequestStatus,
+    ReviewDecision,
+)
+
+
+@dataclass(frozen=True)
+class DatasetFilters:
+    """What a dataset list can be narrowed by; every value is optional."""
+
+    species: str = ""
+    site: str = ""
+    country: str = ""
+    method: str = ""
+    year: int | None = None
+    access_level: str = ""
+    q: str = ""
+
+    @classmethod
+    def from_params(cls, params) -> "DatasetFilters":
+        """Build filters from query parameters, ignoring values that are not valid."""
+        year = params.get("year", "")
+        return cls(
+            species=params.get("species", "")[:40],
+            site=params.get("site", "")[:60],
+            country=params.get("country", "")[:2].upper(),
+            method=params.get("method", "") if params.get("method") in Method.values else "",
+            year=int(year) if year.isdigit() and 1900 <= int(year) <= 2100 else None,
+            access_level=(
+                params.get("access_level", "")
+                if params.get("access_level") in AccessLevel.values
+                else ""
+            ),
+            q=params.get("q", "")[:200].strip(),
+        )
+
+    def is_empty(self) -> bool:
+        return not any(
+            [
+                self.species,
+                self.site,
+                self.country,
+                self.method,
+                self.year,
+                self.access_level,
+                self.q,
+            ]
+        )
+
+
+def _with_relations(datasets: QuerySet) -> QuerySet:
+    return datasets.select_related("owner_country", "uploader").prefetch_related(
+        "species", "sites", "co_owner_countries"
+    )
+
+
+def _filtered(datasets: QuerySet, filters: DatasetFilters) -> QuerySet:
+    if filters.species:
+        datasets = datasets.filter(species__code=filters.species)
+    if filters.site:
+        datasets = datasets.filter(sites__code=filters.site)
+    if filters.country:
+        datasets = datasets.filter(
+            Q(owner_country_id=filters.country) | Q(co_owner_countries__code=filters.country)
+        )
+    if filters.method:
+        datasets = datasets.filter(method=filters.method)
+    if filters.year:
+        datasets = datasets.filter(
+            Q(temporal_start__year__lte=filters.year, temporal_end__year__gte=filters.year)
+            | Q(temporal_start__year=filters.year, temporal_end__isnull=True)
+        )
+    if filters.access_level:
+        datasets = datasets.filter(access_level=filters.access_level)
+    if filters.q:
+        datasets = datasets.filter(
+            Q(title__icontains=filters.q)
+            | Q(title_en__icontains=filters.q)
+            | Q(abstract__icontains=filters.q)
+        )
+    return datasets.distinct()
+
+
+def dataset_list(*, user, filters: DatasetFilters | None = None) -> QuerySet[Dataset]:
+    """Return the published datasets ``user`` may see, filtered, with what lists show."""
+    datasets = _filtered(policy.listed_datasets(user), filters or DatasetFilters())
+    return _with_relations(datasets).order_by("-published_at", "-pk")
+
+
+def my_datasets(*, user) -> QuerySet[Dataset]:
+    """Return the datasets ``user`` uploaded or collaborates on, in every state."""
+    return _with_relations(
+        policy.visible_datasets(user).filter(Q(uploader=user) | Q(collaborators=user)).distinct()
+    ).order_by("-updated_at")
+
+
+def review_queue(*, user) -> QuerySet[Dataset]:
+    """Return the submissions waiting for ``user``'s decision as a focal point."""
+    return _with_relations(policy.datasets_to_review(user)).order_by("submitted_at")
+
+
+def dataset_detail(*, user, pk) -> Dataset:
+    """Return one dataset for its page: files, decisions, tags (404 when not visible)."""
+    dataset = policy.access_dataset(user, pk)
+    prefetch = [
+        "species",
+        "sites",
+        "co_owner_countries",
+        "collaborators",
+        Prefetch("files", queryset=DataFile.objects.order_by("uploaded_at", "pk")),
+        Prefetch(
+            "decisions",
+            queryset=ReviewDecision.objects.select_related("decider", "country").order_by("at"),
+        ),
+    ]
+    prefetch_related_objects([dataset], *prefetch)
+    return dataset
+
+
+def pending_request(*, user, dataset: Dataset) -> AccessRequest | None:
+    """Return ``user``'s open access request on ``dataset``, if any."""
+    if not user.is_authenticated:
+        return None
+    return AccessRequest.objects.filter(
+        dataset=dataset, requester=user, status=RequestStatus.PENDING
+    ).first()

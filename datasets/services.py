@@ -1,0 +1,423 @@
+"""Writes of datasets: creation, files, the review workflow, access requests and grants.
+
+Each service is atomic, takes the acting user, writes an audit row and tells the people
+affected by email once the transaction commits. Authorization is asked of ``access.policy``.
+"""
+
+import hashlib
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.models import Group
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from access import policy
+from access.services import audit_record
+from accounts.models import FocalPoint, User
+from datasets.models import (
+    AccessGrant,
+    AccessRequest,
+    DataFile,
+    Dataset,
+    DatasetStatus,
+    Decision,
+    RequestStatus,
+    ReviewDecision,
+)
+from neaspec_portal.mail import send_templated_email
+
+#: Default length of a grant when the focal point does not choose a date.
+DEFAULT_GRANT_DAYS = 365
+
+M2M_FIELDS = ("species", "sites", "co_owner_countries", "collaborators")
+
+
+def _focal_points(countries: list[str]) -> list[User]:
+    appointments = FocalPoint.objects.filter(
+        country_id__in=countries, user__is_active=True
+    ).select_related("user")
+    return list({appointment.user for appointment in appointments})
+
+
+def _apply_fields(dataset: Dataset, fields: dict[str, Any]) -> None:
+    for name, value in fields.items():
+        if name not in M2M_FIELDS:
+            setattr(dataset, name, value)
+
+
+def _apply_relations(dataset: Dataset, fields: dict[str, Any]) -> None:
+    for name in M2M_FIELDS:
+        if name in fields:
+            values = list(fields[name])
+            if name == "co_owner_countries":
+                values = [c for c in values if getattr(c, "code", c) != dataset.owner_country_id]
+            getattr(dataset, name).set(values)
+
+
+@transaction.atomic
+def dataset_create(*, actor: User, **fields: Any) -> Dataset:
+    """Create a draft dataset owned by the uploader's country (verified members only)."""
+    if not policy.is_member_state_researcher(actor):
+        raise PermissionDenied(_("Only verified accounts of a member State create datasets."))
+    dataset = Dataset(uploader=actor, owner_country_id=actor.country_id)
+    _apply_fields(dataset, {k: v for k, v in fields.items() if k != "owner_country"})
+    dataset.full_clean(exclude=["uploader", "owner_country"])
+    dataset.save()
+    _apply_relations(dataset, fields)
+    audit_record(
+        actor=actor, action="dataset.create", obj=dataset, country=dataset.owner_country_id
+    )
+    return dataset
+
+
+@transaction.atomic
+def dataset_update(*, actor: User, dataset: Dataset, **fields: Any) -> Dataset:
+    """Change the metadata of a draft or returned dataset."""
+    dataset = policy.access_editable_dataset(actor, dataset.pk)
+    fields.pop("owner_country", None)
+    _apply_fields(dataset, fields)
+    dataset.full_clean(exclude=["uploader", "owner_country"])
+    dataset.save()
+    _apply_relations(dataset, fields)
+    audit_record(
+        actor=actor,
+        action="dataset.update",
+        obj=dataset,
+        country=dataset.owner_country_id,
+        detail={"fields": sorted(fields)},
+    )
+    return dataset
+
+
+def _checksum(upload: UploadedFile) -> str:
+    digest = hashlib.sha256()
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    return digest.hexdigest()
+
+
+@transaction.atomic
+def data_file_add(*, actor: User, dataset: Dataset, upload: UploadedFile) -> DataFile:
+    """Store ``upload`` under a generated name as a pending file of ``dataset``.
+
+    Django has already streamed the upload to a temporary file; this copies it in chunks.
+    """
+    dataset = policy.access_editable_dataset(actor, dataset.pk)
+    if upload.size > settings.MAX_UPLOAD_SIZE:
+        raise ValidationError(file_too_large_message(upload.name, upload.size))
+    if upload.size == 0:
+        raise ValidationError(_("%(name)s is empty.") % {"name": upload.name})
+    data_file = DataFile(
+        dataset=dataset,
+        original_name=safe_display_name(upload.name),
+        size=upload.size,
+        sha256=_checksum(upload),
+        uploaded_by=actor,
+    )
+    data_file.file.save(upload.name, upload, save=False)
+    data_file.save()
+    audit_record(
+        actor=actor,
+        action="file.upload",
+        obj=data_file,
+        country=dataset.owner_country_id,
+        detail={"dataset": dataset.pk, "size": upload.size, "sha256": data_file.sha256},
+    )
+    return data_file
+
+
+@transaction.atomic
+def data_file_delete(*, actor: User, data_file: DataFile) -> None:
+    """Remove a file from a draft or returned dataset, and its bytes once committed."""
+    dataset = policy.access_editable_dataset(actor, data_file.dataset_id)
+    audit_record(
+        actor=actor,
+        action="file.delete",
+        obj=data_file,
+        country=dataset.owner_country_id,
+        detail={"dataset": dataset.pk, "name": data_file.original_name},
+    )
+    storage, name = data_file.file.storage, data_file.file.name
+    data_file.delete()
+    transaction.on_commit(lambda: storage.delete(name))
+
+
+def safe_display_name(name: str) -> str:
+    """Return the base name of an uploaded file without path parts or control characters."""
+    base = name.replace("\\", "/").rsplit("/", 1)[-1]
+    cleaned = "".join(ch for ch in base if ch.isprintable() and ch not in '"<>|:*?')
+    return (cleaned.strip(" .") or "file")[:255]
+
+
+def file_too_large_message(name: str, size: int) -> str:
+    limit_gib = settings.MAX_UPLOAD_SIZE / 1024**3
+    return _("%(name)s is %(size).1f GiB; the largest file the hub accepts is %(limit).1f GiB.") % {
+        "name": name,
+        "size": size / 1024**3,
+        "limit": limit_gib,
+    }
+
+
+@transaction.atomic
+def dataset_submit(*, actor: User, dataset: Dataset) -> Dataset:
+    """Send a draft or returned dataset to the focal points of its owner and co-owners."""
+    dataset = policy.access_editable_dataset(actor, dataset.pk)
+    if not dataset.files.exists():
+        raise ValidationError(_("Add at least one file before submitting."))
+    dataset.status = DatasetStatus.SUBMITTED
+    dataset.review_round += 1
+    dataset.submitted_at = timezone.now()
+    dataset.save(update_fields=["status", "review_round", "submitted_at", "updated_at"])
+    countries = dataset.country_codes()
+    audit_record(
+        actor=actor, action="dataset.submit", obj=dataset, country=dataset.owner_country_id
+    )
+    send_templated_email(
+        recipients=_focal_points(countries),
+        template="dataset-submitted",
+        context={"dataset": dataset},
+    )
+    return dataset
+
+
+@transaction.atomic
+def dataset_review(
+    *, actor: User, dataset: Dataset, decision: str, comment: str = "", country: str | None = None
+) -> Dataset:
+    """Record a focal point's decision and move the dataset on when it is settled.
+
+    Approval needs every country (owner and co-owners); a request for changes or a
+    rejection by any of them ends the round at once.
+    """
+    dataset = Dataset.objects.select_for_update().get(
+        pk=policy.access_dataset(actor, dataset.pk).pk
+    )
+    allowed = policy.review_countries(actor, dataset)
+    if not allowed or (country is not None and country not in allowed):
+        raise PermissionDenied(_("You cannot decide on this submission."))
+    if decision != Decision.APPROVE and not comment.strip():
+        raise ValidationError(_("Say what should change, or why the dataset is rejected."))
+    for code in [country] if country else allowed:
+        ReviewDecision.objects.create(
+            dataset=dataset,
+            review_round=dataset.review_round,
+            country_id=code,
+            decider=actor,
+            decision=decision,
+            comment=comment,
+        )
+    decided = set(
+        dataset.decisions.filter(
+            review_round=dataset.review_round, decision=Decision.APPROVE
+        ).values_list("country_id", flat=True)
+    )
+    if decision == Decision.REQUEST_CHANGES:
+        dataset.status = DatasetStatus.CHANGES_REQUESTED
+    elif decision == Decision.REJECT:
+        dataset.status = DatasetStatus.REJECTED
+    elif decided >= set(dataset.country_codes()):
+        dataset.status = DatasetStatus.PUBLISHED
+        dataset.published_at = timezone.now()
+    dataset.save(update_fields=["status", "published_at", "updated_at"])
+    audit_record(
+        actor=actor,
+        action=f"dataset.{decision}",
+        obj=dataset,
+        country=dataset.owner_country_id,
+        detail={"comment": comment, "status": dataset.status},
+    )
+    send_templated_email(
+        recipients=[dataset.uploader],
+        template="dataset-decision",
+        context={"dataset": dataset, "decision": decision, "comment": comment, "actor": actor},
+    )
+    return dataset
+
+
+@transaction.atomic
+def dataset_withdraw(*, actor: User, dataset: Dataset, reason: str) -> Dataset:
+    """Withdraw a published dataset; it leaves every list and its grants stop working."""
+    dataset = policy.access_dataset(actor, dataset.pk)
+    if not policy.can_withdraw(actor, dataset):
+        raise PermissionDenied(_("Only focal points of the owner country withdraw a dataset."))
+    if not reason.strip():
+        raise ValidationError(_("Give the reason for withdrawing."))
+    dataset.status = DatasetStatus.WITHDRAWN
+    dataset.withdrawn_reason = reason
+    dataset.save(update_fields=["status", "withdrawn_reason", "updated_at"])
+    audit_record(
+        actor=actor,
+        action="dataset.withdraw",
+        obj=dataset,
+        country=dataset.owner_country_id,
+        detail={"reason": reason},
+    )
+    send_templated_email(
+        recipients=[dataset.uploader],
+        template="dataset-withdrawn",
+        context={"dataset": dataset, "reason": reason},
+    )
+    return dataset
+
+
+@transaction.atomic
+def access_request_create(
+    *, actor: User, dataset: Dataset, purpose: str, intended_use: str, wanted_until: date
+) -> AccessRequest:
+    """Ask the owner country's focal points for access to a dataset's raw files."""
+    dataset = policy.access_dataset(actor, dataset.pk)
+    if not policy.can_request_access(actor, dataset):
+        raise PermissionDenied(_("You can already download this dataset, or cannot ask for it."))
+    if wanted_until <= timezone.localdate():
+        raise ValidationError(_("The date must be in the future."))
+    if AccessRequest.objects.filter(
+        dataset=dataset, requester=actor, status=RequestStatus.PENDING
+    ).exists():
+        raise ValidationError(_("You asked already; the focal points have not answered yet."))
+    request = AccessRequest.objects.create(
+        dataset=dataset,
+        requester=actor,
+        purpose=purpose,
+        intended_use=intended_use,
+        wanted_until=wanted_until,
+    )
+    audit_record(
+        actor=actor, action="access.request", obj=request, country=dataset.owner_country_id
+    )
+    send_templated_email(
+        recipients=_focal_points([dataset.owner_country_id]),
+        template="access-requested",
+        context={"request": request, "dataset": dataset},
+    )
+    return request
+
+
+def _end_of_day(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time(23, 59, 59)))
+
+
+@transaction.atomic
+def access_request_grant(
+    *, actor: User, access_request: AccessRequest, until: date | None = None
+) -> AccessGrant:
+    """Grant a pending request until ``until`` (default: one year) and tell the requester."""
+    access_request = policy.access_access_request(actor, access_request.pk)
+    until = until or timezone.localdate() + timedelta(days=DEFAULT_GRANT_DAYS)
+    if until <= timezone.localdate():
+        raise ValidationError(_("The grant must end in the future."))
+    grant_row = policy.grant(
+        dataset=access_request.dataset,
+        user=access_request.requester,
+        until=_end_of_day(until),
+        granted_by=actor,
+    )
+    access_request.status = RequestStatus.GRANTED
+    access_request.decided_by = actor
+    access_request.decided_at = timezone.now()
+    access_request.grant = grant_row
+    access_request.save(update_fields=["status", "decided_by", "decided_at", "grant"])
+    audit_record(
+        actor=actor,
+        action="access.grant",
+        obj=access_request.dataset,
+        country=access_request.dataset.owner_country_id,
+        detail={"user": access_request.requester.username, "until": until.isoformat()},
+    )
+    send_templated_email(
+        recipients=[access_request.requester],
+        template="access-granted",
+        context={"request": access_request, "dataset": access_request.dataset, "until": until},
+    )
+    return grant_row
+
+
+@transaction.atomic
+def access_request_decline(
+    *, actor: User, access_request: AccessRequest, reason: str
+) -> AccessRequest:
+    """Decline a pending request with a reason the requester reads."""
+    access_request = policy.access_access_request(actor, access_request.pk)
+    if not reason.strip():
+        raise ValidationError(_("Give the reason for declining."))
+    access_request.status = RequestStatus.DECLINED
+    access_request.decided_by = actor
+    access_request.decided_at = timezone.now()
+    access_request.decision_reason = reason
+    access_request.save(update_fields=["status", "decided_by", "decided_at", "decision_reason"])
+    audit_record(
+        actor=actor,
+        action="access.decline",
+        obj=access_request.dataset,
+        country=access_request.dataset.owner_country_id,
+        detail={"user": access_request.requester.username, "reason": reason},
+    )
+    send_templated_email(
+        recipients=[access_request.requester],
+        template="access-declined",
+        context={"request": access_request, "dataset": access_request.dataset, "reason": reason},
+    )
+    return access_request
+
+
+@transaction.atomic
+def group_grant(*, actor: User, dataset: Dataset, group: Group, until: date) -> AccessGrant:
+    """Grant a group (a project team) the download of ``dataset`` until ``until``."""
+    dataset = policy.access_dataset(actor, dataset.pk)
+    if not policy.can_manage_access(actor, dataset):
+        raise PermissionDenied(_("Only focal points of the owner country grant access."))
+    grant_row = policy.grant(
+        dataset=dataset, group=group, until=_end_of_day(until), granted_by=actor
+    )
+    audit_record(
+        actor=actor,
+        action="access.grant",
+        obj=dataset,
+        country=dataset.owner_country_id,
+        detail={"group": group.name, "until": until.isoformat()},
+    )
+    return grant_row
+
+
+@transaction.atomic
+def grant_revoke(*, actor: User, grant_row: AccessGrant) -> AccessGrant:
+    """Revoke an active grant; the holder's next request is refused."""
+    grant_row = policy.access_grant(actor, grant_row.pk)
+    policy.revoke(grant_row=grant_row, revoked_by=actor)
+    audit_record(
+        actor=actor,
+        action="access.revoke",
+        obj=grant_row.dataset,
+        country=grant_row.dataset.owner_country_id,
+        detail={"grantee": str(grant_row.grantee)},
+    )
+    if grant_row.user:
+        send_templated_email(
+            recipients=[grant_row.user],
+            template="access-revoked",
+            context={"dataset": grant_row.dataset},
+        )
+    return grant_row
+
+
+def grants_expire() -> int:
+    """Clean up expired grants (expiry itself works on every request); return how many."""
+    with transaction.atomic():
+        return policy.expire_grants()
+
+
+def download_record(*, actor: User, data_file: DataFile, ip_address: str | None) -> None:
+    """Write the audit row of a raw-file download."""
+    audit_record(
+        actor=actor,
+        action="file.download",
+        obj=data_file,
+        country=data_file.dataset.owner_country_id if data_file.dataset_id else "",
+        ip_address=ip_address,
+        detail={"dataset": data_file.dataset_id, "name": data_file.original_name},
+    )

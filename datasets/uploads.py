@@ -1,0 +1,41 @@
+"""Upload handling that never holds a large file in memory and stops oversize files early.
+
+Django streams each upload to a temporary file past ``FILE_UPLOAD_MAX_MEMORY_SIZE``; this
+handler sits in front and skips a file as soon as it passes ``MAX_UPLOAD_SIZE``, so a 5 GB
+mistake costs no disk space. The skipped files are remembered on the request so the page
+or API can say which file was too large, while the other files of the same upload go on.
+"""
+
+from django.conf import settings
+from django.core.files.uploadhandler import FileUploadHandler, SkipFile
+from django.http import HttpRequest
+
+from datasets.services import file_too_large_message
+
+
+class OversizeUploadHandler(FileUploadHandler):
+    """Skip any uploaded file larger than ``settings.MAX_UPLOAD_SIZE``."""
+
+    def new_file(self, *args, **kwargs) -> None:
+        super().new_file(*args, **kwargs)
+        self.received = 0
+
+    def receive_data_chunk(self, raw_data: bytes, start: int) -> bytes:
+        self.received += len(raw_data)
+        if self.received > settings.MAX_UPLOAD_SIZE:
+            skipped = getattr(self.request, "oversize_uploads", [])
+            skipped.append((self.file_name, self.received))
+            self.request.oversize_uploads = skipped
+            raise SkipFile(f"{self.file_name} is larger than MAX_UPLOAD_SIZE")
+        return raw_data
+
+    def file_complete(self, file_size: int) -> None:
+        return None
+
+
+def oversize_upload_messages(request: HttpRequest) -> list[str]:
+    """Return one message per file of this request that was skipped for its size."""
+    return [
+        file_too_large_message(name, size)
+        for name, size in getattr(request, "oversize_uploads", [])
+    ]

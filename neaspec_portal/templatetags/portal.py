@@ -1,0 +1,30 @@
+"""Template helpers shared by every app."""
+
+from django import forms, template
+
+register = template.Library()
+
+
+@register.filter
+def bootstrap(field: forms.BoundField) -> str:
+    """Render a form field's widget with Bootstrap classes and its help and error ids."""
+    widget = field.field.widget
+    if isinstance(widget, forms.CheckboxInput):
+        css = "form-check-input"
+    elif isinstance(widget, forms.Select | forms.SelectMultiple):
+        css = "form-select"
+    else:
+        css = "form-control"
+    if field.errors:
+        css += " is-invalid"
+    described_by = []
+    if field.help_text:
+        described_by.append(f"{field.auto_id}_helptext")
+    if field.errors:
+        described_by.append(f"{field.auto_id}_errors")
+    attrs = {"class": f"{widget.attrs.get('class', '')} {css}".strip()}
+    if described_by:
+        attrs["aria-describedby"] = " ".join(described_by)
+    if field.errors:
+        attrs["aria-invalid"] = "true"
+    return field.as_widget(attrs=attrs)

@@ -1,0 +1,23 @@
+from django.contrib import admin
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from neaspec_portal.health import healthz
+from species.views import home
+
+admin.site.site_header = "NEASPEC Knowledge Hub"
+admin.site.site_title = "NEASPEC Knowledge Hub"
+
+urlpatterns = [
+    path("healthz", healthz, name="healthz"),
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("api/v1/", include(("neaspec_portal.api_urls", "api"), namespace="api")),
+    path("admin/", admin.site.urls),
+    path("", home, name="home"),
+    path("accounts/", include("accounts.urls")),
+    path("data/", include("datasets.urls")),
+    path("", include("species.urls")),
+]
+
+handler404 = "neaspec_portal.errors.not_found"
+handler500 = "neaspec_portal.errors.server_error"

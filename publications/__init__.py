@@ -1,0 +1,1 @@
+"""Publications, presentations and workshop events (see issue: publications)."""

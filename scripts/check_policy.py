@@ -1,0 +1,98 @@
+"""Fail when a view or API reaches protected objects without going through access.policy.
+
+Two rules, both "often a security bug" when broken:
+1. Only ``access/policy.py`` imports django-guardian.
+2. Views and APIs never query protected models directly (``Model.objects``,
+   ``get_object_or_404``); they call ``access.policy`` (``access_*``, ``visible_*``).
+
+Usage: python scripts/check_policy.py [ROOT]
+"""
+
+import re
+import sys
+from pathlib import Path
+
+#: Models whose rows only the access policy may hand out.
+PROTECTED_MODELS = (
+    "Dataset",
+    "DataFile",
+    "DatasetFile",
+    "AccessGrant",
+    "AccessRequest",
+    "Publication",
+    "PublicationFile",
+    "Material",
+    "Occurrence",
+    "User",
+    "AuditEvent",
+)
+POLICY_MODULE = Path("access/policy.py")
+SURFACE_NAMES = {"views.py", "api.py", "apis.py", "feeds.py", "sitemaps.py"}
+SKIP_DIRS = {".venv", ".data", "node_modules", "static", "migrations", "tests", "scripts"}
+
+GUARDIAN_IMPORT = re.compile(r"^\s*(from|import)\s+guardian\b", re.MULTILINE)
+GUARDIAN_MODEL_BASES = re.compile(
+    r"^from guardian\.models import [\w, ]*ObjectPermissionBase[\w, ]*(  # noqa: TID251)?$",
+    re.MULTILINE,
+)
+DIRECT_QUERY = re.compile(
+    r"\b(?P<model>" + "|".join(PROTECTED_MODELS) + r")\.(objects|_default_manager)\b"
+)
+SHORTCUT = re.compile(r"\bget_object_or_404\(|\bget_list_or_404\(")
+
+
+def _python_files(root: Path):
+    for path in root.rglob("*.py"):
+        relative = path.relative_to(root)
+        if not SKIP_DIRS.intersection(relative.parts):
+            yield relative
+
+
+def _is_surface(relative: Path) -> bool:
+    return (
+        relative.name in SURFACE_NAMES
+        or "views" in relative.parts[:-1]
+        or ("api" in relative.parts[:-1])
+    )
+
+
+def problems(root: Path) -> list[str]:
+    """Return one line per rule broken under ``root``."""
+    found = []
+    for relative in _python_files(root):
+        text = (root / relative).read_text(encoding="utf-8")
+        # Models may subclass guardian's base classes to declare direct foreign-key tables.
+        uses_guardian = GUARDIAN_IMPORT.search(GUARDIAN_MODEL_BASES.sub("", text))
+        if relative != POLICY_MODULE and uses_guardian:
+            found.append(f"{relative}: imports guardian; only {POLICY_MODULE} may.")
+        if not _is_surface(relative):
+            continue
+        for number, line in enumerate(text.splitlines(), start=1):
+            match = DIRECT_QUERY.search(line)
+            if match:
+                found.append(
+                    f"{relative}:{number}: queries {match.group('model')} directly; "
+                    "fetch it through access.policy (access_*/visible_*) instead."
+                )
+            if SHORTCUT.search(line):
+                found.append(
+                    f"{relative}:{number}: get_object_or_404 bypasses the access policy; "
+                    "use an access_* function of access.policy."
+                )
+    return found
+
+
+def main() -> int:
+    root = Path(sys.argv[1]) if len(sys.argv) > 1 else Path(__file__).resolve().parent.parent
+    found = problems(root)
+    for line in found:
+        print(line, file=sys.stderr)
+    if found:
+        print(f"{len(found)} access-policy violation(s).", file=sys.stderr)
+        return 1
+    print("access-policy guard: no direct access to protected objects outside access.policy")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,38 @@
+from django.contrib import admin
+
+from species.models import Country, KmgbfTarget, Site, Species, Theme
+
+NAME_FIELDS = ("name_en", "name_zh", "name_ja", "name_ko", "name_mn", "name_ru")
+
+
+@admin.register(Country)
+class CountryAdmin(admin.ModelAdmin):
+    list_display = ("code", "name_en", "is_member_state")
+    search_fields = ("code", *NAME_FIELDS)
+
+
+@admin.register(Species)
+class SpeciesAdmin(admin.ModelAdmin):
+    list_display = ("code", "name_en", "scientific_name", "group", "iucn_category", "sensitivity")
+    list_filter = ("group", "iucn_category", "sensitivity", "is_flagship")
+    search_fields = ("code", "scientific_name", "synonyms", *NAME_FIELDS)
+
+
+@admin.register(Site)
+class SiteAdmin(admin.ModelAdmin):
+    list_display = ("code", "name_en", "latitude", "longitude")
+    list_filter = ("countries",)
+    search_fields = ("code", *NAME_FIELDS)
+    filter_horizontal = ("countries", "species")
+
+
+@admin.register(KmgbfTarget)
+class KmgbfTargetAdmin(admin.ModelAdmin):
+    list_display = ("number", "title")
+    search_fields = ("title",)
+
+
+@admin.register(Theme)
+class ThemeAdmin(admin.ModelAdmin):
+    list_display = ("code", "name_en")
+    search_fields = ("code", *NAME_FIELDS)

@@ -1,0 +1,37 @@
+"""Reads of reference data, each owning its joins."""
+
+from django.db.models import Prefetch, QuerySet
+
+from species.models import Country, Site, Species
+
+
+def species_list() -> QuerySet[Species]:
+    """Return all species, flagship first."""
+    return Species.objects.all()
+
+
+def species_get(code: str) -> Species:
+    """Return the species ``code`` with its sites and their countries (raises DoesNotExist)."""
+    return Species.objects.prefetch_related(
+        Prefetch("sites", queryset=Site.objects.prefetch_related("countries"))
+    ).get(code=code)
+
+
+def site_list(*, country: str | None = None, species: str | None = None) -> QuerySet[Site]:
+    """Return sites with their countries and species, optionally filtered by codes."""
+    sites = Site.objects.prefetch_related("countries", "species")
+    if country:
+        sites = sites.filter(countries__code=country)
+    if species:
+        sites = sites.filter(species__code=species)
+    return sites.distinct()
+
+
+def site_get(code: str) -> Site:
+    """Return the site ``code`` with its countries and species (raises DoesNotExist)."""
+    return Site.objects.prefetch_related("countries", "species").get(code=code)
+
+
+def country_list() -> QuerySet[Country]:
+    """Return the member States."""
+    return Country.objects.filter(is_member_state=True)

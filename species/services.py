@@ -1,0 +1,99 @@
+"""Writes of reference data: loading the project's reference CSV files."""
+
+import csv
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+
+from django.db import transaction
+
+from species.models import Country, KmgbfTarget, Site, Species, Theme
+
+REFERENCE_DIR = Path(__file__).resolve().parent / "reference_data"
+NAME_COLUMNS = ("name_en", "name_zh", "name_ja", "name_ko", "name_mn", "name_ru")
+
+
+@dataclass(frozen=True)
+class ReferenceCounts:
+    countries: int
+    species: int
+    sites: int
+    targets: int
+    themes: int
+
+
+def _rows(name: str, directory: Path) -> list[dict[str, str]]:
+    rows = []
+    with (directory / name).open(encoding="utf-8", newline="") as handle:
+        for row in csv.DictReader(handle):
+            if None in row:
+                raise ValueError(
+                    f"{name} line {len(rows) + 2} has more fields than its header; "
+                    "quote values that contain commas."
+                )
+            rows.append({key: (value or "").strip() for key, value in row.items()})
+    return rows
+
+
+def _names(row: dict[str, str]) -> dict[str, str]:
+    return {column: row[column] for column in NAME_COLUMNS if column in row}
+
+
+@transaction.atomic
+def reference_data_load(*, directory: Path = REFERENCE_DIR) -> ReferenceCounts:
+    """Create or update countries, species, sites, KMGBF targets and themes from CSV files.
+
+    Rows are matched on their codes, so loading twice updates and never duplicates.
+    """
+    for row in _rows("countries.csv", directory):
+        Country.objects.update_or_create(
+            code=row["code"], defaults={**_names(row), "is_member_state": True}
+        )
+
+    for row in _rows("species.csv", directory):
+        Species.objects.update_or_create(
+            code=row["code"],
+            defaults={
+                **_names(row),
+                "scientific_name": row["scientific_name"],
+                "synonyms": row["synonyms"],
+                "group": row["group"],
+                "iucn_category": row["iucn_category"],
+                "sensitivity": row["sensitivity"],
+                "sensitivity_note": row["sensitivity_note"],
+                "is_flagship": True,
+            },
+        )
+
+    species_by_code = {species.code: species for species in Species.objects.all()}
+    countries_by_code = {country.code: country for country in Country.objects.all()}
+    for row in _rows("sites.csv", directory):
+        site, _created = Site.objects.update_or_create(
+            code=row["code"],
+            defaults={
+                "name_en": row["name"],
+                "latitude": Decimal(row["lat"]),
+                "longitude": Decimal(row["lon"]),
+                "site_types": [token for token in row["site_type"].split(";") if token],
+            },
+        )
+        site.countries.set(
+            [countries_by_code[code] for code in row["countries"].split(";") if code]
+        )
+        site.species.set([species_by_code[code] for code in row["species"].split(";") if code])
+
+    for row in _rows("kmgbf_targets.csv", directory):
+        KmgbfTarget.objects.update_or_create(
+            number=int(row["number"]), defaults={"title": row["title"]}
+        )
+
+    for row in _rows("themes.csv", directory):
+        Theme.objects.update_or_create(code=row["code"], defaults=_names(row))
+
+    return ReferenceCounts(
+        countries=Country.objects.count(),
+        species=Species.objects.count(),
+        sites=Site.objects.count(),
+        targets=KmgbfTarget.objects.count(),
+        themes=Theme.objects.count(),
+    )

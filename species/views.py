@@ -1,0 +1,77 @@
+"""Pages of reference data: home, species, sites and member States."""
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from species import selectors
+from species.models import Country, Site, Species
+
+
+def _map_sites(sites) -> list[dict]:
+    """Return what the site map draws: each site's name, point and page."""
+    return [
+        {
+            "name": site.name,
+            "lat": float(site.latitude),
+            "lon": float(site.longitude),
+            "url": site.get_absolute_url(),
+        }
+        for site in sites
+    ]
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    context = {
+        "flagship_species": list(selectors.species_list().filter(is_flagship=True)),
+        "countries": list(selectors.country_list()),
+        "sites": list(selectors.site_list()),
+    }
+    context["map_sites"] = _map_sites(context["sites"])
+    return render(request, "species/home.html", context)
+
+
+def species_index(request: HttpRequest) -> HttpResponse:
+    return render(request, "species/species_list.html", {"species": selectors.species_list()})
+
+
+def species_detail(request: HttpRequest, code: str) -> HttpResponse:
+    try:
+        species = selectors.species_get(code)
+    except Species.DoesNotExist:
+        raise Http404("No such species.") from None
+    context = {"species": species, "map_sites": _map_sites(species.sites.all())}
+    return render(request, "species/species_detail.html", context)
+
+
+def site_index(request: HttpRequest) -> HttpResponse:
+    country = request.GET.get("country") or None
+    species = request.GET.get("species") or None
+    sites = list(selectors.site_list(country=country, species=species))
+    context = {
+        "sites": sites,
+        "countries": selectors.country_list(),
+        "species_options": selectors.species_list(),
+        "selected_country": country,
+        "selected_species": species,
+        "map_sites": _map_sites(sites),
+    }
+    return render(request, "species/site_list.html", context)
+
+
+def site_detail(request: HttpRequest, code: str) -> HttpResponse:
+    try:
+        site = selectors.site_get(code)
+    except Site.DoesNotExist:
+        raise Http404("No such site.") from None
+    context = {"site": site, "map_sites": _map_sites([site])}
+    return render(request, "species/site_detail.html", context)
+
+
+def country_detail(request: HttpRequest, code: str) -> HttpResponse:
+    try:
+        country = selectors.country_list().get(code=code.upper())
+    except Country.DoesNotExist:
+        raise Http404("No such member State.") from None
+    sites = list(selectors.site_list(country=country.code))
+    context = {"country": country, "sites": sites, "map_sites": _map_sites(sites)}
+    return render(request, "species/country_detail.html", context)

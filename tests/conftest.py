@@ -1,0 +1,86 @@
+"""Shared fixtures: reference data and the small cast of users of every test.
+
+Cast: visitor (anonymous), researcher A (KR), researcher B (MN), focal point A (KR),
+focal point B (MN), secretariat, partner (no country), pending (KR, not verified).
+"""
+
+import os
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+
+from accounts.models import AccountStatus
+from accounts.services import secretariat_appoint
+from species.models import Species
+from species.services import reference_data_load
+from tests.factories import PASSWORD, FocalPointFactory, UserFactory
+
+# Playwright drives the browser from the test thread while live_server answers.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Load the reference data once into the test database."""
+    with django_db_blocker.unblock():
+        reference_data_load()
+
+
+@pytest.fixture(autouse=True)
+def _reference_data(db):
+    # Transactional tests (the browser's) empty the database when they end; reload then.
+    if not Species.objects.exists():
+        reference_data_load()
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    # The real hasher costs half a second per account; tests create dozens.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def password():
+    return PASSWORD
+
+
+@pytest.fixture
+def visitor():
+    return AnonymousUser()
+
+
+@pytest.fixture
+def researcher_a(db):
+    return UserFactory(username="researcher-a", country_id="KR")
+
+
+@pytest.fixture
+def researcher_b(db):
+    return UserFactory(username="researcher-b", country_id="MN")
+
+
+@pytest.fixture
+def focal_point_a(db):
+    return FocalPointFactory(username="focal-a", country_id="KR")
+
+
+@pytest.fixture
+def focal_point_b(db):
+    return FocalPointFactory(username="focal-b", country_id="MN")
+
+
+@pytest.fixture
+def secretariat(db):
+    return secretariat_appoint(user=UserFactory(username="secretariat", country_id=None))
+
+
+@pytest.fixture
+def partner(db):
+    return UserFactory(username="partner", country_id=None, organisation="EAAFP")
+
+
+@pytest.fixture
+def pending(db):
+    return UserFactory(
+        username="pending", country_id="KR", status=AccountStatus.PENDING, verified_at=None
+    )
