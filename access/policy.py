@@ -226,19 +226,28 @@ def can_download(user: Actor, dataset: Any) -> bool:
 
 
 def access_data_file(user: Actor, pk: int | str) -> Any:
-    """Return the data file ``pk`` if ``user`` may download it; Http404 otherwise."""
+    """Return the data file ``pk`` (of a dataset or a publication) if ``user`` may download it.
+
+    Raise Http404 otherwise, for missing and forbidden files alike.
+    """
     models = _dataset_models()
     try:
         data_file = models.DataFile.objects.select_related("dataset").get(pk=pk)
     except (models.DataFile.DoesNotExist, ValueError, TypeError):
         raise Http404("No such file.") from None
-    if data_file.dataset_id is None:
-        raise Http404("No such file.")
-    allowed = (
-        models.Dataset.objects.filter(pk=data_file.dataset_id)
-        .filter(_download_condition(user))
-        .exists()
-    )
+    if data_file.dataset_id is not None:
+        allowed = (
+            models.Dataset.objects.filter(pk=data_file.dataset_id)
+            .filter(_download_condition(user))
+            .exists()
+        )
+    else:
+        allowed = (
+            _publication_models()
+            .Publication.objects.filter(links__data_file=data_file.pk)
+            .filter(_publication_download_condition(user))
+            .exists()
+        )
     if not allowed:
         raise Http404("No such file.")
     return data_file
@@ -414,6 +423,173 @@ def _drop_permission_if_unused(grant_row: Any) -> None:
         remove_perm(
             f"datasets.{DOWNLOAD_PERMISSION}", grant_row.user or grant_row.group, grant_row.dataset
         )
+
+
+# --- Publications and events ---------------------------------------------------------------
+#
+# Metadata is visible once published, or to the uploader, focal points of the uploader's
+# country and the secretariat (who review it). Files follow the visibility level while
+# published, and always go to those same people.
+
+
+def _publication_models():
+    from publications import models as publication_models
+
+    return publication_models
+
+
+def _publication_people_condition(user: Actor) -> Q | None:
+    """Return who sees an unpublished publication: None when everything (secretariat)."""
+    if is_secretariat(user):
+        return None
+    condition = Q(uploader_id=user.pk)
+    countries = focal_point_countries(user)
+    if countries:
+        condition |= Q(owner_country_id__in=countries)
+    return condition
+
+
+def _publication_download_condition(user: Actor) -> Q:
+    models = _publication_models()
+    visibility = models.Visibility
+    published = Q(status=models.PublicationStatus.PUBLISHED)
+    if not is_verified(user):
+        return published & Q(visibility=visibility.PUBLIC)
+    levels = [visibility.PUBLIC, visibility.REGISTERED]
+    if user.country_id:
+        levels.append(visibility.MEMBER_STATES)
+    people = _publication_people_condition(user)
+    if people is None:
+        return Q(pk__isnull=False)
+    return (published & Q(visibility__in=levels)) | people
+
+
+def visible_publications(user: Actor) -> QuerySet:
+    """Return the publications ``user`` may see, annotated with ``can_download``."""
+    models = _publication_models()
+    publications = models.Publication.objects.all()
+    if is_verified(user):
+        people = _publication_people_condition(user)
+        if people is not None:
+            publications = publications.filter(
+                Q(status=models.PublicationStatus.PUBLISHED) | people
+            )
+    else:
+        publications = publications.filter(status=models.PublicationStatus.PUBLISHED)
+    return publications.annotate(
+        can_download=Case(
+            When(_publication_download_condition(user), then=Value(True)),
+            default=Value(False),
+            output_field=BooleanField(),
+        )
+    )
+
+
+def listed_publications(user: Actor) -> QuerySet:
+    """Return the publications of the library: visible and published."""
+    models = _publication_models()
+    return visible_publications(user).filter(status=models.PublicationStatus.PUBLISHED)
+
+
+def access_publication(user: Actor, pk: int | str) -> Any:
+    """Return the publication ``pk`` (with ``can_download``) if visible; Http404 otherwise."""
+    models = _publication_models()
+    try:
+        return visible_publications(user).select_related("uploader", "owner_country").get(pk=pk)
+    except (models.Publication.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such publication.") from None
+
+
+def can_review_publication(user: Actor, publication: Any) -> bool:
+    """Return True for the secretariat and the uploader's country's focal points, while waiting."""
+    models = _publication_models()
+    if publication.status != models.PublicationStatus.SUBMITTED:
+        return False
+    return is_secretariat(user) or is_focal_point(user, publication.owner_country_id)
+
+
+def publications_to_review(user: Actor) -> QuerySet:
+    """Return the submitted publications ``user`` reviews."""
+    models = _publication_models()
+    waiting = visible_publications(user).filter(status=models.PublicationStatus.SUBMITTED)
+    if is_secretariat(user):
+        return waiting
+    countries = focal_point_countries(user)
+    return waiting.filter(owner_country_id__in=countries) if countries else waiting.none()
+
+
+def can_edit_publication(user: Actor, publication: Any) -> bool:
+    """Return True for the uploader while waiting or returned, and for the secretariat."""
+    models = _publication_models()
+    if is_secretariat(user):
+        return True
+    return (
+        is_verified(user)
+        and publication.uploader_id == user.pk
+        and publication.status != models.PublicationStatus.PUBLISHED
+    )
+
+
+def can_curate_events(user: Actor) -> bool:
+    """Return True for the secretariat, who create and edit events and their materials."""
+    return is_secretariat(user)
+
+
+def can_upload_publications(user: Actor) -> bool:
+    """Return True for verified accounts (researchers of a State or a partner organisation)."""
+    return is_verified(user)
+
+
+def visible_materials(user: Actor) -> QuerySet:
+    """Return event materials whose publication ``user`` may see (links are always visible)."""
+    models = _publication_models()
+    visible = visible_publications(user).filter(status=models.PublicationStatus.PUBLISHED)
+    return models.Material.objects.filter(
+        Q(publication__isnull=True) | Q(publication__in=visible.values("pk"))
+    )
+
+
+# --- Search ---------------------------------------------------------------------------------
+
+
+def visible_search_documents(user: Actor) -> QuerySet:
+    """Return the search documents of objects ``user`` may find, with ``can_read_content``.
+
+    Only published datasets and publications are found, and events; their metadata is
+    public. A document's extracted file text may be matched only by someone who may
+    download the files: decided from the document's copies of the access level, owner
+    country and uploader, and for datasets from the full download rule (grants,
+    collaborators, focal points) evaluated for the matching rows only.
+    """
+    from search.models import SearchDocument
+
+    datasets = _dataset_models()
+    by_level = Q(access="public")
+    people = Q(pk__isnull=True)
+    if is_verified(user):
+        by_level |= Q(access="registered")
+        if user.country_id:
+            by_level |= Q(access="member_states")
+            by_level |= Q(kind="dataset", access="country", owner_country=user.country_id)
+        people = Q(uploader_id=user.pk)
+        countries = focal_point_countries(user)
+        if countries:
+            people |= Q(owner_country__in=countries)
+        if is_secretariat(user):
+            people |= Q(publication__isnull=False)
+    dataset_rule = Q(
+        Exists(
+            datasets.Dataset.objects.filter(pk=OuterRef("dataset_id")).filter(
+                _download_condition(user)
+            )
+        )
+    )
+    readable = by_level | people | (Q(dataset__isnull=False) & dataset_rule)
+    return SearchDocument.objects.filter(published=True).annotate(
+        can_read_content=Case(
+            When(readable, then=Value(True)), default=Value(False), output_field=BooleanField()
+        )
+    )
 
 
 # --- Audit ----------------------------------------------------------------------------------

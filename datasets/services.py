@@ -30,6 +30,7 @@ from datasets.models import (
     ReviewDecision,
 )
 from neaspec_portal.mail import send_templated_email
+from search.services import index_dataset_on_commit
 
 #: Default length of a grant when the focal point does not choose a date.
 DEFAULT_GRANT_DAYS = 365
@@ -91,6 +92,7 @@ def dataset_update(*, actor: User, dataset: Dataset, **fields: Any) -> Dataset:
         country=dataset.owner_country_id,
         detail={"fields": sorted(fields)},
     )
+    index_dataset_on_commit(dataset.pk)
     return dataset
 
 
@@ -237,6 +239,7 @@ def dataset_review(
         template="dataset-decision",
         context={"dataset": dataset, "decision": decision, "comment": comment, "actor": actor},
     )
+    index_dataset_on_commit(dataset.pk)
     return dataset
 
 
@@ -263,6 +266,7 @@ def dataset_withdraw(*, actor: User, dataset: Dataset, reason: str) -> Dataset:
         template="dataset-withdrawn",
         context={"dataset": dataset, "reason": reason},
     )
+    index_dataset_on_commit(dataset.pk)
     return dataset
 
 

@@ -7,6 +7,7 @@ from rest_framework.routers import DefaultRouter
 
 from accounts.api import MeView
 from datasets.api import urlpatterns as dataset_api_urlpatterns
+from search.api import SearchView
 from species.api import CountryViewSet, SiteViewSet, SpeciesViewSet
 
 router = DefaultRouter()
@@ -17,6 +18,7 @@ router.register("countries", CountryViewSet, basename="country")
 urlpatterns = [
     path("auth/token/", obtain_auth_token, name="token"),
     path("me/", MeView.as_view(), name="me"),
+    path("search/", SearchView.as_view(), name="search"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
     path("", include(router.urls)),

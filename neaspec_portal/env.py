@@ -58,6 +58,8 @@ def database_from_url(url: str) -> dict:
     if not name:
         raise ImproperlyConfigured("DATABASE_URL names no database, e.g. postgres://host/neaspec.")
     options = {key: values[-1] for key, values in parse_qs(parsed.query).items()}
+    # JIT compilation costs hundreds of milliseconds on the portal's short queries.
+    options.setdefault("options", "-c jit=off")
     return {
         "ENGINE": "django.db.backends.postgresql",
         "NAME": name,

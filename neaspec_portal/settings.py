@@ -50,6 +50,8 @@ INSTALLED_APPS = [
     "access",
     "species",
     "datasets",
+    "publications",
+    "search",
 ]
 
 MIDDLEWARE = [

@@ -35,3 +35,26 @@ def site_get(code: str) -> Site:
 def country_list() -> QuerySet[Country]:
     """Return the member States."""
     return Country.objects.filter(is_member_state=True)
+
+
+def home_highlights(*, user) -> dict:
+    """Return what the home page shows beside the species: featured event, latest items, counts.
+
+    Every list and count goes through the access policy.
+    """
+    from access import policy
+    from publications.models import Event
+
+    publications = policy.listed_publications(user)
+    datasets = policy.listed_datasets(user)
+    return {
+        "featured_event": Event.objects.filter(featured=True).order_by("-start_date").first(),
+        "latest_publications": list(
+            publications.select_related("owner_country").order_by("-published_at", "-pk")[:4]
+        ),
+        "latest_datasets": list(
+            datasets.select_related("owner_country").order_by("-published_at", "-pk")[:4]
+        ),
+        "publication_count": publications.count(),
+        "dataset_count": datasets.count(),
+    }

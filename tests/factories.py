@@ -59,6 +59,8 @@ class DataFileFactory(factory.django.DjangoModelFactory):
 
     dataset = factory.SubFactory(DatasetFactory)
     original_name = "stations.csv"
-    file = factory.django.FileField(filename="stations.csv", data=b"station,lat,lon\nA,43.1,131.2\n")
+    file = factory.django.FileField(
+        filename="stations.csv", data=b"station,lat,lon\nA,43.1,131.2\n"
+    )
     size = 29
     uploaded_by = factory.LazyAttribute(lambda data_file: data_file.dataset.uploader)

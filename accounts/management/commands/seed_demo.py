@@ -7,6 +7,8 @@ from django.utils import timezone
 
 from accounts.models import AccountStatus, FocalPoint, User
 from accounts.services import secretariat_appoint
+from datasets.demo import seed_datasets
+from publications.demo import seed_library
 from species.services import reference_data_load
 
 DEMO_PASSWORD = "neaspec-demo"
@@ -32,11 +34,19 @@ class Command(BaseCommand):
         with transaction.atomic():
             reference_data_load()
             accounts = seed_accounts()
+            secretariat = next(user for user in accounts if user.username == "secretariat")
+            library = seed_library(secretariat=secretariat)
+            new_datasets = seed_datasets()
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo accounts ready ({len(accounts)}), password '{DEMO_PASSWORD}': "
                 + ", ".join(sorted(account.username for account in accounts))
             )
+        )
+        self.stdout.write(
+            f"Library: {library['publications']} published publications, {library['events']} "
+            f"event(s) ({library['participants']} participants at Incheon); "
+            f"{new_datasets} new demo dataset(s)."
         )
 
 

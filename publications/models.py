@@ -1,0 +1,263 @@
+"""The library and the record of meetings: publications, events, sessions and materials.
+
+Files are ``datasets.DataFile`` rows, stored, processed and served by the same mechanism as
+dataset files; ``PublicationFile`` links them here. Who sees what is ``access.policy``'s call.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from species.models import Country, KmgbfTarget, Site, Species, Theme
+
+
+class PublicationType(models.TextChoices):
+    REPORT = "report", _("Report")
+    ARTICLE = "article", _("Journal article")
+    POLICY_BRIEF = "policy_brief", _("Policy brief")
+    BOOK = "book", _("Book or chapter")
+    POSTER = "poster", _("Poster")
+    FACTSHEET = "factsheet", _("Factsheet")
+    PRESENTATION = "presentation", _("Presentation")
+    OTHER = "other", _("Other")
+
+
+class Visibility(models.TextChoices):
+    PUBLIC = "public", _("Public")
+    REGISTERED = "registered", _("Registered users")
+    MEMBER_STATES = "member_states", _("Member States")
+
+
+class PublicationStatus(models.TextChoices):
+    SUBMITTED = "submitted", _("Waiting for review")
+    RETURNED = "returned", _("Returned for changes")
+    PUBLISHED = "published", _("Published")
+
+
+class Publication(models.Model):
+    """A report, paper, brief, book, poster, factsheet or presentation, with its files."""
+
+    type = models.CharField(_("type"), max_length=20, choices=PublicationType.choices)
+    title = models.CharField(_("title (original language)"), max_length=400)
+    title_en = models.CharField(_("title (English)"), max_length=400, blank=True)
+    abstract = models.TextField(_("abstract"), blank=True)
+    year = models.PositiveSmallIntegerField(_("year"))
+    language = models.CharField(
+        _("language"), max_length=8, help_text=_("ISO 639-1 code, e.g. en, zh, ja, ko, mn, ru.")
+    )
+    doi = models.CharField(_("DOI"), max_length=200, blank=True, db_index=True)
+    url = models.URLField(_("web address"), max_length=500, blank=True)
+    visibility = models.CharField(
+        _("visibility"), max_length=20, choices=Visibility.choices, default=Visibility.PUBLIC
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=20,
+        choices=PublicationStatus.choices,
+        default=PublicationStatus.SUBMITTED,
+    )
+    uploader = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="publications"
+    )
+    owner_country = models.ForeignKey(
+        Country,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("The uploader's member State; its focal points review the publication."),
+    )
+    species = models.ManyToManyField(Species, related_name="publications", blank=True)
+    sites = models.ManyToManyField(Site, related_name="publications", blank=True)
+    countries = models.ManyToManyField(Country, related_name="publications", blank=True)
+    targets = models.ManyToManyField(KmgbfTarget, related_name="publications", blank=True)
+    themes = models.ManyToManyField(Theme, related_name="publications", blank=True)
+    featured = models.BooleanField(_("featured on the home page"), default=False)
+    review_comment = models.TextField(_("review comment"), blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    published_at = models.DateTimeField(_("published"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-year", "-published_at", "-pk"]
+        verbose_name = _("publication")
+        verbose_name_plural = _("publications")
+        indexes = [models.Index(fields=["status", "visibility"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("publications:detail", args=[self.pk])
+
+    @property
+    def display_title(self) -> str:
+        return self.title_en or self.title
+
+
+class Author(models.Model):
+    """One author (or speaker) of a publication, in order."""
+
+    publication = models.ForeignKey(Publication, on_delete=models.CASCADE, related_name="authors")
+    name = models.CharField(_("name"), max_length=200)
+    affiliation = models.CharField(_("affiliation"), max_length=300, blank=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["order", "pk"]
+        verbose_name = _("author")
+        verbose_name_plural = _("authors")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PublicationFile(models.Model):
+    """Links a stored file (``datasets.DataFile``) to the publication it belongs to."""
+
+    publication = models.ForeignKey(Publication, on_delete=models.CASCADE, related_name="links")
+    data_file = models.OneToOneField(
+        "datasets.DataFile", on_delete=models.CASCADE, related_name="publication_link"
+    )
+
+    class Meta:
+        verbose_name = _("publication file")
+        verbose_name_plural = _("publication files")
+
+    def __str__(self) -> str:
+        return f"{self.publication} · {self.data_file}"
+
+
+class EventType(models.TextChoices):
+    WORKSHOP = "workshop", _("Workshop")
+    EXPERT_MEETING = "expert_meeting", _("Expert meeting")
+    TRAINING = "training", _("Training")
+    WEBINAR = "webinar", _("Webinar")
+
+
+class Event(models.Model):
+    """A workshop, meeting, training or webinar, curated by the secretariat."""
+
+    title = models.CharField(_("title"), max_length=300)
+    type = models.CharField(_("type"), max_length=20, choices=EventType.choices)
+    start_date = models.DateField(_("first day"))
+    end_date = models.DateField(_("last day"))
+    city = models.CharField(_("city"), max_length=120, blank=True)
+    venue = models.CharField(_("venue"), max_length=200, blank=True)
+    online = models.BooleanField(_("online"), default=False)
+    organisers = models.CharField(_("organisers"), max_length=400, blank=True)
+    summary = models.TextField(_("summary"), blank=True)
+    outcomes = models.TextField(_("outcomes"), blank=True)
+    featured = models.BooleanField(_("featured on the home page"), default=False)
+    species = models.ManyToManyField(Species, related_name="events", blank=True)
+    sites = models.ManyToManyField(Site, related_name="events", blank=True)
+    countries = models.ManyToManyField(Country, related_name="events", blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-start_date"]
+        verbose_name = _("event")
+        verbose_name_plural = _("events")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(end_date__gte=models.F("start_date")),
+                name="event_dates_in_order",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("publications:event_detail", args=[self.pk])
+
+    @property
+    def participants_total(self) -> int:
+        return sum(row.total for row in self.participant_counts.all())
+
+
+class Session(models.Model):
+    """One session of an event's agenda."""
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="sessions")
+    title = models.CharField(_("title"), max_length=300)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    moderators = models.CharField(_("moderators"), max_length=400, blank=True)
+    description = models.TextField(_("description"), blank=True)
+
+    class Meta:
+        ordering = ["order", "pk"]
+        verbose_name = _("session")
+        verbose_name_plural = _("sessions")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class ParticipantCount(models.Model):
+    """Participants of an event from one country (or from partners when country is empty)."""
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="participant_counts")
+    country = models.ForeignKey(Country, on_delete=models.PROTECT, null=True, blank=True)
+    women = models.PositiveIntegerField(_("women"), default=0)
+    men = models.PositiveIntegerField(_("men"), default=0)
+    other = models.PositiveIntegerField(_("other or undisclosed"), default=0)
+
+    class Meta:
+        verbose_name = _("participant count")
+        verbose_name_plural = _("participant counts")
+        constraints = [
+            models.UniqueConstraint(fields=["event", "country"], name="one_count_per_country")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.event} · {self.country_id or 'partners'}: {self.total}"
+
+    @property
+    def total(self) -> int:
+        return self.women + self.men + self.other
+
+
+class MaterialKind(models.TextChoices):
+    PRESENTATION = "presentation", _("Presentation")
+    REPORT = "report", _("Report")
+    RECORDING = "recording", _("Recording")
+
+
+class Material(models.Model):
+    """Something attached to an event or one of its sessions: slides, a report, a recording.
+
+    Presentations and reports are publications (with files, speakers as authors, and their
+    own visibility); a recording is a link.
+    """
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="materials")
+    session = models.ForeignKey(
+        Session, on_delete=models.CASCADE, null=True, blank=True, related_name="materials"
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=MaterialKind.choices)
+    publication = models.ForeignKey(
+        Publication, on_delete=models.CASCADE, null=True, blank=True, related_name="materials"
+    )
+    title = models.CharField(_("title"), max_length=400, blank=True)
+    link = models.URLField(_("link"), max_length=500, blank=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["order", "pk"]
+        verbose_name = _("material")
+        verbose_name_plural = _("materials")
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(publication__isnull=True, link=""),
+                name="material_has_publication_or_link",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title or (self.publication.title if self.publication_id else self.link)

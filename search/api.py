@@ -1,0 +1,91 @@
+"""``GET /api/v1/search/``: ranked results and facet counts under the access policy."""
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import serializers
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from search import selectors
+
+
+class SearchResultSerializer(serializers.Serializer):
+    type = serializers.CharField(source="kind")
+    id = serializers.SerializerMethodField()
+    title = serializers.CharField()
+    snippet = serializers.SerializerMethodField()
+    year = serializers.IntegerField(allow_null=True)
+    countries = serializers.ListField(child=serializers.CharField())
+    species = serializers.ListField(child=serializers.CharField())
+    url = serializers.SerializerMethodField()
+
+    def get_id(self, document) -> int:
+        return document.dataset_id or document.publication_id or document.event_id
+
+    def get_snippet(self, document) -> str:
+        return getattr(document, "snippet", "") or document.summary[:300]
+
+    def get_url(self, document) -> str:
+        return selectors.document_url(document)
+
+
+QUERY_PARAMETERS = [
+    OpenApiParameter("q", OpenApiTypes.STR, description="Words in any of the six languages."),
+    OpenApiParameter(
+        "type", OpenApiTypes.STR, enum=["publication", "presentation", "event", "dataset"]
+    ),
+    OpenApiParameter("species", OpenApiTypes.STR, description="Species code, e.g. TIGER_AMUR."),
+    OpenApiParameter("site", OpenApiTypes.STR),
+    OpenApiParameter("country", OpenApiTypes.STR, description="ISO alpha-2 code."),
+    OpenApiParameter("year", OpenApiTypes.INT),
+    OpenApiParameter("target", OpenApiTypes.INT, description="KMGBF target number."),
+    OpenApiParameter("theme", OpenApiTypes.STR),
+    OpenApiParameter("language", OpenApiTypes.STR),
+    OpenApiParameter("access", OpenApiTypes.STR),
+    OpenApiParameter("sort", OpenApiTypes.STR, enum=["relevance", "date"]),
+    OpenApiParameter("page", OpenApiTypes.INT),
+]
+
+
+class SearchView(APIView):
+    """Search publications, presentations, events and datasets the caller may see."""
+
+    @extend_schema(
+        parameters=QUERY_PARAMETERS,
+        responses=inline_serializer(
+            "SearchResponse",
+            {
+                "query": serializers.CharField(),
+                "count": serializers.IntegerField(),
+                "page": serializers.IntegerField(),
+                "results": SearchResultSerializer(many=True),
+                "facets": serializers.DictField(
+                    child=serializers.ListField(child=serializers.DictField())
+                ),
+            },
+        ),
+    )
+    def get(self, request: Request) -> Response:
+        params = request.query_params
+        page = params.get("page", "1")
+        page = min(int(page), 10_000) if page.isdigit() and int(page) > 0 else 1
+        results = selectors.search(
+            user=request.user,
+            query=params.get("q", ""),
+            filters=selectors.SearchFilters.from_params(params),
+            sort="date" if params.get("sort") == "date" else "relevance",
+            page=page,
+        )
+        return Response(
+            {
+                "query": results.query,
+                "count": results.total,
+                "page": page,
+                "results": SearchResultSerializer(results.documents, many=True).data,
+                "facets": {
+                    name: [{"value": value, "count": count} for value, count in values]
+                    for name, values in results.facets.items()
+                },
+            }
+        )

@@ -1,0 +1,77 @@
+"""One search document per publication, event and dataset, kept in step by ``search.services``.
+
+Three vectors: ``head`` (the title alone, small, used for ranking), ``meta`` (title,
+abstract, names of tags) which anyone who may see the object may match, and
+``content`` (text extracted from files) which only those who may download the files
+may match. Who may see what is decided by ``access.policy``.
+"""
+
+from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVectorField
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Kind(models.TextChoices):
+    PUBLICATION = "publication", _("Publication")
+    PRESENTATION = "presentation", _("Presentation")
+    EVENT = "event", _("Event")
+    DATASET = "dataset", _("Dataset")
+
+
+class SearchDocument(models.Model):
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    dataset = models.OneToOneField(
+        "datasets.Dataset", on_delete=models.CASCADE, null=True, related_name="search_document"
+    )
+    publication = models.OneToOneField(
+        "publications.Publication",
+        on_delete=models.CASCADE,
+        null=True,
+        related_name="search_document",
+    )
+    event = models.OneToOneField(
+        "publications.Event", on_delete=models.CASCADE, null=True, related_name="search_document"
+    )
+    title = models.TextField()
+    summary = models.TextField(blank=True)
+    language = models.CharField(max_length=8, blank=True)
+    year = models.PositiveSmallIntegerField(null=True)
+    date = models.DateField(null=True)
+    species = ArrayField(models.CharField(max_length=40), default=list)
+    sites = ArrayField(models.CharField(max_length=60), default=list)
+    countries = ArrayField(models.CharField(max_length=2), default=list)
+    targets = ArrayField(models.PositiveSmallIntegerField(), default=list)
+    themes = ArrayField(models.CharField(max_length=60), default=list)
+    access = models.CharField(max_length=20, blank=True)
+    # Copies of the object's state that the access policy filters on without a join;
+    # search.services refreshes them on every change of the object.
+    published = models.BooleanField(default=False)
+    owner_country = models.CharField(max_length=2, blank=True)
+    uploader_id = models.BigIntegerField(null=True)
+    head = SearchVectorField(null=True)
+    meta = SearchVectorField(null=True)
+    content = SearchVectorField(null=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        indexes = [
+            GinIndex(fields=["meta"], name="search_meta_gin"),
+            GinIndex(fields=["content"], name="search_content_gin"),
+            GinIndex(fields=["species"], name="search_species_gin"),
+            models.Index(fields=["published", "kind"], name="search_published_kind"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(dataset__isnull=False, publication__isnull=True, event__isnull=True)
+                    | models.Q(dataset__isnull=True, publication__isnull=False, event__isnull=True)
+                    | models.Q(dataset__isnull=True, publication__isnull=True, event__isnull=False)
+                ),
+                name="search_document_has_one_object",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind}: {self.title}"

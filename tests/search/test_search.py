@@ -1,0 +1,131 @@
+"""Multilingual search under the access policy."""
+
+import pytest
+from django.contrib.postgres.search import SearchVector
+from django.db.models import Value
+
+from search import selectors, services
+from search.models import SearchDocument
+from species.models import Species
+from tests.factories import DatasetFactory, UserFactory
+from tests.search.corpus import DOCUMENTS, QUERIES
+
+
+@pytest.fixture
+def corpus(secretariat):
+    from publications.models import Publication
+
+    documents = {}
+    for key, (language, title, abstract) in DOCUMENTS.items():
+        publication = Publication.objects.create(
+            type="report",
+            title=title,
+            abstract=abstract,
+            year=2024,
+            language=language,
+            status="published",
+            uploader=secretariat,
+        )
+        services.publication_index(publication)
+        documents[key] = publication.pk
+    return documents
+
+
+def _found(user, query, corpus) -> set[str]:
+    by_id = {pk: key for key, pk in corpus.items()}
+    results = selectors.matching_documents(user=user, query=query)
+    return {by_id[doc.publication_id] for doc in results if doc.publication_id in by_id}
+
+
+def test_it_finds_each_language_and_nothing_else(corpus, visitor):
+    scores = []
+    for query, expected in QUERIES.items():
+        found = _found(visitor, query, corpus)
+        true_positives = len(found & expected)
+        precision = true_positives / len(found) if found else 1.0
+        recall = true_positives / len(expected) if expected else 1.0
+        scores.append((query, precision, recall))
+    print("\nquery | precision | recall")
+    for query, precision, recall in scores:
+        print(f"{query} | {precision:.2f} | {recall:.2f}")
+    missed = [(query, p, r) for query, p, r in scores if p < 1 or r < 1]
+    assert missed == []
+
+
+def test_empty_long_and_hostile_queries_never_fail(corpus, visitor):
+    for query in ["", " ", "x" * 5000, "&|!():*'", "tiger & (leopard | !crane)", "' OR 1=1 --"]:
+        results = selectors.search(user=visitor, query=query)
+        assert results.total >= 0
+    assert selectors.search(user=visitor, query="").total == len(DOCUMENTS)
+
+
+def test_a_page_past_the_end_is_empty_not_an_error(corpus, visitor):
+    assert selectors.search(user=visitor, query="", page=999).documents == []
+
+
+def test_the_query_count_does_not_grow_with_the_results(corpus, visitor, django_assert_num_queries):
+    # Expect 3 queries: the count, the page of ranked documents with snippets, and all
+    # facet counts in one UNION query.
+    with django_assert_num_queries(3):
+        few = selectors.search(user=visitor, query="ирбис")
+    with django_assert_num_queries(3):
+        many = selectors.search(user=visitor, query="")
+    assert few.total == 1
+    assert many.total == len(DOCUMENTS)
+
+
+def test_restricted_text_titles_and_facets_stay_hidden_from_outsiders(
+    researcher_a, focal_point_a, researcher_b, visitor
+):
+    dataset = DatasetFactory(
+        uploader=researcher_a,
+        access_level="restricted",
+        status="submitted",
+        title="Secret den survey Kedrovaya",
+        abstract="den coordinates",
+    )
+    dataset.species.set([Species.objects.get(code="TIGER_AMUR")])
+
+    def index_with_file_text():
+        # Stands in for the text the processing pipeline extracts from the files.
+        services.dataset_index(dataset)
+        SearchDocument.objects.filter(dataset=dataset).update(
+            content=SearchVector(Value("zzsecretword"), config="simple")
+        )
+
+    index_with_file_text()
+    for user in [visitor, researcher_b, focal_point_a]:
+        assert selectors.search(user=user, query="Kedrovaya").total == 0
+
+    dataset.status = "published"
+    dataset.save()
+    index_with_file_text()
+    for user in [visitor, researcher_b]:
+        results = selectors.search(user=user, query="Kedrovaya")
+        assert results.total == 1  # published metadata is public
+        assert selectors.search(user=user, query="zzsecretword").total == 0
+        facets = selectors.search(user=user, query="zzsecretword").facets
+        assert facets["species"] == []
+    assert selectors.search(user=focal_point_a, query="zzsecretword").total == 1
+    colleague = UserFactory(username="colleague-kr", country_id="KR")
+    assert selectors.search(user=colleague, query="zzsecretword").total == 0
+
+
+def test_facets_count_what_the_user_may_see(corpus, visitor):
+    results = selectors.search(user=visitor, query="")
+    languages = dict(results.facets["language"])
+    assert languages == {"zh": 1, "ja": 1, "ko": 1, "ru": 2, "mn": 1, "en": 2}
+    filtered = selectors.search(
+        user=visitor, query="", filters=selectors.SearchFilters(language="ru")
+    )
+    assert filtered.total == 2
+
+
+def test_autocomplete_suggests_species_sites_and_visible_titles(corpus, visitor, researcher_a):
+    labels = [s["label"] for s in selectors.autocomplete(user=visitor, query="spoon")]
+    assert any("Black-faced spoonbill" in label for label in labels)
+    hidden = DatasetFactory(uploader=researcher_a, status="draft", title="Spoonbill nests draft")
+    services.dataset_index(hidden)
+    labels = [s["label"] for s in selectors.autocomplete(user=visitor, query="spoon")]
+    assert "Spoonbill nests draft / " not in " ".join(labels)
+    assert not any("draft" in label for label in labels)
