@@ -43,6 +43,7 @@ def stored_file_content_type(name: str) -> str:
 
 
 def _attachment(name: str) -> str:
+    name = "".join(ch for ch in name if ch.isprintable()) or "download"
     ascii_name = name.encode("ascii", "ignore").decode() or "download"
     ascii_name = ascii_name.replace('"', "").replace("\\", "")
     return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(name)}"

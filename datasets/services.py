@@ -73,6 +73,7 @@ def dataset_create(*, actor: User, **fields: Any) -> Dataset:
     audit_record(
         actor=actor, action="dataset.create", obj=dataset, country=dataset.owner_country_id
     )
+    index_dataset_on_commit(dataset.pk)
     return dataset
 
 
@@ -185,6 +186,7 @@ def dataset_submit(*, actor: User, dataset: Dataset) -> Dataset:
         template="dataset-submitted",
         context={"dataset": dataset},
     )
+    index_dataset_on_commit(dataset.pk)
     return dataset
 
 

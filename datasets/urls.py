@@ -1,9 +1,26 @@
 from django.urls import path
 
-from datasets import downloads
+from datasets import downloads, views
 
 app_name = "datasets"
 
 urlpatterns = [
+    path("", views.dataset_list, name="list"),
+    path("new/", views.dataset_create, name="create"),
+    path("mine/", views.my_datasets, name="mine"),
+    path("review/", views.review_queue, name="review_queue"),
+    path("requests/", views.access_requests, name="access_requests"),
+    path("requests/<int:pk>/decide/", views.access_request_decide, name="access_request_decide"),
+    path("grants/", views.grants, name="grants"),
+    path("grants/<int:pk>/revoke/", views.grant_revoke, name="grant_revoke"),
+    path("audit/", views.audit_log, name="audit"),
+    path("<int:pk>/", views.dataset_detail, name="detail"),
+    path("<int:pk>/edit/", views.dataset_edit, name="edit"),
+    path("<int:pk>/files/", views.dataset_files, name="files"),
+    path("<int:pk>/files/<int:file_pk>/delete/", views.file_delete, name="file_delete"),
+    path("<int:pk>/submit/", views.dataset_submit, name="submit"),
+    path("<int:pk>/review/", views.dataset_review, name="review"),
+    path("<int:pk>/withdraw/", views.dataset_withdraw, name="withdraw"),
+    path("<int:pk>/request-access/", views.request_access, name="request_access"),
     path("files/<int:pk>/download/", downloads.download, name="download"),
 ]

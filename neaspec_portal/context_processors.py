@@ -7,9 +7,25 @@ from access import policy
 
 
 def portal(request: HttpRequest) -> dict:
+    """Return the roles and to-do counts of the menu: one query per count shown."""
     user = request.user
     can_review_accounts = policy.can_review_accounts(user)
+    is_focal_point = policy.is_focal_point(user)
+    is_secretariat = policy.is_secretariat(user)
+    can_review_publications = is_focal_point or is_secretariat
     return {
+        "is_focal_point": is_focal_point,
+        "is_secretariat_user": is_secretariat,
+        "can_review_publications": can_review_publications,
+        "datasets_to_review_count": (
+            policy.datasets_to_review(user).count() if is_focal_point else 0
+        ),
+        "access_requests_count": (
+            policy.access_requests_to_answer(user).count() if is_focal_point else 0
+        ),
+        "publications_to_review_count": (
+            policy.publications_to_review(user).count() if can_review_publications else 0
+        ),
         "portal_name": settings.PORTAL_NAME,
         "is_verified_user": policy.is_verified(user),
         "can_review_accounts": can_review_accounts,

@@ -16,6 +16,7 @@ urlpatterns = [
     path("", home, name="home"),
     path("accounts/", include("accounts.urls")),
     path("data/", include("datasets.urls")),
+    path("library/", include("publications.urls")),
     path("search/", include("search.urls")),
     path("", include("species.urls")),
 ]

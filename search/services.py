@@ -186,18 +186,18 @@ def index_dataset_on_commit(pk: int) -> None:
     """Refresh the dataset's search document once the current transaction commits."""
     from datasets.models import Dataset
 
-    transaction.on_commit(lambda: dataset_index(Dataset.objects.get(pk=pk)))
+    transaction.on_commit(lambda: dataset_index(Dataset.objects.get(pk=pk)), robust=True)
 
 
 def index_publication_on_commit(pk: int) -> None:
     """Refresh the publication's search document once the current transaction commits."""
     from publications.models import Publication
 
-    transaction.on_commit(lambda: publication_index(Publication.objects.get(pk=pk)))
+    transaction.on_commit(lambda: publication_index(Publication.objects.get(pk=pk)), robust=True)
 
 
 def index_event_on_commit(pk: int) -> None:
     """Refresh the event's search document once the current transaction commits."""
     from publications.models import Event
 
-    transaction.on_commit(lambda: event_index(Event.objects.get(pk=pk)))
+    transaction.on_commit(lambda: event_index(Event.objects.get(pk=pk)), robust=True)

@@ -27,6 +27,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "sites": list(selectors.site_list()),
     }
     context["map_sites"] = _map_sites(context["sites"])
+    context.update(selectors.home_highlights(user=request.user))
     return render(request, "species/home.html", context)
 
 

@@ -1,0 +1,158 @@
+"""Forms of the datasets pages."""
+
+from datetime import timedelta
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from datasets.models import AccessLevel, Dataset, Decision, Licence
+from species.models import Country, Site, Species
+
+ACCESS_HELP = _(
+    "Public: anyone. Registered users: any verified account. Member States: verified accounts "
+    "of the six States. Owner country: verified accounts of your country. Restricted: only "
+    "your country's focal points and people they approve. You and your country's focal "
+    "points can always download."
+)
+
+
+class DatasetForm(forms.ModelForm):
+    species = forms.ModelMultipleChoiceField(
+        label=_("Species"),
+        queryset=Species.objects.all(),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 6}),
+        help_text=_("Hold Ctrl (⌘ on a Mac) to choose several."),
+    )
+    sites = forms.ModelMultipleChoiceField(
+        label=_("Sites"),
+        queryset=Site.objects.all(),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 6}),
+    )
+    co_owner_countries = forms.ModelMultipleChoiceField(
+        label=_("Co-owner countries"),
+        queryset=Country.objects.filter(is_member_state=True),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("For transboundary data: each co-owner's focal point must approve too."),
+    )
+
+    class Meta:
+        model = Dataset
+        fields = [
+            "title",
+            "title_en",
+            "abstract",
+            "method",
+            "temporal_start",
+            "temporal_end",
+            "species",
+            "sites",
+            "co_owner_countries",
+            "licence",
+            "licence_terms",
+            "access_level",
+            "citation",
+            "contact_name",
+            "contact_email",
+        ]
+        widgets = {
+            "temporal_start": forms.DateInput(attrs={"type": "date"}),
+            "temporal_end": forms.DateInput(attrs={"type": "date"}),
+            "abstract": forms.Textarea(attrs={"rows": 5}),
+            "citation": forms.Textarea(attrs={"rows": 2}),
+            "licence_terms": forms.Textarea(attrs={"rows": 3}),
+        }
+        help_texts = {
+            "title": _("In the language of the data's owners."),
+            "title_en": _("Leave empty if the title is already in English."),
+            "access_level": ACCESS_HELP,
+            "licence_terms": _("Required when the licence is custom terms."),
+        }
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        if cleaned.get("licence") == Licence.CUSTOM and not cleaned.get("licence_terms"):
+            self.add_error("licence_terms", _("Write the terms of the custom licence."))
+        start, end = cleaned.get("temporal_start"), cleaned.get("temporal_end")
+        if start and end and end < start:
+            self.add_error("temporal_end", _("The end of the coverage is before its start."))
+        return cleaned
+
+    def values(self) -> dict:
+        """Return the cleaned values as keyword arguments of the services."""
+        return {name: self.cleaned_data[name] for name in self.Meta.fields}
+
+
+class ReviewForm(forms.Form):
+    decision = forms.ChoiceField(label=_("Decision"), choices=Decision.choices)
+    comment = forms.CharField(
+        label=_("Comment"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Required to request changes or reject; the uploader reads it."),
+    )
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class AccessRequestForm(forms.Form):
+    purpose = forms.CharField(
+        label=_("Purpose"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("What you will study with the data, and for which project."),
+    )
+    intended_use = forms.CharField(
+        label=_("Intended use"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Publications, reports or decisions the data will feed."),
+    )
+    wanted_until = forms.DateField(
+        label=_("Needed until"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["wanted_until"].initial = timezone.localdate() + timedelta(days=365)
+
+
+class GrantForm(forms.Form):
+    until = forms.DateField(
+        label=_("Access until"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("The access ends by itself on this date."),
+    )
+
+
+class DatasetFilterForm(forms.Form):
+    """The side filters of the dataset list (GET)."""
+
+    q = forms.CharField(label=_("Words"), required=False)
+    species = forms.ChoiceField(label=_("Species"), required=False)
+    site = forms.ChoiceField(label=_("Site"), required=False)
+    country = forms.ChoiceField(label=_("Country"), required=False)
+    method = forms.ChoiceField(label=_("Method"), required=False)
+    year = forms.IntegerField(label=_("Year"), required=False, min_value=1900, max_value=2100)
+    access_level = forms.ChoiceField(label=_("Access"), required=False)
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        from datasets.models import Method
+
+        everything = [("", _("All"))]
+        self.fields["species"].choices = everything + [
+            (s.code, s.name) for s in Species.objects.all()
+        ]
+        self.fields["site"].choices = everything + [(s.code, s.name) for s in Site.objects.all()]
+        self.fields["country"].choices = everything + [
+            (c.code, c.name) for c in Country.objects.filter(is_member_state=True)
+        ]
+        self.fields["method"].choices = everything + list(Method.choices)
+        self.fields["access_level"].choices = everything + list(AccessLevel.choices)

@@ -1,0 +1,311 @@
+"""Pages of datasets: browse, describe and upload, review, access requests, grants, audit."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from access import policy
+from datasets import selectors, services
+from datasets.forms import (
+    AccessRequestForm,
+    DatasetFilterForm,
+    DatasetForm,
+    GrantForm,
+    ReasonForm,
+    ReviewForm,
+)
+from datasets.models import AccessLevel
+from datasets.uploads import oversize_upload_messages
+
+PAGE_SIZE = 20
+
+
+def _error_text(error: ValidationError | PermissionDenied) -> str:
+    if isinstance(error, ValidationError):
+        return " ".join(error.messages)
+    return str(error) or _("You cannot do this.")
+
+
+def download_rule(dataset) -> str:
+    """Return, in words, who may download ``dataset``'s files."""
+    country = dataset.owner_country.name
+    rules = {
+        AccessLevel.PUBLIC: _("Anyone may download the files."),
+        AccessLevel.REGISTERED: _("Any verified account may download the files."),
+        AccessLevel.MEMBER_STATES: _(
+            "Verified accounts of the six member States may download the files."
+        ),
+        AccessLevel.COUNTRY: _("Restricted to verified accounts of %(country)s and approved users.")
+        % {"country": country},
+        AccessLevel.RESTRICTED: _("Restricted to %(country)s's focal points and approved users.")
+        % {"country": country},
+    }
+    return rules[dataset.access_level]
+
+
+def dataset_list(request: HttpRequest) -> HttpResponse:
+    form = DatasetFilterForm(request.GET or None)
+    filters = selectors.DatasetFilters.from_params(request.GET)
+    page = Paginator(selectors.dataset_list(user=request.user, filters=filters), PAGE_SIZE)
+    page_obj = page.get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "form": form,
+        "page_obj": page_obj,
+        "datasets": list(page_obj.object_list),
+        "filters_active": not filters.is_empty(),
+        "query_string": query.urlencode(),
+    }
+    return render(request, "datasets/list.html", context)
+
+
+def dataset_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    dataset = selectors.dataset_detail(user=request.user, pk=pk)
+    user = request.user
+    context = {
+        "dataset": dataset,
+        "download_rule": download_rule(dataset),
+        "can_edit": policy.can_edit_dataset(user, dataset),
+        "review_countries": policy.review_countries(user, dataset),
+        "can_withdraw": policy.can_withdraw(user, dataset),
+        "can_request": policy.can_request_access(user, dataset),
+        "pending_request": selectors.pending_request(user=user, dataset=dataset),
+        "review_form": ReviewForm(),
+        "reason_form": ReasonForm(),
+    }
+    return render(request, "datasets/detail.html", context)
+
+
+@login_required
+def dataset_create(request: HttpRequest) -> HttpResponse:
+    if not policy.is_member_state_researcher(request.user):
+        return render(request, "datasets/cannot_upload.html", status=403)
+    form = DatasetForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            dataset = services.dataset_create(actor=request.user, **form.values())
+        except (ValidationError, PermissionDenied) as error:
+            form.add_error(None, _error_text(error))
+        else:
+            messages.success(request, _("Draft saved. Now add its files."))
+            return redirect("datasets:files", pk=dataset.pk)
+    return render(request, "datasets/form.html", {"form": form, "dataset": None})
+
+
+@login_required
+def dataset_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    dataset = policy.access_editable_dataset(request.user, pk)
+    form = DatasetForm(request.POST or None, instance=dataset)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.dataset_update(actor=request.user, dataset=dataset, **form.values())
+        except (ValidationError, PermissionDenied) as error:
+            form.add_error(None, _error_text(error))
+        else:
+            messages.success(request, _("Changes saved."))
+            return redirect(dataset)
+    return render(request, "datasets/form.html", {"form": form, "dataset": dataset})
+
+
+@login_required
+def dataset_files(request: HttpRequest, pk: int) -> HttpResponse:
+    """Show the file list and accept one or many files (JSON for the progress-bar script)."""
+    dataset = policy.access_editable_dataset(request.user, pk)
+    added = []
+    if request.method == "POST":
+        uploads = request.FILES.getlist("files")  # parses the body, noting oversize files
+        errors = oversize_upload_messages(request)
+        for upload in uploads:
+            try:
+                added.append(
+                    services.data_file_add(actor=request.user, dataset=dataset, upload=upload)
+                )
+            except (ValidationError, PermissionDenied) as error:
+                errors.append(_error_text(error))
+        if not added and not errors:
+            errors.append(_("Choose at least one file."))
+        if "application/json" in request.headers.get("Accept", ""):
+            return JsonResponse(
+                {
+                    "added": [{"id": f.pk, "name": f.original_name, "size": f.size} for f in added],
+                    "errors": errors,
+                },
+                status=400 if errors and not added else 200,
+            )
+        for error in errors:
+            messages.error(request, error)
+        if added:
+            messages.success(
+                request,
+                _("%(count)d file(s) added; they are being checked.") % {"count": len(added)},
+            )
+        return redirect("datasets:files", pk=dataset.pk)
+    dataset = selectors.dataset_detail(user=request.user, pk=pk)
+    return render(request, "datasets/files.html", {"dataset": dataset})
+
+
+@login_required
+@require_POST
+def file_delete(request: HttpRequest, pk: int, file_pk: int) -> HttpResponse:
+    dataset = policy.access_editable_dataset(request.user, pk)
+    data_file = policy.access_data_file(request.user, file_pk)
+    if data_file.dataset_id != dataset.pk:
+        raise Http404("No such file in this dataset.")
+    services.data_file_delete(actor=request.user, data_file=data_file)
+    messages.success(request, _("%(name)s removed.") % {"name": data_file.original_name})
+    return redirect("datasets:files", pk=dataset.pk)
+
+
+def _act(request: HttpRequest, dataset, action, success: str) -> HttpResponse:
+    try:
+        action()
+    except (ValidationError, PermissionDenied) as error:
+        messages.error(request, _error_text(error))
+    else:
+        messages.success(request, success)
+    return redirect("datasets:detail", pk=dataset.pk)
+
+
+@login_required
+@require_POST
+def dataset_submit(request: HttpRequest, pk: int) -> HttpResponse:
+    dataset = policy.access_dataset(request.user, pk)
+    return _act(
+        request,
+        dataset,
+        lambda: services.dataset_submit(actor=request.user, dataset=dataset),
+        _("Submitted. The focal points are told by email."),
+    )
+
+
+@login_required
+@require_POST
+def dataset_review(request: HttpRequest, pk: int) -> HttpResponse:
+    dataset = policy.access_dataset(request.user, pk)
+    form = ReviewForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose a decision."))
+        return redirect(dataset)
+    return _act(
+        request,
+        dataset,
+        lambda: services.dataset_review(
+            actor=request.user,
+            dataset=dataset,
+            decision=form.cleaned_data["decision"],
+            comment=form.cleaned_data["comment"],
+        ),
+        _("Your decision is recorded and the uploader is told."),
+    )
+
+
+@login_required
+@require_POST
+def dataset_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    dataset = policy.access_dataset(request.user, pk)
+    reason = request.POST.get("reason", "")
+    return _act(
+        request,
+        dataset,
+        lambda: services.dataset_withdraw(actor=request.user, dataset=dataset, reason=reason),
+        _("The dataset is withdrawn."),
+    )
+
+
+@login_required
+def my_datasets(request: HttpRequest) -> HttpResponse:
+    datasets = list(selectors.my_datasets(user=request.user))
+    return render(request, "datasets/mine.html", {"datasets": datasets})
+
+
+@login_required
+def review_queue(request: HttpRequest) -> HttpResponse:
+    if not policy.is_focal_point(request.user):
+        raise Http404("Only focal points review datasets.")
+    datasets = list(selectors.review_queue(user=request.user))
+    return render(request, "datasets/review_queue.html", {"datasets": datasets})
+
+
+@login_required
+def request_access(request: HttpRequest, pk: int) -> HttpResponse:
+    dataset = policy.access_dataset(request.user, pk)
+    if not policy.can_request_access(request.user, dataset):
+        raise Http404("Nothing to request.")
+    form = AccessRequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.access_request_create(actor=request.user, dataset=dataset, **form.cleaned_data)
+        except (ValidationError, PermissionDenied) as error:
+            form.add_error(None, _error_text(error))
+        else:
+            messages.success(request, _("Request sent. You will get an email with the answer."))
+            return redirect(dataset)
+    return render(request, "datasets/request_access.html", {"form": form, "dataset": dataset})
+
+
+@login_required
+def access_requests(request: HttpRequest) -> HttpResponse:
+    if not policy.is_focal_point(request.user):
+        raise Http404("Only focal points answer access requests.")
+    pending = list(policy.access_requests_to_answer(request.user).order_by("created_at"))
+    return render(
+        request,
+        "datasets/access_requests.html",
+        {"pending": pending, "grant_form": GrantForm(), "reason_form": ReasonForm()},
+    )
+
+
+@login_required
+@require_POST
+def access_request_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    access_request = policy.access_access_request(request.user, pk)
+    try:
+        if request.POST.get("decision") == "grant":
+            form = GrantForm(request.POST)
+            until = form.cleaned_data["until"] if form.is_valid() else None
+            services.access_request_grant(
+                actor=request.user, access_request=access_request, until=until
+            )
+            messages.success(request, _("Access granted; the requester is told."))
+        else:
+            services.access_request_decline(
+                actor=request.user,
+                access_request=access_request,
+                reason=request.POST.get("reason", ""),
+            )
+            messages.success(request, _("Request declined; the requester is told."))
+    except (ValidationError, PermissionDenied) as error:
+        messages.error(request, _error_text(error))
+    return redirect("datasets:access_requests")
+
+
+@login_required
+def grants(request: HttpRequest) -> HttpResponse:
+    if not policy.is_focal_point(request.user):
+        raise Http404("Only focal points manage grants.")
+    active = list(policy.managed_grants(request.user).order_by("expires_at"))
+    return render(request, "datasets/grants.html", {"grants": active})
+
+
+@login_required
+@require_POST
+def grant_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    grant_row = policy.access_grant(request.user, pk)
+    services.grant_revoke(actor=request.user, grant_row=grant_row)
+    messages.success(request, _("Access revoked; it stops with the holder's next request."))
+    return redirect("datasets:grants")
+
+
+@login_required
+def audit_log(request: HttpRequest) -> HttpResponse:
+    events = policy.visible_audit_events(request.user)
+    if not (policy.is_secretariat(request.user) or policy.is_focal_point(request.user)):
+        raise Http404("Only focal points and the secretariat read the audit log.")
+    page_obj = Paginator(events, 50).get_page(request.GET.get("page"))
+    return render(request, "datasets/audit.html", {"page_obj": page_obj})
