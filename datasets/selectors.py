@@ -136,3 +136,10 @@ def pending_request(*, user, dataset: Dataset) -> AccessRequest | None:
     return AccessRequest.objects.filter(
         dataset=dataset, requester=user, status=RequestStatus.PENDING
     ).first()
+
+
+def with_files(datasets: QuerySet) -> QuerySet:
+    """Return ``datasets`` with their files prefetched in upload order (one query)."""
+    return datasets.prefetch_related(
+        Prefetch("files", queryset=DataFile.objects.order_by("uploaded_at", "pk"))
+    )

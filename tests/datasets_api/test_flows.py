@@ -1,0 +1,147 @@
+"""Writing through the API: create, edit, upload, submit, review, requests and grants."""
+
+from datetime import timedelta
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+
+from tests.factories import DataFileFactory, DatasetFactory
+
+
+def _token(client, user, password):
+    response = client.post("/api/v1/auth/token/", {"username": user.username, "password": password})
+    return {"HTTP_AUTHORIZATION": f"Token {response.json()['token']}"}
+
+
+def test_a_researcher_shares_a_dataset_through_the_api(
+    client, researcher_a, focal_point_a, password
+):
+    auth = _token(client, researcher_a, password)
+    created = client.post(
+        "/api/v1/datasets/",
+        {
+            "title": "Sign survey",
+            "method": "sign_survey",
+            "licence": "CC0-1.0",
+            "access_level": "public",
+            "species": ["TIGER_AMUR"],
+            "sites": ["RU_LAND_OF_LEOPARD"],
+        },
+        content_type="application/json",
+        **auth,
+    )
+    assert created.status_code == 201, created.content
+    body = created.json()
+    assert (body["status"], body["owner_country"], body["species"]) == (
+        "draft",
+        "KR",
+        ["TIGER_AMUR"],
+    )
+    pk = body["id"]
+
+    patched = client.patch(
+        f"/api/v1/datasets/{pk}/", {"species": ["NO_SUCH"]}, content_type="application/json", **auth
+    )
+    assert patched.status_code == 400
+    assert "NO_SUCH" in patched.content.decode()
+
+    upload = SimpleUploadedFile("tracks.csv", b"timestamp,location-long,location-lat\n")
+    files = client.post(f"/api/v1/datasets/{pk}/files/", {"file": [upload]}, **auth)
+    assert files.status_code == 201
+    assert files.json()[0]["state"] == "pending"
+
+    assert client.post(f"/api/v1/datasets/{pk}/submit/", **auth).json()["status"] == "submitted"
+    fp = _token(client, focal_point_a, password)
+    reviewed = client.post(
+        f"/api/v1/datasets/{pk}/review/",
+        {"decision": "approve"},
+        content_type="application/json",
+        **fp,
+    )
+    assert reviewed.json()["status"] == "published"
+    listed = client.get("/api/v1/datasets/").json()
+    assert [item["id"] for item in listed["results"]] == [pk]
+    assert listed["results"][0]["files"][0]["download_url"].endswith("/download/")
+
+
+def test_outsiders_get_404_or_403_never_the_object(client, researcher_a, researcher_b, password):
+    dataset = DatasetFactory(uploader=researcher_a, status="draft")
+    auth = _token(client, researcher_b, password)
+    assert client.get(f"/api/v1/datasets/{dataset.pk}/", **auth).status_code == 404
+    assert (
+        client.patch(
+            f"/api/v1/datasets/{dataset.pk}/",
+            {"title": "x"},
+            content_type="application/json",
+            **auth,
+        ).status_code
+        == 404
+    )
+    assert client.post(f"/api/v1/datasets/{dataset.pk}/submit/", **auth).status_code == 404
+    assert (
+        client.post(
+            f"/api/v1/datasets/{dataset.pk}/review/",
+            {"decision": "approve"},
+            content_type="application/json",
+            **auth,
+        ).status_code
+        == 404
+    )
+    assert client.get("/api/v1/access-requests/", **auth).json()["results"] == []
+    assert client.get("/api/v1/grants/", **auth).json()["results"] == []
+    assert client.get("/api/v1/access-requests/").status_code in (401, 403)
+
+
+def test_a_published_dataset_cannot_be_edited_by_its_uploader(client, researcher_a, password):
+    dataset = DatasetFactory(uploader=researcher_a, status="published")
+    auth = _token(client, researcher_a, password)
+    response = client.patch(
+        f"/api/v1/datasets/{dataset.pk}/", {"title": "x"}, content_type="application/json", **auth
+    )
+    assert response.status_code == 403
+
+
+def test_request_grant_download_revoke_through_the_api(
+    client, researcher_a, researcher_b, focal_point_a, password
+):
+    dataset = DatasetFactory(uploader=researcher_a, access_level="restricted")
+    data_file = DataFileFactory(dataset=dataset)
+    requester = _token(client, researcher_b, password)
+    download = f"/api/v1/files/{data_file.pk}/download/"
+    assert client.get(download, **requester).status_code == 404
+    until = (timezone.localdate() + timedelta(days=60)).isoformat()
+    asked = client.post(
+        f"/api/v1/datasets/{dataset.pk}/access-requests/",
+        {"purpose": "Population estimate", "wanted_until": until},
+        content_type="application/json",
+        **requester,
+    )
+    assert asked.status_code == 201
+    fp = _token(client, focal_point_a, password)
+    pending = client.get("/api/v1/access-requests/", **fp).json()["results"]
+    assert [item["id"] for item in pending] == [asked.json()["id"]]
+    granted = client.post(
+        f"/api/v1/access-requests/{asked.json()['id']}/grant/",
+        {"until": until},
+        content_type="application/json",
+        **fp,
+    )
+    assert granted.status_code == 200
+    assert client.get(download, **requester).status_code == 200
+    grant_id = client.get("/api/v1/grants/", **fp).json()["results"][0]["id"]
+    assert client.post(f"/api/v1/grants/{grant_id}/revoke/", **fp).status_code == 200
+    assert client.get(download, **requester).status_code == 404
+
+
+@pytest.mark.parametrize("rows", [1, 15])
+def test_the_list_costs_the_same_queries_for_any_page_size(
+    client, researcher_a, rows, django_assert_num_queries
+):
+    for number in range(rows):
+        DataFileFactory(dataset=DatasetFactory(uploader=researcher_a, title=f"S{number}"))
+    # Expect 6 queries: the count, the page (download decision in SQL), then species,
+    # sites, co-owners and files prefetched. None per dataset.
+    with django_assert_num_queries(6):
+        body = client.get("/api/v1/datasets/").json()
+    assert body["count"] == rows
