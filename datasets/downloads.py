@@ -9,7 +9,7 @@ import mimetypes
 from urllib.parse import quote
 
 from django.conf import settings
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.views.decorators.http import require_GET
 
 from access import policy
@@ -55,3 +55,15 @@ def download(request: HttpRequest, pk: int) -> HttpResponse:
     data_file = policy.access_data_file(request.user, pk)
     services.download_record(actor=request.user, data_file=data_file, ip_address=client_ip(request))
     return protected_file_response(data_file, download_name=data_file.original_name)
+
+
+@require_GET
+def thumbnail(request: HttpRequest, pk: int) -> HttpResponse:
+    """Send a file's thumbnail under the same policy as the file itself."""
+    data_file = policy.access_data_file(request.user, pk)
+    if not data_file.thumbnail:
+        raise Http404("No thumbnail.")
+    response = FileResponse(data_file.thumbnail.open("rb"), content_type="image/png")
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, max-age=3600"
+    return response

@@ -217,6 +217,23 @@ class DataFile(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+    # Results of processing (datasets.processing), served only through the access policy.
+    detected_type = models.CharField(_("detected type"), max_length=40, blank=True)
+    thumbnail = models.FileField(upload_to=_upload_path, max_length=300, blank=True)
+    extracted_text = models.TextField(_("extracted text"), blank=True)
+    row_count = models.BigIntegerField(_("rows"), null=True, blank=True)
+    columns = models.JSONField(_("columns"), default=list, blank=True)
+    date_start = models.DateField(_("first date"), null=True, blank=True)
+    date_end = models.DateField(_("last date"), null=True, blank=True)
+    bbox = models.JSONField(_("bounding box"), null=True, blank=True)
+    species_counts = models.JSONField(_("records per species"), default=dict, blank=True)
+    warnings = models.JSONField(_("warnings"), default=list, blank=True)
+    duplicate_of = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    processing_started_at = models.DateTimeField(null=True, blank=True)
+    processed_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
         ordering = ["uploaded_at", "pk"]

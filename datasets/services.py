@@ -29,6 +29,7 @@ from datasets.models import (
     RequestStatus,
     ReviewDecision,
 )
+from datasets.processing.pipeline import enqueue_on_commit
 from neaspec_portal.mail import send_templated_email
 from search.services import index_dataset_on_commit
 
@@ -132,6 +133,7 @@ def data_file_add(*, actor: User, dataset: Dataset, upload: UploadedFile) -> Dat
         country=dataset.owner_country_id,
         detail={"dataset": dataset.pk, "size": upload.size, "sha256": data_file.sha256},
     )
+    enqueue_on_commit(data_file.pk)
     return data_file
 
 

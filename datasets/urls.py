@@ -23,4 +23,5 @@ urlpatterns = [
     path("<int:pk>/withdraw/", views.dataset_withdraw, name="withdraw"),
     path("<int:pk>/request-access/", views.request_access, name="request_access"),
     path("files/<int:pk>/download/", downloads.download, name="download"),
+    path("files/<int:pk>/thumbnail/", downloads.thumbnail, name="thumbnail"),
 ]

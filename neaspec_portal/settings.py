@@ -185,7 +185,10 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE = {
     "expire-access-grants": {"task": "datasets.expire_grants", "schedule": 3600.0},
+    "requeue-stuck-files": {"task": "datasets.requeue_stuck_files", "schedule": 300.0},
 }
+# A worker child that grows past this many kilobytes is replaced after its task.
+CELERY_WORKER_MAX_MEMORY_PER_CHILD = env_int("CELERY_WORKER_MAX_MEMORY_PER_CHILD", 300_000)
 
 EMAIL_BACKEND = env_str(
     "EMAIL_BACKEND",

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from access import policy
 from access.services import audit_record
 from accounts.models import FocalPoint, User
+from datasets.processing.pipeline import enqueue_on_commit
 from datasets.storage import stored_file_create
 from neaspec_portal.mail import send_templated_email
 from publications.models import (
@@ -160,6 +161,7 @@ def publication_file_add(
         country=publication.owner_country_id or "",
         detail={"publication": publication.pk, "sha256": data_file.sha256},
     )
+    enqueue_on_commit(data_file.pk)
     index_publication_on_commit(publication.pk)
     return link
 

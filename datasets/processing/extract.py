@@ -1,0 +1,90 @@
+"""Text for search and thumbnails for previews, under hard limits."""
+
+import io
+import re
+import zipfile
+from pathlib import Path
+
+from django.utils.translation import gettext as _
+from PIL import Image
+
+from datasets.processing import ProcessingError
+
+MAX_TEXT = 400_000
+MAX_PDF_PAGES = 60
+THUMBNAIL_SIZE = (480, 480)
+#: Pillow refuses images above this many pixels (a decompression bomb), as an error.
+MAX_IMAGE_PIXELS = 80_000_000
+_XML_TEXT = re.compile(r"<(?:w|a):t[^>]*>([^<]*)</(?:w|a):t>")
+
+
+def pdf_text(path: Path) -> str:
+    from pypdf import PdfReader
+    from pypdf.errors import PdfReadError
+
+    try:
+        reader = PdfReader(str(path))
+        parts = []
+        for page in reader.pages[:MAX_PDF_PAGES]:
+            parts.append(page.extract_text() or "")
+            if sum(len(part) for part in parts) > MAX_TEXT:
+                break
+    except (PdfReadError, ValueError, KeyError) as error:
+        raise ProcessingError(
+            _("The PDF is damaged: %(error)s") % {"error": str(error)[:200]}
+        ) from None
+    return "\n".join(parts)[:MAX_TEXT]
+
+
+def office_text(path: Path, kind: str) -> str:
+    """Return the text of a DOCX or PPTX file from its XML parts."""
+    prefix = "word/" if kind == "docx" else "ppt/slides/"
+    parts = []
+    with zipfile.ZipFile(path) as archive:
+        for info in archive.infolist():
+            if info.filename.startswith(prefix) and info.filename.endswith(".xml"):
+                with archive.open(info) as member:
+                    xml = member.read(5 * 1024 * 1024).decode("utf-8", "replace")
+                parts.extend(_XML_TEXT.findall(xml))
+                if sum(len(part) for part in parts) > MAX_TEXT:
+                    break
+    return " ".join(parts)[:MAX_TEXT]
+
+
+def _pdfium_error() -> type[Exception]:
+    import pypdfium2
+
+    return pypdfium2.PdfiumError
+
+
+def thumbnail(path: Path, kind: str) -> bytes | None:
+    """Return a PNG thumbnail of an image or of a PDF's first page, or None."""
+    Image.MAX_IMAGE_PIXELS = MAX_IMAGE_PIXELS
+    try:
+        if kind == "pdf":
+            import pypdfium2
+
+            document = pypdfium2.PdfDocument(str(path))
+            try:
+                image = document[0].render(scale=0.6).to_pil()
+            finally:
+                document.close()
+        elif kind in {"png", "jpeg", "webp"}:
+            image = Image.open(path)
+            image.draft("RGB", THUMBNAIL_SIZE)
+        else:
+            return None
+        image.thumbnail(THUMBNAIL_SIZE)
+        output = io.BytesIO()
+        image.convert("RGB").save(output, "PNG", optimize=True)
+        return output.getvalue()
+    except Image.DecompressionBombError:
+        raise ProcessingError(
+            _("The image has too many pixels (over %(max)d million) to be processed safely.")
+            % {"max": MAX_IMAGE_PIXELS // 1_000_000}
+        ) from None
+    except (OSError, ValueError, _pdfium_error()) as error:
+        raise ProcessingError(
+            _("The file cannot be read as a %(kind)s: %(error)s")
+            % {"kind": kind.upper(), "error": str(error)[:200]}
+        ) from None

@@ -1,0 +1,87 @@
+"""The pipeline end to end with a real Celery worker on the real Redis."""
+
+import time
+from datetime import timedelta
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+
+from datasets import services
+from datasets.models import DataFile
+from datasets.processing import pipeline
+from tests.factories import DatasetFactory
+from tests.processing import files
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture(scope="module")
+def worker():
+    from celery.contrib.testing.worker import start_worker
+
+    from neaspec_portal.celery import app
+
+    app.control.purge()
+    with start_worker(app, pool="solo", perform_ping_check=False, loglevel="WARNING") as running:
+        yield running
+
+
+def _wait_for(file_id: int, timeout: float = 30) -> DataFile:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        data_file = DataFile.objects.get(pk=file_id)
+        if data_file.state in ("ready", "failed"):
+            return data_file
+        time.sleep(0.2)
+    raise AssertionError(f"file {file_id} still {data_file.state} after {timeout} s")
+
+
+def _upload(researcher, name, data):
+    dataset = DatasetFactory(uploader=researcher, status="draft")
+    return services.data_file_add(
+        actor=researcher, dataset=dataset, upload=SimpleUploadedFile(name, data)
+    )
+
+
+def test_an_upload_is_processed_by_the_worker(worker, researcher_a):
+    pdf = _wait_for(_upload(researcher_a, "report.pdf", files.pdf()).pk)
+    assert pdf.state == "ready"
+    assert "Amur tiger corridors" in pdf.extracted_text
+    assert pdf.thumbnail.name.endswith(".png")
+
+    table = _wait_for(_upload(researcher_a, "occurrences.csv", files.DWC_CSV).pk)
+    assert (table.state, table.row_count, table.species_counts["WN_CRANE"]) == ("ready", 3, 12)
+
+
+def test_a_hostile_file_fails_and_the_worker_goes_on(worker, researcher_a):
+    bomb = _wait_for(_upload(researcher_a, "bomb.zip", files.zip_bomb()).pk)
+    assert bomb.state == "failed"
+    assert "zip bomb" in bomb.error
+    after = _wait_for(_upload(researcher_a, "camera.png", files.png()).pk)
+    assert after.state == "ready"
+
+
+def test_running_twice_changes_nothing(worker, researcher_a):
+    data_file = _wait_for(_upload(researcher_a, "report.pdf", files.pdf()).pk)
+    processed_at = data_file.processed_at
+    assert pipeline.process(data_file.pk) == "ready"
+    data_file.refresh_from_db()
+    assert data_file.processed_at == processed_at
+    assert data_file.attempts == 1
+
+
+def test_a_file_left_pending_is_picked_up_by_the_sweeper(worker, researcher_a, monkeypatch):
+    from datasets import tasks
+
+    def broker_down(*args):
+        raise OSError("connection refused")
+
+    # The broker is unreachable at upload time: the upload succeeds, the file waits.
+    monkeypatch.setattr(tasks.process_data_file, "delay", broker_down)
+    data_file = _upload(researcher_a, "report.pdf", files.pdf())
+    assert DataFile.objects.get(pk=data_file.pk).state == "pending"
+    monkeypatch.undo()
+    DataFile.objects.filter(pk=data_file.pk).update(uploaded_at=timezone.now() - timedelta(hours=1))
+    assert tasks.requeue_stuck_files() == 1  # as beat runs it; the worker does the rest
+    assert _wait_for(data_file.pk).state == "ready"
