@@ -21,6 +21,7 @@ class DatasetForm(forms.ModelForm):
     species = forms.ModelMultipleChoiceField(
         label=_("Species"),
         queryset=Species.objects.all(),
+        to_field_name="code",
         required=False,
         widget=forms.SelectMultiple(attrs={"size": 6}),
         help_text=_("Hold Ctrl (⌘ on a Mac) to choose several."),
@@ -28,6 +29,7 @@ class DatasetForm(forms.ModelForm):
     sites = forms.ModelMultipleChoiceField(
         label=_("Sites"),
         queryset=Site.objects.all(),
+        to_field_name="code",
         required=False,
         widget=forms.SelectMultiple(attrs={"size": 6}),
     )

@@ -56,8 +56,11 @@ def _apply_relations(dataset: Dataset, fields: dict[str, Any]) -> None:
     for name in M2M_FIELDS:
         if name in fields:
             values = list(fields[name])
-            if name == "co_owner_countries":
-                values = [c for c in values if getattr(c, "code", c) != dataset.owner_country_id]
+            codes = {getattr(value, "code", value) for value in values}
+            if name == "co_owner_countries" and dataset.owner_country_id in codes:
+                raise ValidationError(
+                    {"co_owner_countries": _("The owner country cannot also be a co-owner.")}
+                )
             getattr(dataset, name).set(values)
 
 

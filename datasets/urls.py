@@ -17,6 +17,7 @@ urlpatterns = [
     path("<int:pk>/", views.dataset_detail, name="detail"),
     path("<int:pk>/edit/", views.dataset_edit, name="edit"),
     path("<int:pk>/files/", views.dataset_files, name="files"),
+    path("<int:pk>/files/states/", views.file_states, name="file_states"),
     path("<int:pk>/files/<int:file_pk>/delete/", views.file_delete, name="file_delete"),
     path("<int:pk>/submit/", views.dataset_submit, name="submit"),
     path("<int:pk>/review/", views.dataset_review, name="review"),

@@ -309,3 +309,21 @@ def audit_log(request: HttpRequest) -> HttpResponse:
         raise Http404("Only focal points and the secretariat read the audit log.")
     page_obj = Paginator(events, 50).get_page(request.GET.get("page"))
     return render(request, "datasets/audit.html", {"page_obj": page_obj})
+
+
+def file_states(request: HttpRequest, pk: int) -> JsonResponse:
+    """Return the processing state of each file of a dataset, for the page to poll."""
+    dataset = selectors.dataset_detail(user=request.user, pk=pk)
+    return JsonResponse(
+        {
+            "files": [
+                {
+                    "id": data_file.pk,
+                    "state": data_file.state,
+                    "label": str(data_file.get_state_display()),
+                    "error": data_file.error,
+                }
+                for data_file in dataset.files.all()
+            ]
+        }
+    )

@@ -145,3 +145,46 @@ def test_the_list_costs_the_same_queries_for_any_page_size(
     with django_assert_num_queries(6):
         body = client.get("/api/v1/datasets/").json()
     assert body["count"] == rows
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"species": ["NO_SUCH"]}, "species"),
+        ({"sites": ["NOWHERE"]}, "sites"),
+        ({"co_owner_countries": ["XX"]}, "co_owner_countries"),
+        ({"co_owner_countries": ["KR"]}, "co-owner"),
+        ({"access_level": "secret"}, "access_level"),
+        ({"title": ""}, "title"),
+        ({"temporal_start": "2024-05-01", "temporal_end": "2024-01-01"}, "coverage"),
+    ],
+)
+def test_bad_input_is_refused_and_nothing_is_left_behind(
+    client, researcher_a, password, body, field
+):
+    from datasets.models import Dataset
+
+    auth = _token(client, researcher_a, password)
+    base = {"title": "Tracks", "method": "telemetry", "licence": "CC0-1.0"}
+    response = client.post(
+        "/api/v1/datasets/", {**base, **body}, content_type="application/json", **auth
+    )
+    assert response.status_code == 400
+    assert field in response.content.decode()
+    assert not Dataset.objects.exists()
+
+
+def test_reviewing_twice_or_out_of_turn_is_a_clear_4xx(
+    client, researcher_a, focal_point_a, password
+):
+    dataset = DatasetFactory(uploader=researcher_a, status="draft")
+    fp = _token(client, focal_point_a, password)
+    response = client.post(
+        f"/api/v1/datasets/{dataset.pk}/review/",
+        {"decision": "approve"},
+        content_type="application/json",
+        **fp,
+    )
+    assert response.status_code == 403
+    dataset.refresh_from_db()
+    assert dataset.status == "draft"

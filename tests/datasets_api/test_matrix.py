@@ -1,4 +1,6 @@
-"""The access policy through the API: every kind of user × access level × state.
+"""The access policy on every surface: every kind of user × access level × state.
+
+Surfaces: the HTML list, detail and download, and the API list, detail and download.
 
 The expectations come from ``expected`` below, written from PRODUCT.md §3 independently
 of ``access.policy``.
@@ -20,6 +22,7 @@ PEOPLE = [
     "visitor",
     "pending",
     "owner_researcher",
+    "co_owner_researcher",
     "other_researcher",
     "partner",
     "owner_fp",
@@ -73,6 +76,7 @@ def cast(django_db_setup, django_db_blocker):
             ),
             "owner_researcher": UserFactory(username="m-owner-researcher", country_id="KR"),
             "other_researcher": UserFactory(username="m-other-researcher", country_id="JP"),
+            "co_owner_researcher": UserFactory(username="m-co-researcher", country_id="MN"),
             "partner": UserFactory(username="m-partner", country_id=None),
             "owner_fp": UserFactory(username="m-owner-fp", country_id="KR"),
             "other_fp": UserFactory(username="m-other-fp", country_id="JP"),
@@ -131,30 +135,38 @@ def cast(django_db_setup, django_db_blocker):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("person", PEOPLE)
-def test_the_api_obeys_the_policy_for_every_level_and_state(client, cast, person):
+def test_every_surface_obeys_the_policy_for_every_level_and_state(client, cast, person):
     people, datasets = cast
     if person != "visitor":
         client.force_login(people[person])
-    listed = {item["title"] for item in _all_pages(client, "/api/v1/datasets/")}
+    api_listed = {item["title"] for item in _all_pages(client, "/api/v1/datasets/")}
+    html_list = client.get("/data/", {"q": "m-"}).content.decode()
     mismatches = []
     for (level, state), dataset in datasets.items():
         sees, downloads = expected(person, level, state)
-        detail = client.get(f"/api/v1/datasets/{dataset.pk}/")
         file_id = dataset.files.get().pk
-        download = client.get(f"/api/v1/files/{file_id}/download/")
-        actual = (
-            detail.status_code == 200,
-            download.status_code == 200,
-            dataset.title in listed,
-            detail.status_code == 200 and detail.json()["can_download"],
-        )
-        wanted = (sees, downloads, sees and state == "published", sees and downloads)
+        responses = {
+            "api detail": client.get(f"/api/v1/datasets/{dataset.pk}/"),
+            "api download": client.get(f"/api/v1/files/{file_id}/download/"),
+            "html detail": client.get(f"/data/{dataset.pk}/"),
+            "html download": client.get(f"/data/files/{file_id}/download/"),
+        }
+        actual = {name: response.status_code for name, response in responses.items()}
+        wanted = {
+            "api detail": 200 if sees else 404,
+            "api download": 200 if downloads else 404,
+            "html detail": 200 if sees else 404,
+            "html download": 200 if downloads else 404,
+        }
+        listed = sees and state == "published"
+        actual["api list"] = dataset.title in api_listed
+        actual["html list"] = f">{dataset.title}<" in html_list
+        wanted["api list"] = wanted["html list"] = listed
+        if sees:
+            actual["can_download"] = responses["api detail"].json()["can_download"]
+            wanted["can_download"] = downloads
         if actual != wanted:
             mismatches.append((level, state, actual, wanted))
-        if detail.status_code != 200:
-            assert detail.status_code == 404
-        if download.status_code != 200:
-            assert download.status_code == 404
     assert mismatches == []
 
 

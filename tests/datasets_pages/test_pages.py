@@ -232,3 +232,15 @@ def test_the_audit_log_shows_each_country_its_own(
     assert "file.download" in client.get(reverse("datasets:audit")).content.decode()
     client.force_login(focal_point_b)
     assert "file.download" not in client.get(reverse("datasets:audit")).content.decode()
+
+
+def test_file_states_are_polled_under_the_policy(client, researcher_a, researcher_b):
+    dataset = DatasetFactory(uploader=researcher_a, status="draft")
+    data_file = DataFileFactory(dataset=dataset)
+    url = reverse("datasets:file_states", args=[dataset.pk])
+    client.force_login(researcher_b)
+    assert client.get(url).status_code == 404
+    client.force_login(researcher_a)
+    assert client.get(url).json()["files"] == [
+        {"id": data_file.pk, "state": "pending", "label": "Pending", "error": ""}
+    ]
