@@ -6,7 +6,8 @@ functions fetch and authorize at once and raise ``Http404`` for missing and forb
 objects alike, so that a forbidden object cannot be told from a missing one.
 """
 
-from datetime import datetime
+from datetime import datetime, timedelta
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
@@ -590,6 +591,108 @@ def visible_search_documents(user: Actor) -> QuerySet:
             When(readable, then=Value(True)), default=Value(False), output_field=BooleanField()
         )
     )
+
+
+# --- Occurrences ----------------------------------------------------------------------------
+#
+# Locations leave the server only through here. People who may download a dataset's files
+# get its coordinates as held; everyone else gets sensitive species on the species' grid
+# (Chapman 2020), camera stations and recent collar fixes withheld, and says so in
+# dataGeneralizations / informationWithheld.
+
+#: Collar fixes younger than this are withheld from people without download rights.
+COLLAR_EMBARGO = timedelta(days=180)
+#: Largest rounding error of each public grid in metres (Chapman & Wieczorek 2020).
+GRID_UNCERTAINTY_M = {Decimal("0.1"): 15_691, Decimal("0.01"): 1_570, Decimal("0.001"): 157}
+MAX_OCCURRENCES = 5000
+
+
+def _generalized(point: dict, occurrence: Any, species: Any) -> dict:
+    """Apply the species' public rule to ``point`` (a GeoJSON-ready dict)."""
+    models = _dataset_models()
+    context = occurrence.context
+    embargo_ends = timezone.localdate() - COLLAR_EMBARGO
+    recent_fix = context == models.RecordContext.COLLAR_FIX and (
+        occurrence.event_date is None or occurrence.event_date > embargo_ends
+    )
+    grid = species.public_grid if species is not None else Decimal("0")
+    if context == models.RecordContext.CAMERA_STATION or recent_fix or grid is None:
+        reason = {
+            models.RecordContext.CAMERA_STATION: "camera-station coordinates",
+            models.RecordContext.COLLAR_FIX: "collar fixes younger than 180 days",
+        }.get(context, "locations of this species")
+        point["geometry"] = None
+        point["properties"]["informationWithheld"] = (
+            f"Coordinates withheld: {reason} are sensitive. Ask the owner country for access."
+        )
+        return point
+    if grid:
+        latitude = float(Decimal(str(occurrence.latitude)).quantize(grid, ROUND_HALF_UP))
+        longitude = float(Decimal(str(occurrence.longitude)).quantize(grid, ROUND_HALF_UP))
+        point["geometry"]["coordinates"] = [longitude, latitude]
+        point["properties"]["coordinatePrecision"] = float(grid)
+        point["properties"]["coordinateUncertaintyInMeters"] = GRID_UNCERTAINTY_M[grid] + 30
+        point["properties"]["dataGeneralizations"] = (
+            f"Coordinates generalized to a {grid} degree grid: {species.scientific_name} is a "
+            "sensitive species. Exact data may be available on request."
+        )
+        point["properties"]["informationWithheld"] = "Exact coordinates withheld."
+    return point
+
+
+def occurrences_for(
+    user: Actor,
+    *,
+    dataset: int | None = None,
+    species: str | None = None,
+    bbox: tuple[float, float, float, float] | None = None,
+) -> list[dict]:
+    """Return GeoJSON features of the occurrences ``user`` may see, generalized as needed.
+
+    ``bbox`` (west, south, east, north) is applied to the coordinates the user receives,
+    so that a narrow box cannot reveal an exact location.
+    """
+    models = _dataset_models()
+    visible = visible_datasets(user)
+    occurrences = models.Occurrence.objects.filter(dataset__in=visible.values("pk")).annotate(
+        exact=Exists(visible.filter(pk=OuterRef("dataset_id"), can_download=True))
+    )
+    if dataset is not None:
+        occurrences = occurrences.filter(dataset_id=dataset)
+    if species:
+        occurrences = occurrences.filter(species__code=species)
+    if bbox:
+        west, south, east, north = bbox
+        margin = 0.1  # the coarsest grid: a point may move this far when generalized
+        occurrences = occurrences.filter(
+            latitude__gte=south - margin,
+            latitude__lte=north + margin,
+            longitude__gte=west - margin,
+            longitude__lte=east + margin,
+        )
+    features = []
+    for occurrence in occurrences.select_related("species").order_by("pk")[:MAX_OCCURRENCES]:
+        point = {
+            "type": "Feature",
+            "geometry": {
+                "type": "Point",
+                "coordinates": [occurrence.longitude, occurrence.latitude],
+            },
+            "properties": {
+                "dataset": occurrence.dataset_id,
+                "scientificName": occurrence.scientific_name,
+                "species": occurrence.species.code if occurrence.species else None,
+                "eventDate": occurrence.event_date.isoformat() if occurrence.event_date else None,
+            },
+        }
+        if not occurrence.exact:
+            point = _generalized(point, occurrence, occurrence.species)
+        if bbox and point["geometry"] is not None:
+            longitude, latitude = point["geometry"]["coordinates"]
+            if not (bbox[0] <= longitude <= bbox[2] and bbox[1] <= latitude <= bbox[3]):
+                continue
+        features.append(point)
+    return features
 
 
 # --- Audit ----------------------------------------------------------------------------------

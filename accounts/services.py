@@ -95,6 +95,15 @@ def account_reject(*, actor: User, account: User, reason: str) -> User:
 SECRETARIAT_ADMIN_MODELS = {
     "species": ["country", "species", "site", "kmgbftarget", "theme"],
     "accounts": ["user", "focalpoint"],
+    "publications": [
+        "publication",
+        "author",
+        "publicationfile",
+        "event",
+        "session",
+        "participantcount",
+        "material",
+    ],
     "auth": ["group"],
 }
 SECRETARIAT_GROUP = "Secretariat"

@@ -7,7 +7,8 @@ caller may see but not take answers 403.
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import path
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import exceptions, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
@@ -356,6 +357,37 @@ class FileDownloadView(APIView):
         return downloads.protected_file_response(data_file, download_name=data_file.original_name)
 
 
+class OccurrenceView(APIView):
+    """Occurrence points as GeoJSON; sensitive species generalized for people without rights."""
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("species", str, description="Species code, e.g. TIGER_AMUR."),
+            OpenApiParameter("dataset", int),
+            OpenApiParameter("bbox", str, description="west,south,east,north in degrees."),
+        ],
+        responses={(200, "application/geo+json"): OpenApiTypes.OBJECT},
+    )
+    def get(self, request: Request) -> Response:
+        params = request.query_params
+        bbox = None
+        if params.get("bbox"):
+            try:
+                bbox = tuple(float(part) for part in params["bbox"].split(","))
+            except ValueError:
+                bbox = ()
+            if len(bbox) != 4:
+                raise exceptions.ValidationError({"bbox": "Give west,south,east,north in degrees."})
+        dataset = params.get("dataset")
+        features = policy.occurrences_for(
+            request.user,
+            dataset=int(dataset) if dataset and dataset.isdigit() else None,
+            species=params.get("species") or None,
+            bbox=bbox,
+        )
+        return Response({"type": "FeatureCollection", "features": features})
+
+
 router = DefaultRouter(trailing_slash=True)
 router.include_root_view = False
 router.register("datasets", DatasetViewSet, basename="dataset")
@@ -364,5 +396,6 @@ router.register("grants", GrantViewSet, basename="grant")
 
 urlpatterns = [
     path("files/<int:pk>/download/", FileDownloadView.as_view(), name="file-download"),
+    path("occurrences/", OccurrenceView.as_view(), name="occurrences"),
     *router.urls,
 ]

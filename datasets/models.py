@@ -343,3 +343,39 @@ class AccessRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.requester} → {self.dataset}"
+
+
+class RecordContext(models.TextChoices):
+    OBSERVATION = "observation", _("Observation")
+    CAMERA_STATION = "camera_station", _("Camera station")
+    COLLAR_FIX = "collar_fix", _("Collar fix")
+
+
+class Occurrence(models.Model):
+    """One located record read from a data file. Exact coordinates never leave the server
+    except through ``access.policy.occurrences_for``, which generalizes them."""
+
+    dataset = models.ForeignKey(Dataset, on_delete=models.CASCADE, related_name="occurrences")
+    data_file = models.ForeignKey(DataFile, on_delete=models.CASCADE, related_name="occurrences")
+    species = models.ForeignKey(
+        Species, on_delete=models.SET_NULL, null=True, blank=True, related_name="occurrences"
+    )
+    scientific_name = models.CharField(max_length=200, blank=True)
+    event_date = models.DateField(null=True, blank=True)
+    latitude = models.FloatField()
+    longitude = models.FloatField()
+    row = models.PositiveIntegerField()
+    context = models.CharField(
+        max_length=20, choices=RecordContext.choices, default=RecordContext.OBSERVATION
+    )
+
+    class Meta:
+        verbose_name = _("occurrence")
+        verbose_name_plural = _("occurrences")
+        indexes = [
+            models.Index(fields=["dataset", "species"]),
+            models.Index(fields=["species", "event_date"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.scientific_name} {self.event_date} ({self.dataset_id})"

@@ -14,7 +14,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from datasets.models import DataFile, FileState
+from datasets.models import DataFile, FileState, Occurrence, RecordContext
 from datasets.processing import ProcessingError, extract, sniff, tabular
 from species.models import Species
 
@@ -52,7 +52,43 @@ def claim(file_id: int) -> bool:
     )
 
 
-def examine(data_file: DataFile, path: Path) -> dict:
+class OccurrenceWriter:
+    """Store the located rows of a table in batches, as the table is read."""
+
+    BATCH = 5000
+    CONTEXTS = {
+        "movebank": RecordContext.COLLAR_FIX,
+        "camtrap-deployments": RecordContext.CAMERA_STATION,
+    }
+
+    def __init__(self, data_file: DataFile) -> None:
+        self.data_file = data_file
+        self.species_ids = dict(Species.objects.values_list("code", "pk"))
+        self.buffer: list[Occurrence] = []
+
+    def __call__(self, fmt, row, scientific_name, code, day, latitude, longitude) -> None:
+        self.buffer.append(
+            Occurrence(
+                dataset_id=self.data_file.dataset_id,
+                data_file_id=self.data_file.pk,
+                species_id=self.species_ids.get(code),
+                scientific_name=scientific_name[:200],
+                event_date=day,
+                latitude=latitude,
+                longitude=longitude,
+                row=row,
+                context=self.CONTEXTS.get(fmt, RecordContext.OBSERVATION),
+            )
+        )
+        if len(self.buffer) >= self.BATCH:
+            self.flush()
+
+    def flush(self) -> None:
+        Occurrence.objects.bulk_create(self.buffer)
+        self.buffer = []
+
+
+def examine(data_file: DataFile, path: Path, on_point=None) -> dict:
     """Return the processing results of the file at ``path`` (raise ProcessingError)."""
     kind = sniff.sniff(path, data_file.original_name)
     results: dict = {"detected_type": kind, "warnings": []}
@@ -61,7 +97,7 @@ def examine(data_file: DataFile, path: Path) -> dict:
     elif kind in {"docx", "pptx"}:
         results["extracted_text"] = extract.office_text(path, kind)
     if kind == "csv":
-        profile = tabular.profile_csv(path, _known_species())
+        profile = tabular.profile_csv(path, _known_species(), on_point)
         if profile.errors:
             raise ProcessingError("; ".join(profile.errors))
         results.update(
@@ -88,38 +124,47 @@ def process(file_id: int) -> str:
         return DataFile.objects.filter(pk=file_id).values_list("state", flat=True).first() or ""
     data_file = DataFile.objects.get(pk=file_id)
     try:
-        results = examine(data_file, Path(data_file.file.path))
+        # Points are written while the table is read; a failure rolls them back.
+        with transaction.atomic():
+            Occurrence.objects.filter(data_file_id=file_id).delete()
+            writer = OccurrenceWriter(data_file) if data_file.dataset_id else None
+            results = examine(data_file, Path(data_file.file.path), writer)
+            if writer is not None:
+                writer.flush()
+            _save_results(file_id, results)
     except ProcessingError as error:
         DataFile.objects.filter(pk=file_id).update(
             state=FileState.FAILED, error=str(error)[:2000], processed_at=timezone.now()
         )
         return FileState.FAILED
-    thumbnail = results.pop("thumbnail")
-    with transaction.atomic():
-        data_file = DataFile.objects.select_for_update().get(pk=file_id)
-        for name, value in results.items():
-            setattr(data_file, name, value)
-        if thumbnail:
-            data_file.thumbnail.save("thumbnail.png", ContentFile(thumbnail), save=False)
-        data_file.duplicate_of = (
-            DataFile.objects.filter(dataset_id=data_file.dataset_id, sha256=data_file.sha256)
-            .exclude(pk=file_id)
-            .exclude(dataset_id__isnull=True)
-            .order_by("pk")
-            .first()
-        )
-        if data_file.duplicate_of:
-            data_file.warnings = [
-                *data_file.warnings,
-                _("Identical to %(name)s, already in this dataset.")
-                % {"name": data_file.duplicate_of.original_name},
-            ]
-        data_file.state = FileState.READY
-        data_file.error = ""
-        data_file.processed_at = timezone.now()
-        data_file.save()
-    _reindex(data_file)
+    _reindex(DataFile.objects.get(pk=file_id))
     return FileState.READY
+
+
+def _save_results(file_id: int, results: dict) -> None:
+    thumbnail = results.pop("thumbnail")
+    data_file = DataFile.objects.select_for_update().get(pk=file_id)
+    for name, value in results.items():
+        setattr(data_file, name, value)
+    if thumbnail:
+        data_file.thumbnail.save("thumbnail.png", ContentFile(thumbnail), save=False)
+    data_file.duplicate_of = (
+        DataFile.objects.filter(dataset_id=data_file.dataset_id, sha256=data_file.sha256)
+        .exclude(pk=file_id)
+        .exclude(dataset_id__isnull=True)
+        .order_by("pk")
+        .first()
+    )
+    if data_file.duplicate_of:
+        data_file.warnings = [
+            *data_file.warnings,
+            _("Identical to %(name)s, already in this dataset.")
+            % {"name": data_file.duplicate_of.original_name},
+        ]
+    data_file.state = FileState.READY
+    data_file.error = ""
+    data_file.processed_at = timezone.now()
+    data_file.save()
 
 
 def _reindex(data_file: DataFile) -> None:

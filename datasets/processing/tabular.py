@@ -110,8 +110,12 @@ def open_text(path: Path):
     return io.TextIOWrapper(path.open("rb"), encoding="utf-8-sig", errors="strict", newline="")
 
 
-def profile_rows(rows, known_species: dict[str, str]) -> Profile:
-    """Validate and profile an iterator of CSV rows whose first row is the header."""
+def profile_rows(rows, known_species: dict[str, str], on_point=None) -> Profile:
+    """Validate and profile an iterator of CSV rows whose first row is the header.
+
+    ``on_point(format, row, scientific_name, species_code, day, latitude, longitude)`` is called for
+    each row with valid coordinates, so that the caller can store the points as it goes.
+    """
     profile = Profile()
     try:
         header = [name.strip() for name in next(rows)]
@@ -131,6 +135,10 @@ def profile_rows(rows, known_species: dict[str, str]) -> Profile:
     first = last = None
     for number, row in enumerate(rows, start=2):
         profile.rows += 1
+        point = None
+        day = None
+        scientific = ""
+        code = None
         if lat is not None and lon is not None and len(row) > max(lat, lon):
             raw_lat, raw_lon = row[lat].strip(), row[lon].strip()
             if raw_lat and raw_lon:
@@ -155,6 +163,7 @@ def profile_rows(rows, known_species: dict[str, str]) -> Profile:
                     else:
                         south, north = min(south, y), max(north, y)
                         west, east = min(west, x), max(east, x)
+                        point = (number, y, x)
         if when is not None and len(row) > when:
             try:
                 day = _parse_date(row[when])
@@ -177,6 +186,8 @@ def profile_rows(rows, known_species: dict[str, str]) -> Profile:
                 profile.species[code] += amount
             else:
                 profile.unknown_species[scientific[:100]] += amount
+        if point is not None and on_point is not None and not profile.errors:
+            on_point(profile.format, number, scientific, code, day, point[1], point[2])
         if len(profile.errors) >= MAX_ERRORS:
             break
     if north >= south:
@@ -185,7 +196,7 @@ def profile_rows(rows, known_species: dict[str, str]) -> Profile:
     return profile
 
 
-def profile_csv(path: Path, known_species: dict[str, str]) -> Profile:
+def profile_csv(path: Path, known_species: dict[str, str], on_point=None) -> Profile:
     """Validate and profile the CSV or TSV table at ``path``."""
     csv.field_size_limit(MAX_FIELD)
     with open_text(path) as text:
@@ -194,7 +205,7 @@ def profile_csv(path: Path, known_species: dict[str, str]) -> Profile:
         first_line = sample.split("\n", 1)[0]
         delimiter = "\t" if first_line.count("\t") > first_line.count(",") else ","
         try:
-            return profile_rows(csv.reader(text, delimiter=delimiter), known_species)
+            return profile_rows(csv.reader(text, delimiter=delimiter), known_species, on_point)
         except csv.Error as error:
             raise ProcessingError(
                 _("The table cannot be read: %(error)s") % {"error": error}

@@ -11,6 +11,8 @@ import pytest
         "/admin/accounts/user/",
         "/admin/accounts/focalpoint/",
         "/admin/species/species/add/",
+        "/admin/publications/event/",
+        "/admin/publications/publication/",
     ],
 )
 def test_the_secretariat_manages_reference_data_and_accounts_in_the_admin(client, secretariat, url):
