@@ -109,6 +109,8 @@ def examine(data_file: DataFile, path: Path, on_point=None) -> dict:
             bbox=profile.bbox,
             species_counts=dict(profile.species),
         )
+        if profile.rows == 0:
+            results["warnings"].append(_("The table has a header but no rows."))
         if profile.unknown_species:
             names = ", ".join(sorted(profile.unknown_species)[:10])
             results["warnings"].append(

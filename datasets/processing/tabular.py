@@ -6,6 +6,7 @@ file's size. Problems are reported in words a researcher can act on, with row nu
 
 import csv
 import io
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -78,6 +79,13 @@ def _parse_date(value: str) -> date | None:
     text = value.strip()
     if not text:
         return None
+    if (
+        len(text) >= 10
+        and text[4] == "-"
+        and text[7] == "-"
+        and (len(text) == 10 or text[10] in "T ")
+    ):
+        return date.fromisoformat(text[:10])  # the common case, parsed in C
     if "/" in text and text.count("-") >= 2:  # an ISO 8601 interval: keep its start
         text = text.split("/", 1)[0]
     for length, pattern in ((10, "%Y-%m-%d"), (10, "%Y/%m/%d"), (7, "%Y-%m"), (4, "%Y")):
@@ -91,6 +99,37 @@ def _parse_date(value: str) -> date | None:
     raise ValueError(value)
 
 
+#: Encodings a table may come in, with the script its letters should then be in.
+_GUESSES = (
+    ("shift_jis", "Shift-JIS", r"[\u3040-\u30ff\u4e00-\u9fff]"),
+    ("euc_kr", "EUC-KR", r"[\uac00-\ud7af]"),
+    ("gb18030", "GB18030", r"[\u4e00-\u9fff]"),
+    ("cp1251", "Windows-1251", r"[\u0400-\u04ff]"),
+)
+
+
+def _guess_encoding(head: bytes) -> str:
+    """Return the name of the encoding whose decoding of ``head`` reads most like text.
+
+    Each candidate is scored by the share of its non-ASCII characters that belong to its
+    script; on a tie the decoding with fewer characters (a multi-byte one) wins.
+    """
+    best, best_key = "Latin-1", (0.0, 0, 0)
+    for order, (codec, name, script) in enumerate(_GUESSES):
+        try:
+            text = head.decode(codec)
+        except UnicodeDecodeError:
+            continue
+        foreign = [char for char in text if ord(char) > 127]
+        if not foreign:
+            continue
+        share = len(re.findall(script, "".join(foreign))) / len(foreign)
+        key = (share, -len(foreign), -order)
+        if key > best_key:
+            best, best_key = name, key
+    return best
+
+
 def open_text(path: Path):
     """Open ``path`` as UTF-8 text (BOM allowed); report any other encoding clearly."""
     with path.open("rb") as handle:
@@ -99,13 +138,12 @@ def open_text(path: Path):
         head.decode("utf-8")
     except UnicodeDecodeError as error:
         if error.start < len(head) - 4:
-            guess = "Windows-1251" if any(0xC0 <= b <= 0xFF for b in head) else "Latin-1"
             raise ProcessingError(
                 _(
                     "The table is not UTF-8 (it looks like %(encoding)s). Save it as "
                     "“CSV UTF-8” and upload it again."
                 )
-                % {"encoding": guess}
+                % {"encoding": _guess_encoding(head)}
             ) from None
     return io.TextIOWrapper(path.open("rb"), encoding="utf-8-sig", errors="strict", newline="")
 
@@ -177,7 +215,7 @@ def profile_rows(rows, known_species: dict[str, str], on_point=None) -> Profile:
                     first = day if first is None or day < first else first
                     last = day if last is None or day > last else last
         if name is not None and len(row) > name and row[name].strip():
-            scientific = " ".join(row[name].split())
+            scientific = row[name].strip()
             amount = 1
             if count is not None and len(row) > count and row[count].strip().isdigit():
                 amount = int(row[count])

@@ -77,6 +77,15 @@ def test_a_dwc_archive_is_accepted(db, tmp_path):
             "not a date",
         ),
         ("damaged.pdf", b"%PDF-1.4\n garbage", "damaged"),
+        ("report.pdf", b"<!DOCTYPE html><html><body>hi</body></html>", "neither a table"),
+        (
+            "map.svg",
+            b'<svg xmlns="http://www.w3.org/2000/svg"><script>x</script></svg>',
+            "neither a table",
+        ),
+        ("long.csv", b"a,b\n" + b"x" * (10 * 1024 * 1024) + b",1\n", "cannot be read"),
+        ("kanji.csv", "種,日付\nナベヅル,2020\n".encode("shift_jis"), "Shift-JIS"),
+        ("cyrillic.csv", "вид,дата\nирбис,2020\n".encode("cp1251"), "not UTF-8"),
     ],
 )
 def test_hostile_or_broken_files_fail_with_a_reason(db, tmp_path, name, data, message):
@@ -119,3 +128,9 @@ def test_reprocess_files_runs_a_failed_file_again(db, researcher_a):
     call_command("reprocess_files", "--failed", "--now", verbosity=0)
     data_file.refresh_from_db()
     assert (data_file.state, data_file.error) == ("ready", "")
+
+
+def test_a_table_without_rows_is_ready_with_a_warning(db, tmp_path):
+    results = _examine(tmp_path, "empty.csv", b"scientificName,eventDate\n")
+    assert results["row_count"] == 0
+    assert "no rows" in results["warnings"][0]
