@@ -58,3 +58,35 @@ def home_highlights(*, user) -> dict:
         "publication_count": publications.count(),
         "dataset_count": datasets.count(),
     }
+
+
+def tagged_content(*, user, species=None, site=None, country=None, limit: int = 10) -> dict:
+    """Return the publications, events and datasets tagged with a species, site or country.
+
+    Publications and datasets come through the access policy.
+    """
+    from access import policy
+    from publications.models import Event
+
+    publications = policy.listed_publications(user)
+    datasets = policy.listed_datasets(user)
+    events = Event.objects.all()
+    if species is not None:
+        publications = publications.filter(species=species)
+        datasets = datasets.filter(species=species)
+        events = events.filter(species=species)
+    if site is not None:
+        publications = publications.filter(sites=site)
+        datasets = datasets.filter(sites=site)
+        events = events.filter(sites=site)
+    if country is not None:
+        publications = publications.filter(countries=country)
+        datasets = datasets.filter(owner_country=country)
+        events = events.filter(countries=country)
+    return {
+        "tagged_publications": list(publications.order_by("-year", "-pk")[:limit]),
+        "tagged_datasets": list(
+            datasets.select_related("owner_country").order_by("-published_at", "-pk")[:limit]
+        ),
+        "tagged_events": list(events.order_by("-start_date")[:limit]),
+    }

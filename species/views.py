@@ -41,6 +41,7 @@ def species_detail(request: HttpRequest, code: str) -> HttpResponse:
     except Species.DoesNotExist:
         raise Http404("No such species.") from None
     context = {"species": species, "map_sites": _map_sites(species.sites.all())}
+    context.update(selectors.tagged_content(user=request.user, species=species))
     return render(request, "species/species_detail.html", context)
 
 
@@ -65,6 +66,7 @@ def site_detail(request: HttpRequest, code: str) -> HttpResponse:
     except Site.DoesNotExist:
         raise Http404("No such site.") from None
     context = {"site": site, "map_sites": _map_sites([site])}
+    context.update(selectors.tagged_content(user=request.user, site=site))
     return render(request, "species/site_detail.html", context)
 
 
@@ -75,4 +77,5 @@ def country_detail(request: HttpRequest, code: str) -> HttpResponse:
         raise Http404("No such member State.") from None
     sites = list(selectors.site_list(country=country.code))
     context = {"country": country, "sites": sites, "map_sites": _map_sites(sites)}
+    context.update(selectors.tagged_content(user=request.user, country=country))
     return render(request, "species/country_detail.html", context)

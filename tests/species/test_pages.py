@@ -80,3 +80,20 @@ def test_the_language_switcher_changes_the_page_language(client):
     content = client.get("/species/").content.decode()
     assert '<html lang="ru">' in content
     assert "Виды" in content
+
+
+def test_species_and_site_pages_list_what_is_tagged_with_them(client, researcher_a):
+    from species.models import Site, Species
+    from tests.factories import DatasetFactory
+
+    tiger = Species.objects.get(code="TIGER_AMUR")
+    site = Site.objects.get(code="RU_LAND_OF_LEOPARD")
+    shown = DatasetFactory(uploader=researcher_a, title="Tiger tracks shown")
+    hidden = DatasetFactory(uploader=researcher_a, title="Tiger dens draft", status="draft")
+    for dataset in (shown, hidden):
+        dataset.species.add(tiger)
+        dataset.sites.add(site)
+    for url in (tiger.get_absolute_url(), site.get_absolute_url()):
+        content = client.get(url).content.decode()
+        assert "Tiger tracks shown" in content
+        assert "Tiger dens draft" not in content
