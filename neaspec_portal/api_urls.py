@@ -7,6 +7,7 @@ from rest_framework.routers import DefaultRouter
 
 from accounts.api import MeView
 from datasets.api import urlpatterns as dataset_api_urlpatterns
+from publications.api import urlpatterns as publication_api_urlpatterns
 from search.api import SearchView
 from species.api import CountryViewSet, SiteViewSet, SpeciesViewSet
 
@@ -23,4 +24,5 @@ urlpatterns = [
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
     path("", include(router.urls)),
     path("", include(dataset_api_urlpatterns)),
+    path("", include(publication_api_urlpatterns)),
 ]

@@ -1,40 +1,232 @@
-"""Forms of the library."""
+"""Forms of the library and of events: what people type, checked before any service runs."""
+
+import zipfile
 
 from django import forms
+from django.conf.locale import LANG_INFO
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from publications.models import Publication
+from publications.models import Event, MaterialKind, Publication, Session, Visibility
+from publications.services import doi_normalize
 from species.models import Country, KmgbfTarget, Site, Species, Theme
 
-LANGUAGES = [
+#: The six languages of the member States first; any other ISO 639-1 language after them.
+MAIN_LANGUAGES = [
     ("en", "English"),
     ("zh", "中文"),
     ("ja", "日本語"),
     ("ko", "한국어"),
     ("mn", "Монгол"),
     ("ru", "Русский"),
-    ("other", _("Other")),
 ]
+OTHER_LANGUAGES = sorted(
+    (
+        (
+            code,
+            info["name_local"]
+            if info["name_local"] == info["name"]
+            else f"{info['name_local']} ({info['name']})",
+        )
+        for code, info in LANG_INFO.items()
+        if len(code) == 2 and "name" in info and code not in dict(MAIN_LANGUAGES)
+    ),
+    key=lambda choice: LANG_INFO[choice[0]]["name"],
+)
+LANGUAGE_CHOICES = [
+    (_("Languages of the member States"), MAIN_LANGUAGES),
+    (_("Other languages"), OTHER_LANGUAGES),
+]
+LANGUAGE_CODES = {code for code, _label in MAIN_LANGUAGES + OTHER_LANGUAGES}
+
 AUTHOR_ROWS = 5
+SPEAKER_ROWS = 3
+ALLOWED_EXTENSIONS = (".pdf", ".docx", ".pptx")
+#: What the first bytes of an allowed file look like, and what a DOCX or PPTX zip must hold.
+OFFICE_PARTS = {".docx": "word/document.xml", ".pptx": "ppt/presentation.xml"}
+
+MULTI_SELECT_HELP = _("Hold Ctrl (⌘ on a Mac) to choose several.")
 
 
-class PublicationForm(forms.ModelForm):
-    language = forms.ChoiceField(label=_("Language"), choices=LANGUAGES)
-    species = forms.ModelMultipleChoiceField(
-        Species.objects.all(), required=False, label=_("Species")
-    )
-    sites = forms.ModelMultipleChoiceField(Site.objects.all(), required=False, label=_("Sites"))
-    countries = forms.ModelMultipleChoiceField(
-        Country.objects.all(),
-        required=False,
-        label=_("Countries"),
-        widget=forms.CheckboxSelectMultiple,
-    )
+def language_name(code: str) -> str:
+    """Return the name of the ISO 639-1 language ``code`` in that language, or the code."""
+    names = dict(MAIN_LANGUAGES + OTHER_LANGUAGES)
+    return names.get(code, code)
+
+
+def latest_year() -> int:
+    """Return the latest year a publication may carry: next year (in press)."""
+    return timezone.localdate().year + 1
+
+
+def year_error(year: int) -> str | None:
+    """Return why ``year`` is not a publication year, or None when it is one."""
+    if not 1900 <= year <= latest_year():
+        return _("Give a year between 1900 and %(latest)d.") % {"latest": latest_year()}
+    return None
+
+
+def doi_error(doi: str) -> str | None:
+    """Return why the normalized ``doi`` is not a DOI, or None when it looks like one."""
+    if doi and (not doi.startswith("10.") or "/" not in doi or any(ch.isspace() for ch in doi)):
+        return _("A DOI looks like 10.1000/xyz123 (a web address from doi.org is fine too).")
+    return None
+
+
+def upload_error(upload) -> str | None:
+    """Return why ``upload`` is not a PDF, DOCX or PPTX file, judged from its name and bytes.
+
+    The processing pipeline checks the real type again later; this catches the obvious
+    mistakes while the person is still on the form.
+    """
+    name = upload.name.lower()
+    extension = next((ext for ext in ALLOWED_EXTENSIONS if name.endswith(ext)), None)
+    if extension is None:
+        return _("%(name)s: only PDF, DOCX and PPTX files are accepted.") % {"name": upload.name}
+    head = upload.read(8)
+    upload.seek(0)
+    if extension == ".pdf":
+        if not head.startswith(b"%PDF-"):
+            return _("%(name)s is not a PDF file.") % {"name": upload.name}
+        return None
+    try:
+        with zipfile.ZipFile(upload) as archive:
+            names = set(archive.namelist())
+    except (zipfile.BadZipFile, OSError):
+        names = set()
+    finally:
+        upload.seek(0)
+    if OFFICE_PARTS[extension] not in names:
+        return _("%(name)s is not a %(kind)s document.") % {
+            "name": upload.name,
+            "kind": extension[1:].upper(),
+        }
+    return None
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one input; each is checked by ``upload_error``."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault(
+            "widget", MultipleFileInput(attrs={"accept": ",".join(ALLOWED_EXTENSIONS)})
+        )
+        kwargs.setdefault("required", False)
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None) -> list:
+        uploads = data if isinstance(data, list | tuple) else [data] if data else []
+        cleaned = [super(MultipleFileField, self).clean(upload, initial) for upload in uploads]
+        errors = [message for upload in cleaned if (message := upload_error(upload))]
+        if errors:
+            raise forms.ValidationError(errors)
+        if self.required and not cleaned:
+            raise forms.ValidationError(self.error_messages["required"], code="required")
+        return cleaned
+
+
+def _tag_fields() -> dict[str, forms.Field]:
+    return {
+        "species": forms.ModelMultipleChoiceField(
+            Species.objects.all(),
+            required=False,
+            label=_("Species"),
+            help_text=MULTI_SELECT_HELP,
+            widget=forms.SelectMultiple(attrs={"size": 6}),
+        ),
+        "sites": forms.ModelMultipleChoiceField(
+            Site.objects.all(),
+            required=False,
+            label=_("Sites"),
+            widget=forms.SelectMultiple(attrs={"size": 6}),
+        ),
+        "countries": forms.ModelMultipleChoiceField(
+            Country.objects.filter(is_member_state=True),
+            required=False,
+            label=_("Countries"),
+            widget=forms.CheckboxSelectMultiple,
+        ),
+    }
+
+
+class PeopleRowsMixin:
+    """Numbered name + affiliation rows (authors or speakers); empty rows are skipped."""
+
+    people_prefix = "author"
+    people_rows = AUTHOR_ROWS
+    people_label = _("Author %(n)d")
+
+    def add_people_fields(self, first_required: bool) -> None:
+        for number in range(self.people_rows):
+            self.fields[f"{self.people_prefix}_{number}_name"] = forms.CharField(
+                label=self.people_label % {"n": number + 1},
+                required=first_required and number == 0,
+                max_length=200,
+            )
+            self.fields[f"{self.people_prefix}_{number}_affiliation"] = forms.CharField(
+                label=_("Affiliation of %(who)s") % {"who": self.people_label % {"n": number + 1}},
+                required=False,
+                max_length=300,
+            )
+
+    def clean_people(self) -> None:
+        for number in range(self.people_rows):
+            name = self.cleaned_data.get(f"{self.people_prefix}_{number}_name", "").strip()
+            affiliation = self.cleaned_data.get(f"{self.people_prefix}_{number}_affiliation", "")
+            if affiliation.strip() and not name:
+                self.add_error(
+                    f"{self.people_prefix}_{number}_name",
+                    _("Give the name, or clear the affiliation beside it."),
+                )
+
+    def people(self) -> list[dict[str, str]]:
+        """Return the filled rows in order as {"name", "affiliation"} dicts."""
+        rows = []
+        for number in range(self.people_rows):
+            name = self.cleaned_data.get(f"{self.people_prefix}_{number}_name", "").strip()
+            if name:
+                affiliation = self.cleaned_data.get(f"{self.people_prefix}_{number}_affiliation")
+                rows.append({"name": name, "affiliation": (affiliation or "").strip()})
+        return rows
+
+    def people_rows_bound(self) -> list[tuple[forms.BoundField, forms.BoundField]]:
+        return [
+            (self[f"{self.people_prefix}_{n}_name"], self[f"{self.people_prefix}_{n}_affiliation"])
+            for n in range(self.people_rows)
+        ]
+
+
+class PublicationForm(PeopleRowsMixin, forms.ModelForm):
+    """Describe a publication; on creation also its files."""
+
+    language = forms.ChoiceField(label=_("Language"), choices=LANGUAGE_CHOICES, initial="en")
     targets = forms.ModelMultipleChoiceField(
-        KmgbfTarget.objects.all(), required=False, label=_("KMGBF targets")
+        KmgbfTarget.objects.all(),
+        required=False,
+        label=_("KMGBF targets"),
+        widget=forms.SelectMultiple(attrs={"size": 6}),
     )
-    themes = forms.ModelMultipleChoiceField(Theme.objects.all(), required=False, label=_("Themes"))
+    themes = forms.ModelMultipleChoiceField(
+        Theme.objects.all(),
+        required=False,
+        label=_("Themes"),
+        widget=forms.SelectMultiple(attrs={"size": 6}),
+    )
+    url = forms.URLField(
+        label=_("Web address"),
+        required=False,
+        max_length=500,
+        assume_scheme="https",
+        help_text=_("Where the publication can be read, if it has no DOI."),
+    )
+    files = MultipleFileField(
+        label=_("Files"),
+        help_text=_("PDF preferably; DOCX and PPTX are accepted too. You can choose several."),
+    )
     confirm_duplicate = forms.BooleanField(
         label=_("Yes, this is a different publication with the same DOI"), required=False
     )
@@ -50,55 +242,264 @@ class PublicationForm(forms.ModelForm):
             "abstract",
             "doi",
             "url",
-            "visibility",
             "species",
             "sites",
             "countries",
             "targets",
             "themes",
+            "visibility",
         ]
         widgets = {"abstract": forms.Textarea(attrs={"rows": 5})}
         help_texts = {
+            "title": _("As printed, in the publication's own language."),
+            "title_en": _("Leave empty if the title is already in English."),
             "doi": _("For example 10.1186/s40657-018-0114-9."),
-            "visibility": _("Who may download the files once it is published."),
+            "visibility": _(
+                "Who may download the files once it is published. Its description is public."
+            ),
         }
 
-    def __init__(self, *args, duplicates=None, **kwargs) -> None:
+    def __init__(self, *args, with_files: bool = True, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.duplicates = duplicates or []
-        for number in range(AUTHOR_ROWS):
-            self.fields[f"author_{number}_name"] = forms.CharField(
-                label=_("Author %(n)d") % {"n": number + 1}, required=number == 0, max_length=200
-            )
-            self.fields[f"author_{number}_affiliation"] = forms.CharField(
-                label=_("Affiliation"), required=False, max_length=300
-            )
+        self.fields.update({name: field for name, field in _tag_fields().items()})
+        self.order_fields(self.Meta.fields)
+        self.fields["year"].widget.attrs.update(min=1900, max=latest_year())
+        self.duplicates: list[Publication] = []
+        if not with_files:
+            del self.fields["files"]
+        self.add_people_fields(first_required=True)
+        if self.instance.pk and not self.is_bound:
+            for number, author in enumerate(self.instance.authors.all()[: self.people_rows]):
+                self.initial[f"author_{number}_name"] = author.name
+                self.initial[f"author_{number}_affiliation"] = author.affiliation
 
     def clean_year(self) -> int:
         year = self.cleaned_data["year"]
-        if not 1900 <= year <= timezone.localdate().year + 1:
-            raise forms.ValidationError(_("Give a year between 1900 and next year."))
+        if message := year_error(year):
+            raise forms.ValidationError(message)
         return year
 
     def clean_doi(self) -> str:
-        from publications.services import doi_normalize
-
         doi = doi_normalize(self.cleaned_data.get("doi", ""))
-        if doi and not doi.startswith("10."):
-            raise forms.ValidationError(_("A DOI starts with 10., e.g. 10.1000/xyz123."))
+        if message := doi_error(doi):
+            raise forms.ValidationError(message)
         return doi
 
-    def authors(self) -> list[dict[str, str]]:
-        return [
-            {
-                "name": self.cleaned_data.get(f"author_{n}_name", ""),
-                "affiliation": self.cleaned_data.get(f"author_{n}_affiliation", ""),
-            }
-            for n in range(AUTHOR_ROWS)
-            if self.cleaned_data.get(f"author_{n}_name")
-        ]
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        self.clean_people()
+        return cleaned
 
     def values(self) -> dict:
+        """Return the cleaned values as keyword arguments of the services (files apart)."""
         values = {name: self.cleaned_data[name] for name in self.Meta.fields}
-        values["authors"] = self.authors()
+        values["authors"] = self.people()
         return values
+
+    def metadata_fields(self) -> list[forms.BoundField]:
+        """Return the fields shown in the main part of the form, in order."""
+        skip = {"files", "confirm_duplicate"}
+        return [
+            field
+            for field in self
+            if field.name not in skip and not field.name.startswith(f"{self.people_prefix}_")
+        ]
+
+
+class PublicationFilesForm(forms.Form):
+    files = MultipleFileField(label=_("Files"), required=True)
+
+
+class ReviewForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("Decision"),
+        choices=[("approve", _("Publish")), ("return", _("Return for changes"))],
+    )
+    comment = forms.CharField(
+        label=_("Comment"),
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Required to return it; the uploader reads it."),
+    )
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        if cleaned.get("decision") == "return" and not cleaned.get("comment", "").strip():
+            self.add_error("comment", _("Say what should change before returning it."))
+        return cleaned
+
+
+class EventForm(forms.ModelForm):
+    class Meta:
+        model = Event
+        fields = [
+            "title",
+            "type",
+            "start_date",
+            "end_date",
+            "online",
+            "city",
+            "venue",
+            "organisers",
+            "summary",
+            "outcomes",
+            "species",
+            "sites",
+            "countries",
+            "featured",
+        ]
+        widgets = {
+            "start_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "end_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "summary": forms.Textarea(attrs={"rows": 4}),
+            "outcomes": forms.Textarea(attrs={"rows": 4}),
+        }
+        help_texts = {
+            "online": _("Tick for a webinar or an online meeting; city and venue may stay empty."),
+            "organisers": _("For example: NEASPEC secretariat and the Ministry of Environment."),
+            "featured": _("Shown on the home page."),
+        }
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields.update(_tag_fields())
+        self.order_fields(self.Meta.fields)
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        start, end = cleaned.get("start_date"), cleaned.get("end_date")
+        if start and end and end < start:
+            self.add_error("end_date", _("The last day is before the first day."))
+        if not cleaned.get("online") and not cleaned.get("city", "").strip():
+            self.add_error("city", _("Give the city, or tick “online”."))
+        return cleaned
+
+    def values(self) -> dict:
+        return {name: self.cleaned_data[name] for name in self.Meta.fields}
+
+
+class SessionForm(forms.ModelForm):
+    class Meta:
+        model = Session
+        fields = ["title", "order", "moderators", "description"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 2})}
+        help_texts = {"order": _("Sessions are shown from the smallest number.")}
+
+    def values(self) -> dict:
+        return {name: self.cleaned_data[name] for name in self.Meta.fields}
+
+
+PARTNERS = "partners"
+
+
+class ParticipantsForm(forms.Form):
+    """Women, men and other/undisclosed per member State and for partners; optional total."""
+
+    total = forms.IntegerField(
+        label=_("Total participants (as reported)"),
+        required=False,
+        min_value=0,
+        max_value=100_000,
+        help_text=_("Optional: if given, the counts below must add up to it."),
+    )
+
+    def __init__(self, *args, countries, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.rows = [(country.code, country.name) for country in countries]
+        self.rows.append((PARTNERS, _("Partners and others")))
+        for code, name in self.rows:
+            for part, label in (("women", _("Women")), ("men", _("Men")), ("other", _("Other"))):
+                self.fields[f"{code}_{part}"] = forms.IntegerField(
+                    label=f"{name}: {label}", min_value=0, max_value=100_000, required=False
+                )
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        total = cleaned.get("total")
+        counted = sum(value or 0 for name, value in cleaned.items() if name != "total")
+        if total is not None and not self.errors and counted != total:
+            self.add_error(
+                "total",
+                _("The counts add up to %(counted)d, not %(total)d.")
+                % {"counted": counted, "total": total},
+            )
+        return cleaned
+
+    def counts(self) -> dict[str | None, tuple[int, int, int]]:
+        """Return the counts as ``services.participants_set`` takes them."""
+        return {
+            (None if code == PARTNERS else code): tuple(
+                self.cleaned_data.get(f"{code}_{part}") or 0 for part in ("women", "men", "other")
+            )
+            for code, _name in self.rows
+        }
+
+    def table(self) -> list[tuple[str, list[forms.BoundField]]]:
+        return [
+            (name, [self[f"{code}_{part}"] for part in ("women", "men", "other")])
+            for code, name in self.rows
+        ]
+
+    @staticmethod
+    def initial_from(counts) -> dict:
+        initial = {}
+        for row in counts:
+            code = row.country_id or PARTNERS
+            initial.update(
+                {f"{code}_women": row.women, f"{code}_men": row.men, f"{code}_other": row.other}
+            )
+        return initial
+
+
+class MaterialForm(PeopleRowsMixin, forms.Form):
+    """A presentation (speakers, slides), a report (files) or a recording (link)."""
+
+    people_prefix = "speaker"
+    people_rows = SPEAKER_ROWS
+    people_label = _("Speaker %(n)d")
+
+    kind = forms.ChoiceField(label=_("Kind"), choices=MaterialKind.choices)
+    session = forms.ModelChoiceField(
+        Session.objects.none(),
+        label=_("Session"),
+        required=False,
+        empty_label=_("The whole event"),
+    )
+    title = forms.CharField(label=_("Title"), max_length=400)
+    files = MultipleFileField(
+        label=_("Files"),
+        help_text=_("Slides or report: PDF, PPTX or DOCX. Choose several files at once if needed."),
+    )
+    link = forms.URLField(
+        label=_("Link"),
+        required=False,
+        max_length=500,
+        assume_scheme="https",
+        help_text=_("Required for a recording; optional otherwise."),
+    )
+    language = forms.ChoiceField(label=_("Language"), choices=LANGUAGE_CHOICES, initial="en")
+    visibility = forms.ChoiceField(
+        label=_("Who may download the files"),
+        choices=Visibility.choices,
+        initial=Visibility.PUBLIC,
+    )
+
+    def __init__(self, *args, event: Event, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["session"].queryset = event.sessions.all()
+        self.add_people_fields(first_required=False)
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        self.clean_people()
+        kind = cleaned.get("kind")
+        if kind == MaterialKind.RECORDING and not cleaned.get("link"):
+            self.add_error("link", _("A recording needs its link."))
+        if kind in (MaterialKind.PRESENTATION, MaterialKind.REPORT) and not (
+            cleaned.get("files") or cleaned.get("link") or self.has_error("files")
+        ):
+            self.add_error("files", _("Add the file(s), or a link where they can be read."))
+        if kind == MaterialKind.PRESENTATION and not self.people() and not self.errors:
+            self.add_error("speaker_0_name", _("Name the speaker of the presentation."))
+        return cleaned

@@ -1,42 +1,119 @@
-"""Reads of the library and of events, each starting from the access policy."""
+"""Reads of the library and of events, each starting from the access policy.
 
-from django.db.models import Prefetch, QuerySet, prefetch_related_objects
+Every list owns its joins here, so that a page or an API list costs the same number of
+queries for one row or for a full page.
+"""
+
+from dataclasses import dataclass
+
+from django.db.models import Prefetch, Q, QuerySet, prefetch_related_objects
 from django.http import Http404
 from django.utils import timezone
 
 from access import policy
-from publications.models import Event, Publication, PublicationFile, PublicationType
+from publications.models import (
+    Event,
+    EventType,
+    ParticipantCount,
+    Publication,
+    PublicationFile,
+    PublicationType,
+    Session,
+)
+from species.models import Country, KmgbfTarget, Site, Species, Theme
 
 SORTS = {"newest": ["-year", "-published_at", "-pk"], "title": ["title", "pk"]}
+TAGGED_LIMIT = 10
 
 
-def publication_list(*, user, params=None, sort: str = "newest") -> QuerySet[Publication]:
-    """Return the published publications ``user`` may see, filtered by ``params``."""
-    params = params or {}
-    publications = policy.listed_publications(user)
-    kind = params.get("type", "")
-    if kind in PublicationType.values:
-        publications = publications.filter(type=kind)
-    year = params.get("year", "")
-    if year.isdigit():
-        publications = publications.filter(year=int(year))
-    for name, lookup in (
-        ("language", "language"),
-        ("species", "species__code"),
-        ("site", "sites__code"),
-        ("country", "countries__code"),
-        ("theme", "themes__code"),
+@dataclass(frozen=True)
+class PublicationFilters:
+    """What the library can be narrowed by; every value is optional and checked."""
+
+    type: str = ""
+    year: int | None = None
+    language: str = ""
+    species: str = ""
+    site: str = ""
+    country: str = ""
+    target: int | None = None
+    theme: str = ""
+    sort: str = "newest"
+
+    @classmethod
+    def from_params(cls, params) -> "PublicationFilters":
+        """Build filters from query parameters, ignoring values that are not valid."""
+        year = params.get("year", "").strip()
+        target = params.get("target", "").strip()
+        return cls(
+            type=params.get("type", "") if params.get("type") in PublicationType.values else "",
+            year=int(year) if year.isdigit() and 1900 <= int(year) <= 2100 else None,
+            language=params.get("language", "")[:8],
+            species=params.get("species", "")[:40],
+            site=params.get("site", "")[:60],
+            country=params.get("country", "")[:2].upper(),
+            target=int(target) if target.isdigit() and int(target) < 100 else None,
+            theme=params.get("theme", "")[:60],
+            sort="title" if params.get("sort") == "title" else "newest",
+        )
+
+    def is_empty(self) -> bool:
+        """Return True when no filter narrows the list (the sort is not a filter)."""
+        return not any(
+            [
+                self.type,
+                self.year,
+                self.language,
+                self.species,
+                self.site,
+                self.country,
+                self.target,
+                self.theme,
+            ]
+        )
+
+
+def _files_prefetch(prefix: str = "") -> Prefetch:
+    return Prefetch(
+        f"{prefix}links",
+        queryset=PublicationFile.objects.select_related("data_file").order_by(
+            "data_file__uploaded_at", "pk"
+        ),
+    )
+
+
+def _filtered(publications: QuerySet, filters: PublicationFilters) -> QuerySet:
+    if filters.type:
+        publications = publications.filter(type=filters.type)
+    if filters.year:
+        publications = publications.filter(year=filters.year)
+    if filters.language:
+        publications = publications.filter(language=filters.language)
+    if filters.target:
+        publications = publications.filter(targets__number=filters.target)
+    for value, lookup in (
+        (filters.species, "species__code"),
+        (filters.site, "sites__code"),
+        (filters.country, "countries__code"),
+        (filters.theme, "themes__code"),
     ):
-        if params.get(name):
-            publications = publications.filter(**{lookup: params[name][:60]})
-    target = params.get("target", "")
-    if target.isdigit():
-        publications = publications.filter(targets__number=int(target))
-    return (
-        publications.distinct()
-        .select_related("owner_country")
-        .prefetch_related("authors", "species", "countries")
-        .order_by(*SORTS.get(sort, SORTS["newest"]))
+        if value:
+            publications = publications.filter(**{lookup: value})
+    return publications.distinct().order_by(*SORTS[filters.sort])
+
+
+def publication_list(*, user, filters: PublicationFilters | None = None) -> QuerySet[Publication]:
+    """Return the library as ``user`` sees it (published, visible), filtered, for list rows."""
+    publications = _filtered(policy.listed_publications(user), filters or PublicationFilters())
+    return publications.select_related("owner_country").prefetch_related(
+        "authors", "species", "countries"
+    )
+
+
+def with_everything(publications: QuerySet) -> QuerySet[Publication]:
+    """Return ``publications`` with authors, every tag and the files (for the API)."""
+    return publications.select_related("owner_country").prefetch_related(
+        "authors", "species", "sites", "countries", "targets", "themes", _files_prefetch()
     )
 
 
@@ -51,49 +128,242 @@ def publication_detail(*, user, pk) -> Publication:
         "countries",
         "targets",
         "themes",
-        Prefetch("links", queryset=PublicationFile.objects.select_related("data_file")),
+        _files_prefetch(),
     )
+    publication.thumbnail_file = None
+    if publication.can_download:
+        publication.thumbnail_file = next(
+            (
+                link.data_file
+                for link in publication.links.all()
+                if getattr(link.data_file, "thumbnail", None)
+            ),
+            None,
+        )
     return publication
 
 
+def publication_for_edit(*, user, pk) -> Publication:
+    """Return the publication ``pk`` if ``user`` may change it; Http404 otherwise."""
+    publication = policy.access_publication(user, pk)
+    if not policy.can_edit_publication(user, publication):
+        raise Http404("No such publication to edit.")
+    prefetch_related_objects([publication], "authors", _files_prefetch())
+    return publication
+
+
+def my_publications(*, user) -> QuerySet[Publication]:
+    """Return what ``user`` uploaded, in every review state, newest first."""
+    return (
+        policy.visible_publications(user)
+        .filter(uploader_id=user.pk if user.is_authenticated else None)
+        .select_related("reviewed_by")
+        .prefetch_related("authors")
+        .order_by("-created_at", "-pk")
+    )
+
+
 def review_queue(*, user) -> QuerySet[Publication]:
-    return policy.publications_to_review(user).select_related("uploader", "owner_country")
+    """Return the submitted publications waiting for ``user``'s decision, oldest first."""
+    return (
+        policy.publications_to_review(user)
+        .select_related("uploader", "owner_country")
+        .prefetch_related("authors")
+        .order_by("created_at", "pk")
+    )
 
 
-def event_list() -> dict[str, list[Event]]:
-    """Return upcoming and past events (events are public)."""
-    today = timezone.localdate()
-    events = Event.objects.prefetch_related("participant_counts")
+def filter_options() -> dict[str, list]:
+    """Return the choices of the library's filters (reference data: five small queries)."""
     return {
-        "upcoming": list(events.filter(end_date__gte=today).order_by("start_date")),
-        "past": list(events.filter(end_date__lt=today).order_by("-start_date")),
+        "species_options": list(Species.objects.all()),
+        "site_options": list(Site.objects.all()),
+        "country_options": list(Country.objects.filter(is_member_state=True)),
+        "target_options": list(KmgbfTarget.objects.all()),
+        "theme_options": list(Theme.objects.all()),
     }
 
 
-def event_detail(*, user, pk) -> Event:
-    """Return an event with its agenda; materials are those ``user`` may see."""
-    materials = (
+# --- Events ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class EventFilters:
+    type: str = ""
+    year: int | None = None
+    species: str = ""
+    site: str = ""
+    country: str = ""
+
+    @classmethod
+    def from_params(cls, params) -> "EventFilters":
+        year = params.get("year", "").strip()
+        return cls(
+            type=params.get("type", "") if params.get("type") in EventType.values else "",
+            year=int(year) if year.isdigit() and 1900 <= int(year) <= 2100 else None,
+            species=params.get("species", "")[:40],
+            site=params.get("site", "")[:60],
+            country=params.get("country", "")[:2].upper(),
+        )
+
+    def is_empty(self) -> bool:
+        return not any([self.type, self.year, self.species, self.site, self.country])
+
+
+def events(*, filters: EventFilters | None = None) -> QuerySet[Event]:
+    """Return events (their descriptions are public), filtered, with their participant counts."""
+    filters = filters or EventFilters()
+    found = Event.objects.prefetch_related("participant_counts")
+    if filters.type:
+        found = found.filter(type=filters.type)
+    if filters.year:
+        found = found.filter(start_date__year__lte=filters.year, end_date__year__gte=filters.year)
+    for value, lookup in (
+        (filters.species, "species__code"),
+        (filters.site, "sites__code"),
+        (filters.country, "countries__code"),
+    ):
+        if value:
+            found = found.filter(**{lookup: value})
+    return found.distinct()
+
+
+def event_list(*, filters: EventFilters | None = None) -> dict[str, QuerySet[Event]]:
+    """Return upcoming events (soonest first) and past events (latest first)."""
+    today = timezone.localdate()
+    found = events(filters=filters)
+    return {
+        "upcoming": found.filter(end_date__gte=today).order_by("start_date", "pk"),
+        "past": found.filter(end_date__lt=today).order_by("-start_date", "-pk"),
+    }
+
+
+def _materials(user) -> QuerySet:
+    """Return the materials ``user`` may see, with what an agenda line shows."""
+    return (
         policy.visible_materials(user)
         .select_related("publication")
-        .prefetch_related(
-            "publication__authors",
-            Prefetch(
-                "publication__links", queryset=PublicationFile.objects.select_related("data_file")
-            ),
-        )
+        .prefetch_related("publication__authors", _files_prefetch("publication__"))
+        .order_by("order", "pk")
     )
-    downloadable = set(
+
+
+def with_agenda(found: QuerySet[Event], *, user) -> QuerySet[Event]:
+    """Return ``found`` with sessions, the materials ``user`` may see and participant counts."""
+    materials = _materials(user)
+    return found.prefetch_related(
+        Prefetch("materials", queryset=materials.filter(session__isnull=True), to_attr="general"),
+        Prefetch(
+            "sessions",
+            queryset=Session.objects.prefetch_related(Prefetch("materials", queryset=materials)),
+        ),
+        Prefetch(
+            "participant_counts",
+            queryset=ParticipantCount.objects.select_related("country").order_by(
+                "country__name_en"
+            ),
+        ),
+    )
+
+
+def downloadable_publications(*, user, event_ids) -> set[int]:
+    """Return the pks of the event materials' publications whose files ``user`` may download."""
+    return set(
         policy.visible_publications(user)
-        .filter(can_download=True, materials__event_id=pk)
+        .filter(can_download=True, materials__event_id__in=list(event_ids))
         .values_list("pk", flat=True)
     )
+
+
+def event_detail(*, user, pk) -> Event:
+    """Return an event with its agenda; materials are those ``user`` may see (404 if missing)."""
     try:
-        event = Event.objects.prefetch_related(
-            Prefetch("materials", queryset=materials.filter(session__isnull=True)),
-            Prefetch("sessions__materials", queryset=materials),
-            "participant_counts__country",
-        ).get(pk=pk)
-    except (Event.DoesNotExist, ValueError):
+        event = with_agenda(Event.objects.all(), user=user).get(pk=pk)
+    except (Event.DoesNotExist, ValueError, TypeError):
         raise Http404("No such event.") from None
-    event.downloadable_publications = downloadable
+    event.downloadable_publications = downloadable_publications(user=user, event_ids=[event.pk])
     return event
+
+
+def event_for_edit(*, user, pk) -> Event:
+    """Return the event ``pk`` with its agenda if ``user`` curates events; Http404 otherwise."""
+    if not policy.can_curate_events(user):
+        raise Http404("No such event to edit.")
+    return event_detail(user=user, pk=pk)
+
+
+def session_of(*, event: Event, pk) -> Session:
+    """Return the session ``pk`` of ``event``; Http404 when it belongs to another event."""
+    try:
+        return event.sessions.get(pk=pk)
+    except (Session.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such session in this event.") from None
+
+
+def participant_figures(event: Event) -> dict:
+    """Return the counts by country (prefetched) and the totals by gender."""
+    counts = list(event.participant_counts.all())
+    return {
+        "counts": counts,
+        "women": sum(row.women for row in counts),
+        "men": sum(row.men for row in counts),
+        "other": sum(row.other for row in counts),
+        "total": sum(row.total for row in counts),
+    }
+
+
+# --- Pages of a species, a site or a member State --------------------------------------------
+
+
+def _tagged(user, *, publications: Q, events: Q, datasets: Q, query: str) -> dict:
+    listed = policy.listed_publications(user).filter(publications).distinct()
+    found_datasets = policy.listed_datasets(user).filter(datasets).distinct()
+    found_events = Event.objects.filter(events).distinct()
+    return {
+        "publications": list(
+            listed.prefetch_related("authors").order_by(*SORTS["newest"])[:TAGGED_LIMIT]
+        ),
+        "events": list(found_events.order_by("-start_date", "-pk")[:TAGGED_LIMIT]),
+        "datasets": list(
+            found_datasets.select_related("owner_country").order_by("-published_at", "-pk")[
+                :TAGGED_LIMIT
+            ]
+        ),
+        "query": query,
+    }
+
+
+def for_species(user, species: Species) -> dict:
+    """Return the publications, events and datasets tagged with ``species`` that ``user`` sees.
+
+    Lists hold at most ``TAGGED_LIMIT`` items each; ``query`` filters the full lists.
+    """
+    return _tagged(
+        user,
+        publications=Q(species=species),
+        events=Q(species=species),
+        datasets=Q(species=species),
+        query=f"species={species.code}",
+    )
+
+
+def for_site(user, site: Site) -> dict:
+    """Return the publications, events and datasets tagged with ``site`` that ``user`` sees."""
+    return _tagged(
+        user,
+        publications=Q(sites=site),
+        events=Q(sites=site),
+        datasets=Q(sites=site),
+        query=f"site={site.code}",
+    )
+
+
+def for_country(user, country: Country) -> dict:
+    """Return what is tagged with ``country`` (datasets: owned or co-owned) that ``user`` sees."""
+    return _tagged(
+        user,
+        publications=Q(countries=country),
+        events=Q(countries=country),
+        datasets=Q(owner_country=country) | Q(co_owner_countries=country),
+        query=f"country={country.code}",
+    )

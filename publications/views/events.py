@@ -1,0 +1,235 @@
+"""Pages of events: the public record, and the secretariat's editing pages.
+
+Only the secretariat curates events; to anyone else the editing pages do not exist (404).
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from access import policy
+from datasets.uploads import oversize_upload_messages
+from publications import selectors, services
+from publications.forms import (
+    EventForm,
+    MaterialForm,
+    ParticipantsForm,
+    SessionForm,
+)
+from publications.models import EventType
+from publications.views.library import error_text
+from species.selectors import country_list
+
+PAST_PAGE_SIZE = 20
+
+
+def event_list(request: HttpRequest) -> HttpResponse:
+    filters = selectors.EventFilters.from_params(request.GET)
+    found = selectors.event_list(filters=filters)
+    past = Paginator(found["past"], PAST_PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "upcoming": list(found["upcoming"]),
+        "past": list(past.object_list),
+        "page_obj": past,
+        "filters": filters,
+        "filters_active": not filters.is_empty(),
+        "query_string": query.urlencode(),
+        "types": EventType.choices,
+        "can_curate": policy.can_curate_events(request.user),
+    }
+    return render(request, "publications/event_list.html", context)
+
+
+def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    event = selectors.event_detail(user=request.user, pk=pk)
+    context = {
+        "event": event,
+        "can_curate": policy.can_curate_events(request.user),
+        **selectors.participant_figures(event),
+    }
+    return render(request, "publications/event_detail.html", context)
+
+
+def _curator_only(request: HttpRequest) -> None:
+    if not policy.can_curate_events(request.user):
+        raise Http404("Only the secretariat edits events.")
+
+
+@login_required
+def event_create(request: HttpRequest) -> HttpResponse:
+    _curator_only(request)
+    form = EventForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            event = services.event_save(actor=request.user, **form.values())
+        except (ValidationError, PermissionDenied) as error:
+            form.add_error(None, error_text(error))
+        else:
+            messages.success(request, _("Event saved. Now add its sessions and materials."))
+            return redirect("publications:event_edit", pk=event.pk)
+    return render(request, "publications/event_form.html", {"form": form, "event": None})
+
+
+def _edit_page(request: HttpRequest, event, status: int = 200, **bound) -> HttpResponse:
+    """Render the editing page of ``event``; ``bound`` replaces a form by the one posted."""
+    figures = selectors.participant_figures(event)
+    session_forms = [
+        (session, SessionForm(instance=session, prefix=f"session-{session.pk}"))
+        for session in event.sessions.all()
+    ]
+    if "session_edit" in bound:
+        edited, edited_form = bound["session_edit"]
+        session_forms = [
+            (session, edited_form if session.pk == edited.pk else form)
+            for session, form in session_forms
+        ]
+    materials = [*event.general]
+    for session in event.sessions.all():
+        materials.extend(session.materials.all())
+    context = {
+        "event": event,
+        "event_form": bound.get("event_form") or EventForm(instance=event),
+        "session_forms": session_forms,
+        "new_session_form": bound.get("session_form")
+        or SessionForm(prefix="new-session", initial={"order": len(session_forms)}),
+        "participants_form": bound.get("participants_form")
+        or ParticipantsForm(
+            countries=country_list(),
+            initial=ParticipantsForm.initial_from(figures["counts"]),
+        ),
+        "material_form": bound.get("material_form") or MaterialForm(event=event),
+        **figures,
+    }
+    return render(request, "publications/event_edit.html", context, status=status)
+
+
+@login_required
+def event_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    event = selectors.event_for_edit(user=request.user, pk=pk)
+    if request.method != "POST":
+        return _edit_page(request, event)
+    form = EventForm(request.POST, instance=event)
+    if form.is_valid():
+        try:
+            services.event_save(actor=request.user, event=event, **form.values())
+        except (ValidationError, PermissionDenied) as error:
+            form.add_error(None, error_text(error))
+        else:
+            messages.success(request, _("Event saved."))
+            return redirect("publications:event_edit", pk=pk)
+    event = selectors.event_for_edit(user=request.user, pk=pk)
+    return _edit_page(request, event, status=400, event_form=form)
+
+
+@login_required
+@require_POST
+def session_add(request: HttpRequest, pk: int) -> HttpResponse:
+    event = selectors.event_for_edit(user=request.user, pk=pk)
+    form = SessionForm(request.POST, prefix="new-session")
+    if form.is_valid():
+        services.session_save(actor=request.user, event=event, **form.values())
+        messages.success(request, _("Session added."))
+        return redirect("publications:event_edit", pk=pk)
+    return _edit_page(request, event, status=400, session_form=form)
+
+
+@login_required
+@require_POST
+def session_edit(request: HttpRequest, pk: int, session_pk: int) -> HttpResponse:
+    event = selectors.event_for_edit(user=request.user, pk=pk)
+    session = selectors.session_of(event=event, pk=session_pk)
+    form = SessionForm(request.POST, instance=session, prefix=f"session-{session.pk}")
+    if form.is_valid():
+        services.session_save(actor=request.user, event=event, session=session, **form.values())
+        messages.success(request, _("Session saved."))
+        return redirect("publications:event_edit", pk=pk)
+    event = selectors.event_for_edit(user=request.user, pk=pk)
+    return _edit_page(request, event, status=400, session_edit=(session, form))
+
+
+@login_required
+@require_POST
+def participants_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    event = selectors.event_for_edit(user=request.user, pk=pk)
+    form = ParticipantsForm(request.POST, countries=country_list())
+    if form.is_valid():
+        services.participants_set(actor=request.user, event=event, counts=form.counts())
+        messages.success(request, _("Participant figures saved."))
+        return redirect("publications:event_edit", pk=pk)
+    return _edit_page(request, event, status=400, participants_form=form)
+
+
+@login_required
+@require_POST
+def material_add(request: HttpRequest, pk: int) -> HttpResponse:
+    event = selectors.event_for_edit(user=request.user, pk=pk)
+    form = MaterialForm(request.POST, request.FILES, event=event)
+    for message in oversize_upload_messages(request):
+        form.add_error("files", message)
+    if form.is_valid():
+        values = form.cleaned_data
+        try:
+            with transaction.atomic():
+                services.material_add(
+                    actor=request.user,
+                    event=event,
+                    kind=values["kind"],
+                    title=values["title"],
+                    session=values["session"],
+                    speakers=form.people(),
+                    uploads=values["files"],
+                    link=values["link"],
+                    language=values["language"],
+                    visibility=values["visibility"],
+                )
+        except (ValidationError, PermissionDenied) as error:
+            form.add_error(None, error_text(error))
+        else:
+            messages.success(request, _("Material added."))
+            return redirect("publications:event_edit", pk=pk)
+    return _edit_page(request, event, status=400, material_form=form)
+
+
+def _moved(ids: list[int], moving: int, direction: str) -> list[int]:
+    """Return ``ids`` with ``moving`` swapped with its neighbour up or down."""
+    if moving not in ids:
+        return ids
+    index = ids.index(moving)
+    other = index - 1 if direction == "up" else index + 1
+    if 0 <= other < len(ids):
+        ids[index], ids[other] = ids[other], ids[index]
+    return ids
+
+
+@login_required
+@require_POST
+def materials_reorder(request: HttpRequest, pk: int) -> HttpResponse:
+    """Move one material up or down within its session (``material`` + ``direction``), or
+    put them all in the order of ``order`` (comma-separated ids)."""
+    event = selectors.event_for_edit(user=request.user, pk=pk)
+    groups = [[material.pk for material in event.general]]
+    groups += [[material.pk for material in s.materials.all()] for s in event.sessions.all()]
+    if request.POST.get("order"):
+        parts = request.POST["order"].split(",")
+        ordered = [int(part) for part in parts if part.strip().isdigit()]
+    else:
+        moving = request.POST.get("material", "")
+        direction = request.POST.get("direction", "")
+        if not moving.isdigit() or direction not in ("up", "down"):
+            messages.error(request, _("Choose a material and a direction."))
+            return redirect("publications:event_edit", pk=pk)
+        ordered = [
+            material_pk for group in groups for material_pk in _moved(group, int(moving), direction)
+        ]
+    services.materials_reorder(actor=request.user, event=event, material_ids=ordered)
+    messages.success(request, _("Order of the materials saved."))
+    return redirect(reverse("publications:event_edit", args=[pk]) + "#materials")
