@@ -540,7 +540,7 @@ class MaterialUploadSerializer(serializers.Serializer):
     title = serializers.CharField(max_length=400)
     session = serializers.IntegerField(required=False, allow_null=True)
     speakers = serializers.JSONField(
-        required=False, help_text='JSON list of {"name", "affiliation"}, in order.'
+        binary=True, required=False, help_text='JSON list of {"name", "affiliation"}, in order.'
     )
     file = serializers.ListField(child=serializers.FileField(), required=False)
     link = serializers.URLField(required=False, allow_blank=True, max_length=500)

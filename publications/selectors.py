@@ -211,9 +211,9 @@ class EventFilters:
 
 
 def events(*, filters: EventFilters | None = None) -> QuerySet[Event]:
-    """Return events (their descriptions are public), filtered, with their participant counts."""
+    """Return events (their descriptions are public), filtered."""
     filters = filters or EventFilters()
-    found = Event.objects.prefetch_related("participant_counts")
+    found = Event.objects.all()
     if filters.type:
         found = found.filter(type=filters.type)
     if filters.year:
@@ -231,7 +231,7 @@ def events(*, filters: EventFilters | None = None) -> QuerySet[Event]:
 def event_list(*, filters: EventFilters | None = None) -> dict[str, QuerySet[Event]]:
     """Return upcoming events (soonest first) and past events (latest first)."""
     today = timezone.localdate()
-    found = events(filters=filters)
+    found = events(filters=filters).prefetch_related("participant_counts")
     return {
         "upcoming": found.filter(end_date__gte=today).order_by("start_date", "pk"),
         "past": found.filter(end_date__lt=today).order_by("-start_date", "-pk"),
@@ -252,6 +252,9 @@ def with_agenda(found: QuerySet[Event], *, user) -> QuerySet[Event]:
     """Return ``found`` with sessions, the materials ``user`` may see and participant counts."""
     materials = _materials(user)
     return found.prefetch_related(
+        "species",
+        "sites",
+        "countries",
         Prefetch("materials", queryset=materials.filter(session__isnull=True), to_attr="general"),
         Prefetch(
             "sessions",
