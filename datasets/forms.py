@@ -37,7 +37,7 @@ class DatasetForm(forms.ModelForm):
         label=_("Co-owner countries"),
         queryset=Country.objects.filter(is_member_state=True),
         required=False,
-        widget=forms.CheckboxSelectMultiple,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
         help_text=_("For transboundary data: each co-owner's focal point must approve too."),
     )
 

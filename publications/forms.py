@@ -148,7 +148,7 @@ def _tag_fields() -> dict[str, forms.Field]:
             Country.objects.filter(is_member_state=True),
             required=False,
             label=_("Countries"),
-            widget=forms.CheckboxSelectMultiple,
+            widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
         ),
     }
 

@@ -107,6 +107,7 @@ def _edit_page(request: HttpRequest, event, status: int = 200, **bound) -> HttpR
             initial=ParticipantsForm.initial_from(figures["counts"]),
         ),
         "material_form": bound.get("material_form") or MaterialForm(event=event),
+        "materials": materials,
         **figures,
     }
     return render(request, "publications/event_edit.html", context, status=status)
