@@ -53,10 +53,7 @@ def expected(person: str, level: str, state: str) -> tuple[bool, bool]:
         "public": True,
         "registered": verified,
         "member_states": member_state,
-        "country": person
-        in {"owner_researcher", "grant_holder", "expired_grant", "revoked_grant", "group_member"}
-        and False
-        or person == "owner_researcher",
+        "country": person == "owner_researcher",
         "restricted": False,
     }[level]
     granted = person in {"grant_holder", "group_member"}
