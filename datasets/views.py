@@ -21,14 +21,9 @@ from datasets.forms import (
 )
 from datasets.models import AccessLevel
 from datasets.uploads import oversize_upload_messages
+from neaspec_portal.refusals import refusal_text
 
 PAGE_SIZE = 20
-
-
-def _error_text(error: ValidationError | PermissionDenied) -> str:
-    if isinstance(error, ValidationError):
-        return " ".join(error.messages)
-    return str(error) or _("You cannot do this.")
 
 
 def download_rule(dataset) -> str:
@@ -91,7 +86,7 @@ def dataset_create(request: HttpRequest) -> HttpResponse:
         try:
             dataset = services.dataset_create(actor=request.user, **form.values())
         except (ValidationError, PermissionDenied) as error:
-            form.add_error(None, _error_text(error))
+            form.add_error(None, refusal_text(error))
         else:
             messages.success(request, _("Draft saved. Now add its files."))
             return redirect("datasets:files", pk=dataset.pk)
@@ -106,7 +101,7 @@ def dataset_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.dataset_update(actor=request.user, dataset=dataset, **form.values())
         except (ValidationError, PermissionDenied) as error:
-            form.add_error(None, _error_text(error))
+            form.add_error(None, refusal_text(error))
         else:
             messages.success(request, _("Changes saved."))
             return redirect(dataset)
@@ -127,7 +122,7 @@ def dataset_files(request: HttpRequest, pk: int) -> HttpResponse:
                     services.data_file_add(actor=request.user, dataset=dataset, upload=upload)
                 )
             except (ValidationError, PermissionDenied) as error:
-                errors.append(_error_text(error))
+                errors.append(refusal_text(error))
         if not added and not errors:
             errors.append(_("Choose at least one file."))
         if "application/json" in request.headers.get("Accept", ""):
@@ -166,7 +161,7 @@ def _act(request: HttpRequest, dataset, action, success: str) -> HttpResponse:
     try:
         action()
     except (ValidationError, PermissionDenied) as error:
-        messages.error(request, _error_text(error))
+        messages.error(request, refusal_text(error))
     else:
         messages.success(request, success)
     return redirect("datasets:detail", pk=dataset.pk)
@@ -242,7 +237,7 @@ def request_access(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.access_request_create(actor=request.user, dataset=dataset, **form.cleaned_data)
         except (ValidationError, PermissionDenied) as error:
-            form.add_error(None, _error_text(error))
+            form.add_error(None, refusal_text(error))
         else:
             messages.success(request, _("Request sent. You will get an email with the answer."))
             return redirect(dataset)
@@ -281,7 +276,7 @@ def access_request_decide(request: HttpRequest, pk: int) -> HttpResponse:
             )
             messages.success(request, _("Request declined; the requester is told."))
     except (ValidationError, PermissionDenied) as error:
-        messages.error(request, _error_text(error))
+        messages.error(request, refusal_text(error))
     return redirect("datasets:access_requests")
 
 

@@ -30,7 +30,7 @@ from rest_framework.views import APIView
 from access import policy
 from datasets.uploads import oversize_upload_messages
 from publications import cite, selectors, services
-from publications.forms import LANGUAGE_CODES, doi_error, upload_error, year_error
+from publications.forms import LANGUAGE_CODES, EventForm, doi_error, upload_error, year_error
 from publications.models import Event, MaterialKind, Publication, Session, Visibility
 from species.models import Country, KmgbfTarget, Site, Species, Theme
 
@@ -459,20 +459,7 @@ class EventSerializer(serializers.ModelSerializer):
         model = Event
         fields = [
             "id",
-            "title",
-            "type",
-            "start_date",
-            "end_date",
-            "online",
-            "city",
-            "venue",
-            "organisers",
-            "summary",
-            "outcomes",
-            "species",
-            "sites",
-            "countries",
-            "featured",
+            *EventForm.Meta.fields,
             "participants_total",
             "participants_women",
             "participants_men",

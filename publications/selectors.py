@@ -6,7 +6,7 @@ queries for one row or for a full page.
 
 from dataclasses import dataclass
 
-from django.db.models import Prefetch, Q, QuerySet, prefetch_related_objects
+from django.db.models import Prefetch, QuerySet, prefetch_related_objects
 from django.http import Http404
 from django.utils import timezone
 
@@ -23,7 +23,6 @@ from publications.models import (
 from species.models import Country, KmgbfTarget, Site, Species, Theme
 
 SORTS = {"newest": ["-year", "-published_at", "-pk"], "title": ["title", "pk"]}
-TAGGED_LIMIT = 10
 
 
 @dataclass(frozen=True)
@@ -313,60 +312,3 @@ def participant_figures(event: Event) -> dict:
         "other": sum(row.other for row in counts),
         "total": sum(row.total for row in counts),
     }
-
-
-# --- Pages of a species, a site or a member State --------------------------------------------
-
-
-def _tagged(user, *, publications: Q, events: Q, datasets: Q, query: str) -> dict:
-    listed = policy.listed_publications(user).filter(publications).distinct()
-    found_datasets = policy.listed_datasets(user).filter(datasets).distinct()
-    found_events = Event.objects.filter(events).distinct()
-    return {
-        "publications": list(
-            listed.prefetch_related("authors").order_by(*SORTS["newest"])[:TAGGED_LIMIT]
-        ),
-        "events": list(found_events.order_by("-start_date", "-pk")[:TAGGED_LIMIT]),
-        "datasets": list(
-            found_datasets.select_related("owner_country").order_by("-published_at", "-pk")[
-                :TAGGED_LIMIT
-            ]
-        ),
-        "query": query,
-    }
-
-
-def for_species(user, species: Species) -> dict:
-    """Return the publications, events and datasets tagged with ``species`` that ``user`` sees.
-
-    Lists hold at most ``TAGGED_LIMIT`` items each; ``query`` filters the full lists.
-    """
-    return _tagged(
-        user,
-        publications=Q(species=species),
-        events=Q(species=species),
-        datasets=Q(species=species),
-        query=f"species={species.code}",
-    )
-
-
-def for_site(user, site: Site) -> dict:
-    """Return the publications, events and datasets tagged with ``site`` that ``user`` sees."""
-    return _tagged(
-        user,
-        publications=Q(sites=site),
-        events=Q(sites=site),
-        datasets=Q(sites=site),
-        query=f"site={site.code}",
-    )
-
-
-def for_country(user, country: Country) -> dict:
-    """Return what is tagged with ``country`` (datasets: owned or co-owned) that ``user`` sees."""
-    return _tagged(
-        user,
-        publications=Q(countries=country),
-        events=Q(countries=country),
-        datasets=Q(owner_country=country) | Q(co_owner_countries=country),
-        query=f"country={country.code}",
-    )

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from access import policy
 from datasets.uploads import oversize_upload_messages
+from neaspec_portal.refusals import refusal_text
 from publications import selectors, services
 from publications.forms import (
     EventForm,
@@ -24,7 +25,6 @@ from publications.forms import (
     SessionForm,
 )
 from publications.models import EventType
-from publications.views.library import error_text
 from species.selectors import country_list
 
 PAST_PAGE_SIZE = 20
@@ -72,7 +72,7 @@ def event_create(request: HttpRequest) -> HttpResponse:
         try:
             event = services.event_save(actor=request.user, **form.values())
         except (ValidationError, PermissionDenied) as error:
-            form.add_error(None, error_text(error))
+            form.add_error(None, refusal_text(error))
         else:
             messages.success(request, _("Event saved. Now add its sessions and materials."))
             return redirect("publications:event_edit", pk=event.pk)
@@ -123,7 +123,7 @@ def event_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.event_save(actor=request.user, event=event, **form.values())
         except (ValidationError, PermissionDenied) as error:
-            form.add_error(None, error_text(error))
+            form.add_error(None, refusal_text(error))
         else:
             messages.success(request, _("Event saved."))
             return redirect("publications:event_edit", pk=pk)
@@ -193,7 +193,7 @@ def material_add(request: HttpRequest, pk: int) -> HttpResponse:
                     visibility=values["visibility"],
                 )
         except (ValidationError, PermissionDenied) as error:
-            form.add_error(None, error_text(error))
+            form.add_error(None, refusal_text(error))
         else:
             messages.success(request, _("Material added."))
             return redirect("publications:event_edit", pk=pk)

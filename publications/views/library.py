@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from access import policy
 from datasets.uploads import oversize_upload_messages
+from neaspec_portal.refusals import refusal_text
 from publications import cite, selectors, services
 from publications.forms import (
     LANGUAGE_CHOICES,
@@ -23,13 +24,6 @@ from publications.forms import (
 from publications.models import PublicationStatus, PublicationType, Visibility
 
 PAGE_SIZE = 20
-
-
-def error_text(error: ValidationError | PermissionDenied) -> str:
-    """Return a service's refusal as one sentence for the page."""
-    if isinstance(error, ValidationError):
-        return " ".join(error.messages)
-    return str(error) or _("You cannot do this.")
 
 
 def download_rule(publication) -> str:
@@ -132,7 +126,7 @@ def publication_create(request: HttpRequest) -> HttpResponse:
                         actor=request.user, publication=publication, upload=upload
                     )
         except (ValidationError, PermissionDenied) as error:
-            form.add_error(None, error_text(error))
+            form.add_error(None, refusal_text(error))
         else:
             if publication.status == PublicationStatus.PUBLISHED:
                 messages.success(request, _("Published in the library."))
@@ -167,7 +161,7 @@ def publication_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 actor=request.user, publication=publication, **form.values()
             )
         except (ValidationError, PermissionDenied) as error:
-            form.add_error(None, error_text(error))
+            form.add_error(None, refusal_text(error))
         else:
             messages.success(request, _("Changes saved."))
             return redirect(publication)
@@ -191,7 +185,7 @@ def publication_files(request: HttpRequest, pk: int) -> HttpResponse:
                         )
                     )
                 except (ValidationError, PermissionDenied) as error:
-                    errors.append(error_text(error))
+                    errors.append(refusal_text(error))
         elif not errors:
             errors.extend(form.errors["files"])
         if "application/json" in request.headers.get("Accept", ""):
@@ -271,7 +265,7 @@ def publication_review(request: HttpRequest, pk: int) -> HttpResponse:
                 actor=request.user, publication=publication, **form.cleaned_data
             )
         except (ValidationError, PermissionDenied) as error:
-            form.add_error(None, error_text(error))
+            form.add_error(None, refusal_text(error))
         else:
             if form.cleaned_data["decision"] == "approve":
                 messages.success(request, _("Published. The uploader is told by email."))
