@@ -640,27 +640,43 @@ def _generalized(point: dict, occurrence: Any, species: Any) -> dict:
     return point
 
 
+def visible_occurrences(user: Actor, *, published_only: bool = False) -> QuerySet:
+    """Return the occurrences of datasets ``user`` may see, annotated with ``exact``.
+
+    ``exact`` is True where the user may download the dataset. The rows hold exact
+    coordinates: use the queryset for counts and filters only, and hand locations out
+    through ``occurrences_for``. ``published_only`` keeps public lists and maps to
+    published datasets, as ``listed_datasets`` does.
+    """
+    models = _dataset_models()
+    visible = listed_datasets(user) if published_only else visible_datasets(user)
+    return models.Occurrence.objects.filter(dataset__in=visible.values("pk")).annotate(
+        exact=Exists(visible.filter(pk=OuterRef("dataset_id"), can_download=True))
+    )
+
+
 def occurrences_for(
     user: Actor,
     *,
     dataset: int | None = None,
     species: str | None = None,
+    year: int | None = None,
     bbox: tuple[float, float, float, float] | None = None,
+    published_only: bool = False,
 ) -> list[dict]:
     """Return GeoJSON features of the occurrences ``user`` may see, generalized as needed.
 
     ``bbox`` (west, south, east, north) is applied to the coordinates the user receives,
-    so that a narrow box cannot reveal an exact location.
+    so that a narrow box cannot reveal an exact location. ``year`` filters on the event
+    date, which is never generalized.
     """
-    models = _dataset_models()
-    visible = visible_datasets(user)
-    occurrences = models.Occurrence.objects.filter(dataset__in=visible.values("pk")).annotate(
-        exact=Exists(visible.filter(pk=OuterRef("dataset_id"), can_download=True))
-    )
+    occurrences = visible_occurrences(user, published_only=published_only)
     if dataset is not None:
         occurrences = occurrences.filter(dataset_id=dataset)
     if species:
         occurrences = occurrences.filter(species__code=species)
+    if year is not None:
+        occurrences = occurrences.filter(event_date__year=year)
     if bbox:
         west, south, east, north = bbox
         margin = 0.1  # the coarsest grid: a point may move this far when generalized

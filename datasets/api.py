@@ -364,6 +364,7 @@ class OccurrenceView(APIView):
         parameters=[
             OpenApiParameter("species", str, description="Species code, e.g. TIGER_AMUR."),
             OpenApiParameter("dataset", int),
+            OpenApiParameter("year", int, description="Year of the event date, e.g. 2023."),
             OpenApiParameter("bbox", str, description="west,south,east,north in degrees."),
         ],
         responses={(200, "application/geo+json"): OpenApiTypes.OBJECT},
@@ -379,10 +380,14 @@ class OccurrenceView(APIView):
             if len(bbox) != 4:
                 raise exceptions.ValidationError({"bbox": "Give west,south,east,north in degrees."})
         dataset = params.get("dataset")
+        year = params.get("year") or None
+        if year is not None and not (year.isdecimal() and len(year) == 4):
+            raise exceptions.ValidationError({"year": "Give a year of four digits, e.g. 2023."})
         features = policy.occurrences_for(
             request.user,
-            dataset=int(dataset) if dataset and dataset.isdigit() else None,
+            dataset=int(dataset) if dataset and dataset.isdecimal() else None,
             species=params.get("species") or None,
+            year=int(year) if year else None,
             bbox=bbox,
         )
         return Response({"type": "FeatureCollection", "features": features})

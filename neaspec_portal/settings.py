@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "datasets",
     "publications",
     "search",
+    "maps",
 ]
 
 MIDDLEWARE = [

@@ -18,6 +18,7 @@ urlpatterns = [
     path("data/", include("datasets.urls")),
     path("library/", include("publications.urls")),
     path("search/", include("search.urls")),
+    path("map/", include("maps.urls")),
     path("", include("species.urls")),
 ]
 

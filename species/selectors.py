@@ -1,8 +1,15 @@
 """Reads of reference data, each owning its joins."""
 
-from django.db.models import Prefetch, QuerySet
+from datetime import date
+from typing import Any
 
-from species.models import Country, Site, Species
+from django.db.models import Count, Prefetch, QuerySet
+from django.db.models.functions import ExtractMonth
+from django.utils import formats
+from django.utils.dates import MONTHS
+from django.utils.translation import gettext_lazy as _
+
+from species.models import Country, Site, Species, SpeciesGroup
 
 
 def species_list() -> QuerySet[Species]:
@@ -50,7 +57,9 @@ def home_highlights(*, user) -> dict:
     return {
         "featured_event": Event.objects.filter(featured=True).order_by("-start_date").first(),
         "latest_publications": list(
-            publications.select_related("owner_country").order_by("-published_at", "-pk")[:4]
+            publications.select_related("owner_country").order_by(
+                "-featured", "-published_at", "-pk"
+            )[:4]
         ),
         "latest_datasets": list(
             datasets.select_related("owner_country").order_by("-published_at", "-pk")[:4]
@@ -90,3 +99,75 @@ def tagged_content(*, user, species=None, site=None, country=None, limit: int = 
         ),
         "tagged_events": list(events.order_by("-start_date")[:limit]),
     }
+
+
+#: When each species is expected, from the reference notes on migration timing (§6).
+EXPECTED_SEASONS = {
+    "HOODED_CRANE": _(
+        "Expected at Izumi (Japan) from mid-October to March, and on passage through Korea "
+        "around late October and in early to mid-March."
+    ),
+    "WN_CRANE": _(
+        "Expected in winter from November to February in Korea (Cheorwon) and at Izumi "
+        "(Japan); it leaves Izumi by early March and Korea by about 20 March."
+    ),
+    "BF_SPOONBILL": _(
+        "Expected on Korea's west-coast islets from about April to October (breeding April to "
+        "July); it winters in Taiwan and Hong Kong from late October and leaves them in March."
+    ),
+}
+BIG_CAT_SEASON = _(
+    "Not migratory: records follow the survey seasons, such as snow tracking in winter and "
+    "camera traps in May–June and September."
+)
+
+
+def expected_season(species: Species) -> str:
+    """Return when ``species`` is expected in the region, or an empty string if unknown."""
+    if species.group == SpeciesGroup.BIG_CAT:
+        return str(BIG_CAT_SEASON)
+    return str(EXPECTED_SEASONS.get(species.code, ""))
+
+
+def species_occurrence_points(*, user, species: Species) -> tuple[list[list], Any]:
+    """Return the points of ``species`` that ``user`` may see (generalized) and their legend.
+
+    Only published datasets count, as on the map page.
+    """
+    from access import policy
+    from maps.selectors import points_and_legend
+
+    features = policy.occurrences_for(user, species=species.code, published_only=True)
+    return points_and_legend(features, {species.code: species})
+
+
+def records_by_month(*, user, species: Species) -> dict:
+    """Return the records of ``species`` per calendar month, counted through the policy.
+
+    Only records of published datasets ``user`` may see are counted; records without a
+    date are counted apart. Each month has its count and the bar height in percent.
+    """
+    from access import policy
+
+    rows = (
+        policy.visible_occurrences(user, published_only=True)
+        .filter(species=species)
+        .annotate(month=ExtractMonth("event_date"))
+        .values("month")
+        .annotate(records=Count("pk"))
+        .order_by()
+    )
+    counts = {row["month"]: row["records"] for row in rows}
+    undated = counts.pop(None, 0)
+    highest = max(counts.values(), default=0)
+    months = [
+        {
+            "number": number,
+            "name": MONTHS[number],
+            "short": formats.date_format(date(2000, number, 1), "M"),
+            "records": counts.get(number, 0),
+            "height": round(100 * counts.get(number, 0) / highest) if highest else 0,
+        }
+        for number in range(1, 13)
+    ]
+    return {"months": months, "dated": sum(counts.values()), "undated": undated}

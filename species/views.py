@@ -40,7 +40,14 @@ def species_detail(request: HttpRequest, code: str) -> HttpResponse:
         species = selectors.species_get(code)
     except Species.DoesNotExist:
         raise Http404("No such species.") from None
-    context = {"species": species, "map_sites": _map_sites(species.sites.all())}
+    points, legend = selectors.species_occurrence_points(user=request.user, species=species)
+    context = {
+        "species": species,
+        "map_sites": {"sites": _map_sites(species.sites.all()), "points": points},
+        "legend": legend,
+        "by_month": selectors.records_by_month(user=request.user, species=species),
+        "expected_season": selectors.expected_season(species),
+    }
     context.update(selectors.tagged_content(user=request.user, species=species))
     return render(request, "species/species_detail.html", context)
 

@@ -155,3 +155,17 @@ def test_a_returned_publication_is_edited_by_its_uploader_and_goes_back_to_revie
     publication.refresh_from_db()
     assert (publication.title, publication.status) == ("Final", "submitted")
     assert [a.name for a in publication.authors.all()] == ["Park Seo-yeon"]
+
+
+def test_a_featured_publication_leads_the_home_page(client, secretariat):
+    older = services.publication_create(
+        actor=secretariat, type="report", title="Featured report", year=2020, language="en"
+    )
+    for number in range(4):
+        services.publication_create(
+            actor=secretariat, type="report", title=f"Newer {number}", year=2024, language="en"
+        )
+    assert "Featured report" not in client.get("/").content.decode()
+    client.force_login(secretariat)
+    client.post(reverse("publications:featured", args=[older.pk]), {"featured": "1"})
+    assert "Featured report" in client.get("/").content.decode()

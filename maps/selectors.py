@@ -1,0 +1,190 @@
+"""Reads of the maps: sites, dataset extents and occurrence points, all through the policy.
+
+Locations come only from ``access.policy.occurrences_for`` (generalized for people who may
+not download a dataset's files) and from the bounding boxes of files the user may download.
+For every other dataset the extent is the box around its generalized points, so that an
+extent never says more than the points already do.
+"""
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Q
+from django.db.models.functions import ExtractYear
+
+from access import policy
+from datasets.models import DataFile, FileState
+from species.models import Site, Species
+
+#: Most dataset extents drawn at once; filters narrow the rest down.
+MAX_EXTENTS = 500
+
+
+@dataclass
+class Legend:
+    """What the legend says about the points drawn: which species are generalized, and how."""
+
+    generalized: list[tuple[str, str]] = field(default_factory=list)  # (species name, grid)
+    withheld: int = 0
+    shown: int = 0
+
+
+def _species_label(properties: dict, species_by_code: dict[str, Species]) -> str:
+    species = species_by_code.get(properties.get("species") or "")
+    return species.name if species is not None else properties.get("scientificName") or ""
+
+
+def points_and_legend(
+    features: list[dict], species_by_code: dict[str, Species]
+) -> tuple[list[list], Legend]:
+    """Return the points to draw as ``[lat, lon, label, dataset id, generalized]`` and a legend.
+
+    ``features`` come from ``access.policy.occurrences_for``; a feature without geometry is
+    withheld and only counted.
+    """
+    points: list[list] = []
+    legend = Legend()
+    grids: dict[str, str] = {}
+    for feature in features:
+        properties = feature["properties"]
+        if feature["geometry"] is None:
+            legend.withheld += 1
+            continue
+        longitude, latitude = feature["geometry"]["coordinates"]
+        name = _species_label(properties, species_by_code)
+        label = " · ".join(part for part in [name, properties.get("eventDate") or ""] if part)
+        precision = properties.get("coordinatePrecision")
+        if precision:
+            grids[name] = str(Decimal(str(precision)).normalize())
+        points.append([latitude, longitude, label, properties["dataset"], 1 if precision else 0])
+    legend.shown = len(points)
+    legend.generalized = sorted(grids.items())
+    return points, legend
+
+
+def _extents_from_points(features: list[dict]) -> dict[int, list[float]]:
+    """Return, per dataset, the box around its points padded by half their grid."""
+    boxes: dict[int, list[float]] = {}
+    for feature in features:
+        if feature["geometry"] is None:
+            continue
+        longitude, latitude = feature["geometry"]["coordinates"]
+        pad = (feature["properties"].get("coordinatePrecision") or 0) / 2
+        box = boxes.setdefault(feature["properties"]["dataset"], [180.0, 90.0, -180.0, -90.0])
+        box[0] = min(box[0], longitude - pad)
+        box[1] = min(box[1], latitude - pad)
+        box[2] = max(box[2], longitude + pad)
+        box[3] = max(box[3], latitude + pad)
+    return {key: [round(value, 6) for value in box] for key, box in boxes.items()}
+
+
+def _extents_from_files(dataset_ids: list[int]) -> dict[int, list[float]]:
+    """Return, per dataset, the union of its processed files' bounding boxes (exact)."""
+    boxes: dict[int, list[float]] = {}
+    rows = DataFile.objects.filter(
+        dataset_id__in=dataset_ids, state=FileState.READY, bbox__isnull=False
+    ).values_list("dataset_id", "bbox")
+    for dataset_id, bbox in rows:
+        if not bbox or len(bbox) != 4:
+            continue
+        box = boxes.setdefault(dataset_id, list(bbox))
+        box[0], box[1] = min(box[0], bbox[0]), min(box[1], bbox[1])
+        box[2], box[3] = max(box[2], bbox[2]), max(box[3], bbox[3])
+    return boxes
+
+
+def species_choices() -> list[Species]:
+    """Return every species for the filter, flagship species first."""
+    return list(Species.objects.all())
+
+
+def year_choices(*, user) -> list[int]:
+    """Return the years of the occurrence records ``user`` may see on the map, newest first."""
+    return list(
+        policy.visible_occurrences(user, published_only=True)
+        .filter(event_date__isnull=False)
+        .annotate(year=ExtractYear("event_date"))
+        .values_list("year", flat=True)
+        .distinct()
+        .order_by("-year")
+    )
+
+
+def map_data(
+    *,
+    user,
+    all_species: list[Species],
+    species: Species | None = None,
+    year: int | None = None,
+) -> dict:
+    """Return what the map page draws for ``user``: sites, dataset extents, points, legend.
+
+    Only published datasets appear. Extents of datasets the user may download are their
+    files' bounding boxes; other extents are boxes around the generalized points shown.
+    ``all_species`` (from ``species_choices``) names the species of the points.
+    """
+    species_by_code = {item.code: item for item in all_species}
+    sites = Site.objects.all()
+    if species is not None:
+        sites = sites.filter(species=species)
+    features = policy.occurrences_for(
+        user,
+        species=species.code if species else None,
+        year=year,
+        published_only=True,
+    )
+    points, legend = points_and_legend(features, species_by_code)
+    point_datasets = {feature["properties"]["dataset"] for feature in features}
+
+    wanted = Q()
+    if species is not None:
+        wanted &= Q(species=species)
+    if year is not None:
+        # Datasets without a stated coverage show up through their records of that year.
+        wanted &= Q(temporal_start__year__lte=year, temporal_end__year__gte=year)
+    datasets = policy.listed_datasets(user)
+    if wanted:  # an empty Q() would drop out of the OR and keep only datasets with points
+        datasets = datasets.filter(wanted | Q(pk__in=sorted(point_datasets)))
+    datasets = list(
+        datasets.distinct()
+        .only("pk", "title", "title_en", "published_at")
+        .order_by("-published_at", "-pk")[:MAX_EXTENTS]
+    )
+    exact = _extents_from_files([d.pk for d in datasets if d.can_download])
+    generalized = _extents_from_points(features)
+    extents, without_extent = [], []
+    for dataset in datasets:
+        box = exact.get(dataset.pk) if dataset.can_download else generalized.get(dataset.pk)
+        entry = {
+            "id": dataset.pk,
+            "title": dataset.display_title,
+            "url": dataset.get_absolute_url(),
+        }
+        if box is None:
+            without_extent.append(entry)
+        else:
+            extents.append({**entry, "bbox": box, "generalized": not dataset.can_download})
+    site_rows = [
+        {
+            "name": site.name,
+            "lat": float(site.latitude),
+            "lon": float(site.longitude),
+            "url": site.get_absolute_url(),
+        }
+        for site in sites
+    ]
+    return {
+        "sites": site_rows,
+        "extents": extents,
+        "datasets_without_extent": without_extent,
+        "points": points,
+        "legend": legend,
+        "payload": {
+            "sites": site_rows,
+            "extents": extents,
+            "points": points,
+            "datasets": {
+                entry["id"]: [entry["title"], entry["url"]] for entry in extents + without_extent
+            },
+        },
+    }
