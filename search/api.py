@@ -58,6 +58,10 @@ class SearchView(APIView):
             {
                 "query": serializers.CharField(),
                 "count": serializers.IntegerField(),
+                "count_is_lower_bound": serializers.BooleanField(
+                    help_text="True when more documents match than were counted (the first "
+                    "300, titles first); facets then count those 300."
+                ),
                 "page": serializers.IntegerField(),
                 "results": SearchResultSerializer(many=True),
                 "facets": serializers.DictField(
@@ -80,7 +84,8 @@ class SearchView(APIView):
         return Response(
             {
                 "query": results.query,
-                "count": results.total,
+                "count": results.shown_total,
+                "count_is_lower_bound": results.capped,
                 "page": page,
                 "results": SearchResultSerializer(results.documents, many=True).data,
                 "facets": {

@@ -10,6 +10,7 @@ from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 
@@ -57,10 +58,18 @@ class SearchDocument(models.Model):
 
     class Meta:
         indexes = [
+            GinIndex(fields=["head"], name="search_head_gin"),
             GinIndex(fields=["meta"], name="search_meta_gin"),
             GinIndex(fields=["content"], name="search_content_gin"),
             GinIndex(fields=["species"], name="search_species_gin"),
             models.Index(fields=["published", "kind"], name="search_published_kind"),
+            # The newest matches first: every tier of search candidates reads this order.
+            models.Index(
+                F("date").desc(),
+                F("id").desc(),
+                name="search_published_date",
+                condition=Q(published=True),
+            ),
         ]
         constraints = [
             models.CheckConstraint(

@@ -1,5 +1,6 @@
 """Reads of search: ranked, policy-aware results with facet counts, and autocomplete."""
 
+import re
 from dataclasses import dataclass, field
 
 from django.contrib.postgres.search import SearchHeadline
@@ -8,7 +9,7 @@ from django.db.models import BooleanField, F, FloatField, Q, QuerySet, Value
 from django.db.models.expressions import RawSQL
 
 from access import policy
-from search.models import Kind
+from search.models import Kind, SearchDocument
 from search.text import MAX_QUERY_LENGTH, cjk_bigrams, clean_query, prefix_tsquery
 from species.models import Site, Species
 
@@ -29,8 +30,10 @@ FACETS = (
     "access",
 )
 PAGE_SIZE = 20
-#: Counts and facets stop at this many matches; pages say "more than" beyond it.
-COUNT_CAP = 10_000
+#: Ranking, counts, facets and pages work on at most this many candidates (+1 to say
+#: "more"): the title matches first, then the other matches, each newest first. Beyond it
+#: the count says "more than", facets count these candidates only and no further page exists.
+COUNT_CAP = 300
 #: Query parameters of the search page; the rest of the URL is ignored.
 FILTER_PARAMS = (
     "q",
@@ -45,15 +48,37 @@ FILTER_PARAMS = (
     "access",
 )
 __all__ = ["MAX_QUERY_LENGTH"]
-_FACET_CTE = (
-    "WITH matching AS MATERIALIZED (SELECT {columns} FROM search_searchdocument "
-    "WHERE id IN ({ids})) {parts} ORDER BY facet, n DESC, value"
-)
+_ARRAY_FACETS = ("species", "sites", "countries", "targets", "themes")
+#: Columns every tier of candidates carries: enough to order them and count the facets.
+_CANDIDATE_COLUMNS = ("id", "date", "rank", *FACETS)
+#: Every facet value of every candidate as one (facet, value) row: one pass, one GROUP BY.
 _FACET_SQL = (
-    "SELECT '{name}' AS facet, value::text AS value, count(*) AS n "
-    "FROM matching d, unnest({source}::text[]) AS value "
-    "WHERE value IS NOT NULL AND value <> '' GROUP BY value"
+    "SELECT f.facet, f.value, count(*) FROM candidates d,"
+    " unnest({names}, {values}) AS f(facet, value)"
+    " WHERE d.n <= {cap} AND f.value <> '' GROUP BY f.facet, f.value"
 )
+_TIER_SQL = (
+    "SELECT b.id, b.date, {rank}::float8 AS rank, {facets} FROM ({{base}}) b"
+    " WHERE {condition} ORDER BY b.date DESC, b.id DESC LIMIT {limit}"
+)
+_TIER_CTE = "{name} AS MATERIALIZED (SELECT {columns} FROM ({sql}) s WHERE {condition})"
+_TIER_UNION = "SELECT {tier} AS tier, {columns} FROM {name}"
+_ALWAYS = "true"
+_NOT_IN_T1 = "s.id NOT IN (SELECT id FROM t1)"
+_WHEN_T1_IS_SHORT = "(SELECT count(*) FROM t1) <= {cap}"
+_WHEN_T1_IS_SHORT_NOT_IN_T1_T2 = (
+    "(SELECT count(*) FROM t1) <= {cap} AND s.id NOT IN (SELECT id FROM t1)"
+    " AND s.id NOT IN (SELECT id FROM t2)"
+)
+_CANDIDATES_SQL = (
+    "WITH {ctes}, candidates AS MATERIALIZED (SELECT c.*,"
+    " row_number() OVER (ORDER BY {order}) AS n FROM ({union}) c)"
+    " SELECT 'total', NULL, count(*) FROM candidates"
+    " UNION ALL SELECT 'page', id::text, n FROM candidates WHERE n <= {last} AND n > %s AND n <= %s"
+    " UNION ALL {facets}"
+)
+#: websearch_to_tsquery reads a minus before a word as NOT.
+_NEGATION = re.compile(r"(?:^|\s)-\w")
 
 
 @dataclass(frozen=True)
@@ -118,6 +143,16 @@ class SearchResults:
     total: int
     facets: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
 
+    @property
+    def capped(self) -> bool:
+        """Return True when more documents match than were counted (see ``COUNT_CAP``)."""
+        return self.total > COUNT_CAP
+
+    @property
+    def shown_total(self) -> int:
+        """Return the number of matches, or the cap when there are more."""
+        return min(self.total, COUNT_CAP)
+
 
 def _query_params(query: str) -> list[str]:
     return [cjk_bigrams(query), prefix_tsquery(query), query, query]
@@ -128,7 +163,8 @@ def _tsquery_sql(template: str, query: str, output_field) -> RawSQL:
 
     The query only ever travels as a bound parameter, never inside the SQL text.
     """
-    return RawSQL(template.format(q=_TSQUERY), _query_params(query), output_field)  # noqa: S611
+    params = _query_params(query) * template.count("{q}")
+    return RawSQL(template.format(q=_TSQUERY), params, output_field)  # noqa: S611
 
 
 def matching_documents(*, user, query: str, filters: SearchFilters | None = None) -> QuerySet:
@@ -157,13 +193,33 @@ def search(
     sort: str = "relevance",
     page: int = 1,
 ) -> SearchResults:
-    """Return one page of results with facet counts, in a fixed number of queries."""
-    documents = matching_documents(user=user, query=query, filters=filters)
-    order = ["-date", "-pk"] if sort == "date" else ["-rank", "-date", "-pk"]
-    total = capped_count(documents)
-    start = max(page - 1, 0) * PAGE_SIZE
+    """Return one page of results with facet counts, in two queries.
+
+    The first query finds the candidates (see ``COUNT_CAP``), orders them, and returns
+    their count, the ids of the page and the facet counts; the second loads the page's
+    documents with their snippets.
+    """
     cleaned = clean_query(query)
-    page_documents = documents.order_by(*order)[start : start + PAGE_SIZE]
+    documents = policy.visible_search_documents(user)
+    documents = (filters or SearchFilters()).apply(documents)
+    start = max(page - 1, 0) * PAGE_SIZE
+    sql, params = _candidates_sql(documents, cleaned, sort)
+    total, page_ids = 0, []
+    counts: dict[str, list[tuple[str, int]]] = {name: [] for name in FACETS}
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, start, start + PAGE_SIZE])
+        for facet, value, number in cursor.fetchall():
+            if facet == "total":
+                total = min(number, COUNT_CAP + 1)
+            elif facet == "page":
+                page_ids.append((number, int(value)))
+            else:
+                counts[facet].append((value, number))
+    for values in counts.values():
+        values.sort(key=lambda item: (-item[1], item[0]))
+    ids = [pk for _n, pk in sorted(page_ids)]
+    # The ids come from the policy-filtered statement above: no second policy check needed.
+    page_documents = SearchDocument.objects.filter(pk__in=ids)
     if cleaned:
         page_documents = page_documents.annotate(
             snippet=SearchHeadline(
@@ -176,41 +232,105 @@ def search(
                 min_words=15,
             )
         )
+    by_id = {document.pk: document for document in page_documents} if ids else {}
     return SearchResults(
         query=cleaned,
-        documents=list(page_documents),
+        documents=[by_id[pk] for pk in ids if pk in by_id],
         total=total,
-        facets=facet_counts(documents),
+        facets=counts,
     )
 
 
-def capped_count(documents: QuerySet) -> int:
-    """Return how many documents match, counting at most ``COUNT_CAP`` (+1 to say "more")."""
-    return documents.values("pk")[: COUNT_CAP + 1].count()
+def _tier(condition: str, *, ranked: bool = False) -> str:
+    """Return the SQL of the newest ``COUNT_CAP + 1`` documents of ``{base}`` matching.
 
-
-def facet_counts(documents: QuerySet) -> dict[str, list[tuple[str, int]]]:
-    """Return value counts per facet over ``documents`` (the first ``COUNT_CAP``), in one query.
-
-    The matching ids are computed once (a materialized CTE) and shared by every facet.
+    ``condition`` is constant SQL with ``{q}`` for the user's tsquery.
     """
-    ids_sql, ids_params = documents.values("pk")[:COUNT_CAP].query.sql_with_params()
-    parts = []
-    for name in FACETS:
-        column = f"d.{name}"
-        if name in ("species", "sites", "countries", "targets", "themes"):
-            source = column
+    rank = "ts_rank_cd(b.head, {q})" if ranked else "0.0"
+    facets = ", ".join(f"b.{name}" for name in FACETS)
+    return _TIER_SQL.format(rank=rank, facets=facets, condition=condition, limit=COUNT_CAP + 1)
+
+
+def _bind(sql: str, *, query: str, base: tuple[str, list]) -> tuple[str, list]:
+    """Return ``sql`` with ``{q}`` and ``{base}`` replaced, and its parameters in order."""
+    parts, params = [], []
+    for part in re.split(r"(\{q\}|\{base\})", sql):
+        if part == "{q}":
+            parts.append(_TSQUERY)
+            params.extend(_query_params(query))
+        elif part == "{base}":
+            parts.append(base[0])
+            params.extend(base[1])
         else:
-            source = f"ARRAY[{column}::text]"
-        parts.append(_FACET_SQL.format(name=name, source=source))
-    # Built only from the constant FACETS names and Django's own compiled subquery.
-    sql = _FACET_CTE.format(columns=", ".join(FACETS), ids=ids_sql, parts=" UNION ALL ".join(parts))
-    counts: dict[str, list[tuple[str, int]]] = {name: [] for name in FACETS}
-    with connection.cursor() as cursor:
-        cursor.execute(sql, list(ids_params))
-        for facet, value, number in cursor.fetchall():
-            counts[facet].append((value, number))
-    return counts
+            parts.append(part)
+    return "".join(parts), params
+
+
+def _candidates_sql(documents: QuerySet, query: str, sort: str) -> tuple[str, list]:
+    """Return one statement answering (facet, value, n) rows: the total, the page, the facets.
+
+    Ranking every match is what makes common words slow (PERFORMANCE.md), so no tier
+    reads more than ``COUNT_CAP + 1`` rows, each found through an index:
+
+    - tier 1, the documents whose title matches, newest first, then ranked by
+      ``ts_rank_cd`` on the small title vector;
+    - tier 2, the other documents whose metadata matches, and those whose file text
+      matches where the user may read it, newest first. Read only when tier 1 holds no
+      more than ``COUNT_CAP``: otherwise no row of it could be a candidate.
+
+    Sorted by date, or without a query, the candidates are simply the newest matches.
+    The statement is built from constant SQL, the constant names above and Django's own
+    compiled queryset of the documents the user may find (compiled once): the user's
+    query and filters travel only as parameters.
+    """
+    base = documents.values_list(
+        "id", "date", "head", "meta", "content", "can_read_content", *FACETS
+    ).query.sql_with_params()
+    content_match = _tier("b.content @@ {q} AND b.can_read_content")
+    if not query:
+        tiers = [("t1", 1, _tier("true"), _ALWAYS)]
+    elif sort == "date":
+        tiers = [
+            ("t1", 1, _tier("b.meta @@ {q}"), _ALWAYS),
+            ("t2", 1, content_match, _NOT_IN_T1),
+        ]
+    else:
+        title = "b.head @@ {q}"
+        if _NEGATION.search(query):
+            # A title without the excluded word may belong to a document whose text has it.
+            title += " AND b.meta @@ {q}"
+        other = "b.meta @@ {q} AND NOT coalesce(b.head @@ {q}, false)"
+        tiers = [
+            ("t1", 1, _tier(title, ranked=True), _ALWAYS),
+            ("t2", 2, _tier(other), _WHEN_T1_IS_SHORT),
+            ("t3", 2, content_match, _WHEN_T1_IS_SHORT_NOT_IN_T1_T2),
+        ]
+    columns = ", ".join(_CANDIDATE_COLUMNS)
+    ctes, params, union = [], [], []
+    for name, tier, tier_sql, condition in tiers:
+        sql, tier_params = _bind(tier_sql, query=query, base=base)
+        condition = condition.format(cap=COUNT_CAP)
+        ctes.append(_TIER_CTE.format(name=name, columns=columns, sql=sql, condition=condition))
+        union.append(_TIER_UNION.format(name=name, columns=columns, tier=tier))
+        params.extend(tier_params)
+    order = "c.date DESC, c.id DESC"
+    if query and sort != "date":
+        order = "c.tier, c.rank DESC, " + order
+    scalars = [name for name in FACETS if name not in _ARRAY_FACETS]
+    names = [f"ARRAY[{', '.join(repr(name) for name in scalars)}]::text[]"]
+    values = [f"ARRAY[{', '.join(f'd.{name}::text' for name in scalars)}]"]
+    for name in _ARRAY_FACETS:
+        names.append(f"array_fill('{name}'::text, ARRAY[cardinality(d.{name})])")
+        values.append(f"d.{name}::text[]")
+    facets = _FACET_SQL.format(names=" || ".join(names), values=" || ".join(values), cap=COUNT_CAP)
+    sql = _CANDIDATES_SQL.format(
+        ctes=", ".join(ctes),
+        order=order,
+        union=" UNION ALL ".join(union),
+        last=COUNT_CAP + 1,
+        facets=facets,
+    )
+    return sql, params
 
 
 def autocomplete(*, user, query: str, limit: int = 10) -> list[dict[str, str]]:

@@ -53,10 +53,15 @@ def test_it_finds_each_language_and_nothing_else(corpus, visitor):
 
 
 def test_empty_long_and_hostile_queries_never_fail(corpus, visitor):
-    for query in ["", " ", "x" * 5000, "&|!():*'", "tiger & (leopard | !crane)", "' OR 1=1 --"]:
-        results = selectors.search(user=visitor, query=query)
-        assert results.total >= 0
-    assert selectors.search(user=visitor, query="").total == len(DOCUMENTS)
+    everything = len(DOCUMENTS)
+    # Syntax characters are not operators: a query of nothing else is an empty query.
+    expected = {"": everything, " ": everything, "&|!():*'": everything, "x" * 5000: 0}
+    found = {query: selectors.search(user=visitor, query=query).total for query in expected}
+    assert found == expected
+    words = selectors.search(user=visitor, query="ирвэс Алтай").total
+    assert words > 0
+    assert selectors.search(user=visitor, query="ирвэс & (Алтай | !)").total == words
+    assert selectors.search(user=visitor, query="' OR 1=1 --").total == 0
 
 
 def test_a_page_past_the_end_is_empty_not_an_error(corpus, visitor):
@@ -64,12 +69,14 @@ def test_a_page_past_the_end_is_empty_not_an_error(corpus, visitor):
 
 
 def test_the_query_count_does_not_grow_with_the_results(corpus, visitor, django_assert_num_queries):
-    # Expect 3 queries: the count, the page of ranked documents with snippets, and all
-    # facet counts in one UNION query.
-    with django_assert_num_queries(3):
+    # Expect 2 queries: the candidates (count, page ids and every facet in one statement),
+    # then the page's documents with their snippets.
+    with django_assert_num_queries(2):
         few = selectors.search(user=visitor, query="ирбис")
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(2):
         many = selectors.search(user=visitor, query="")
+    with django_assert_num_queries(2):
+        selectors.search(user=visitor, query="ирбис", sort="date")
     assert few.total == 1
     assert many.total == len(DOCUMENTS)
 
@@ -129,3 +136,64 @@ def test_autocomplete_suggests_species_sites_and_visible_titles(corpus, visitor,
     labels = [s["label"] for s in selectors.autocomplete(user=visitor, query="spoon")]
     assert "Spoonbill nests draft / " not in " ".join(labels)
     assert not any("draft" in label for label in labels)
+
+
+def test_search_finds_exactly_what_matching_documents_finds(corpus, visitor):
+    for query in [*QUERIES, "", "-kangaroo", "ирбис -Аргуте"]:
+        for sort in ("relevance", "date"):
+            expected = {doc.pk for doc in selectors.matching_documents(user=visitor, query=query)}
+            results = selectors.search(user=visitor, query=query, sort=sort)
+            assert {doc.pk for doc in results.documents} == expected, (query, sort)
+            assert results.total == len(expected), (query, sort)
+
+
+def test_title_matches_rank_first_then_the_newest(secretariat, visitor):
+    from publications.models import Publication
+
+    def publication(title, abstract, year):
+        created = Publication.objects.create(
+            type="report",
+            title=title,
+            abstract=abstract,
+            year=year,
+            language="en",
+            status="published",
+            uploader=secretariat,
+        )
+        services.publication_index(created)
+        SearchDocument.objects.filter(publication=created).update(date=f"{year}-01-01")
+        return created.pk
+
+    in_title = publication("Spoonbill census", "Counting birds in Mai Po.", 2001)
+    twice = publication("Spoonbill nests, spoonbill chicks", "Mai Po.", 2000)
+    newest = publication("Wetland birds", "Spoonbill seen once.", 2024)
+    older = publication("Wetland survey", "A spoonbill flew by.", 2010)
+    results = selectors.search(user=visitor, query="spoonbill")
+    order = [doc.publication_id for doc in results.documents]
+    assert order == [twice, in_title, newest, older]
+    by_date = selectors.search(user=visitor, query="spoonbill", sort="date")
+    assert [doc.publication_id for doc in by_date.documents] == [newest, older, in_title, twice]
+
+
+def test_past_the_candidate_cap_the_count_says_more_and_facets_count_the_candidates(
+    secretariat, visitor, monkeypatch
+):
+    from publications.models import Publication
+
+    monkeypatch.setattr(selectors, "COUNT_CAP", 3)
+    for number in range(5):
+        created = Publication.objects.create(
+            type="report",
+            title=f"Crane count {number}",
+            abstract="",
+            year=2020,
+            language="en",
+            status="published",
+            uploader=secretariat,
+        )
+        services.publication_index(created)
+    results = selectors.search(user=visitor, query="crane")
+    assert results.total == 4  # COUNT_CAP + 1: "more than 3"
+    assert dict(results.facets["language"]) == {"en": 3}
+    assert len(results.documents) == 4
+    assert selectors.search(user=visitor, query="crane", page=2).documents == []
