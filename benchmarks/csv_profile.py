@@ -1,10 +1,12 @@
 """CSV validation and profiling throughput and peak memory.
 
     DEBUG=1 .venv/bin/python benchmarks/csv_profile.py [--size-mb 1024] [--pdf-pages 200]
+        [--one-process]
 
 Writes an occurrence-like CSV of the given size under /tmp, profiles it with the same
-code the worker runs (without storing points), and prints rows, seconds, MB/s and the peak
-RSS of this process; then times text extraction and the thumbnail of a generated PDF.
+code the worker runs (without storing points, so a big table is read by two processes unless
+--one-process), and prints rows, seconds, MB/s, CPU seconds and the peak RSS of this process
+and of its helper process; then times text extraction and the thumbnail of a generated PDF.
 """
 
 import argparse
@@ -58,6 +60,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--size-mb", type=int, default=1024)
     parser.add_argument("--pdf-pages", type=int, default=200)
+    parser.add_argument("--one-process", action="store_true")
     args = parser.parse_args()
     import django
 
@@ -70,13 +73,16 @@ def main() -> None:
         write_csv(path, args.size_mb)
         size = path.stat().st_size / 1024 / 1024
         before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-        started = time.perf_counter()
-        profile = tabular.profile_csv(path, known)
-        seconds = time.perf_counter() - started
+        started, cpu = time.perf_counter(), time.process_time()
+        profile = tabular.profile_csv(path, known, parallel=not args.one_process)
+        seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        helper = resource.getrusage(resource.RUSAGE_CHILDREN)
         print(
             f"CSV: {size:,.0f} MB, {profile.rows:,} rows in {seconds:.1f} s = "
-            f"{size / seconds:.1f} MB/s; peak RSS {peak:.0f} MB (before reading: {before:.0f} MB)"
+            f"{size / seconds:.1f} MB/s; CPU {cpu:.1f} s here + {helper.ru_utime:.1f} s in the "
+            f"helper; peak RSS {peak:.0f} MB (before reading: {before:.0f} MB), helper "
+            f"{helper.ru_maxrss / 1024:.0f} MB"
         )
         print(
             f"     bbox {profile.bbox}, dates {profile.date_start}..{profile.date_end}, "

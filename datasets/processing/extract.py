@@ -2,6 +2,7 @@
 
 import io
 import re
+import warnings
 import zipfile
 from pathlib import Path
 
@@ -18,22 +19,44 @@ MAX_IMAGE_PIXELS = 80_000_000
 _XML_TEXT = re.compile(r"<(?:w|a):t[^>]*>([^<]*)</(?:w|a):t>")
 
 
-def pdf_text(path: Path) -> str:
+def _read_pdf(path: Path, *, strict: bool) -> str:
     from pypdf import PdfReader
+
+    reader = PdfReader(str(path), strict=strict)
+    parts = []
+    for page in reader.pages[:MAX_PDF_PAGES]:
+        parts.append(page.extract_text() or "")
+        if sum(len(part) for part in parts) > MAX_TEXT:
+            break
+    return "\n".join(parts)[:MAX_TEXT]
+
+
+def pdf_text(path: Path, warnings: list[str] | None = None) -> str:
+    """Return the text of the first pages of a PDF; raise ProcessingError if it is unreadable.
+
+    A PDF that breaks the format's rules (e.g. a damaged cross-reference table) is read again
+    leniently, as viewers do, and a warning saying so is added to ``warnings``.
+    """
     from pypdf.errors import PdfReadError
 
     try:
-        reader = PdfReader(str(path))
-        parts = []
-        for page in reader.pages[:MAX_PDF_PAGES]:
-            parts.append(page.extract_text() or "")
-            if sum(len(part) for part in parts) > MAX_TEXT:
-                break
+        return _read_pdf(path, strict=True)
     except (PdfReadError, ValueError, KeyError) as error:
-        raise ProcessingError(
-            _("The PDF is damaged: %(error)s") % {"error": str(error)[:200]}
-        ) from None
-    return "\n".join(parts)[:MAX_TEXT]
+        problem = str(error)[:200]
+    try:
+        text = _read_pdf(path, strict=False)
+    except (PdfReadError, ValueError, KeyError):
+        # The strict reading's complaint names the first thing wrong; report that one.
+        raise ProcessingError(_("The PDF is damaged: %(error)s") % {"error": problem}) from None
+    if warnings is not None:
+        warnings.append(
+            _(
+                "The PDF is damaged (%(error)s); the hub repaired it to read it, but some "
+                "programs may not open it. Save it again from the program that made it."
+            )
+            % {"error": problem}
+        )
+    return text
 
 
 def office_text(path: Path, kind: str) -> str:
@@ -61,24 +84,11 @@ def thumbnail(path: Path, kind: str) -> bytes | None:
     """Return a PNG thumbnail of an image or of a PDF's first page, or None."""
     Image.MAX_IMAGE_PIXELS = MAX_IMAGE_PIXELS
     try:
-        if kind == "pdf":
-            import pypdfium2
-
-            document = pypdfium2.PdfDocument(str(path))
-            try:
-                image = document[0].render(scale=0.6).to_pil()
-            finally:
-                document.close()
-        elif kind in {"png", "jpeg", "webp"}:
-            image = Image.open(path)
-            image.draft("RGB", THUMBNAIL_SIZE)
-        else:
-            return None
-        image.thumbnail(THUMBNAIL_SIZE)
-        output = io.BytesIO()
-        image.convert("RGB").save(output, "PNG", optimize=True)
-        return output.getvalue()
-    except Image.DecompressionBombError:
+        with warnings.catch_warnings():
+            # Pillow only warns between MAX_IMAGE_PIXELS and twice that: refuse those too.
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            return _thumbnail(path, kind)
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
         raise ProcessingError(
             _("The image has too many pixels (over %(max)d million) to be processed safely.")
             % {"max": MAX_IMAGE_PIXELS // 1_000_000}
@@ -88,3 +98,23 @@ def thumbnail(path: Path, kind: str) -> bytes | None:
             _("The file cannot be read as a %(kind)s: %(error)s")
             % {"kind": kind.upper(), "error": str(error)[:200]}
         ) from None
+
+
+def _thumbnail(path: Path, kind: str) -> bytes | None:
+    if kind == "pdf":
+        import pypdfium2
+
+        document = pypdfium2.PdfDocument(str(path))
+        try:
+            image = document[0].render(scale=0.6).to_pil()
+        finally:
+            document.close()
+    elif kind in {"png", "jpeg", "webp"}:
+        image = Image.open(path)
+        image.draft("RGB", THUMBNAIL_SIZE)
+    else:
+        return None
+    image.thumbnail(THUMBNAIL_SIZE)
+    output = io.BytesIO()
+    image.convert("RGB").save(output, "PNG", optimize=True)
+    return output.getvalue()

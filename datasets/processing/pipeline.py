@@ -2,14 +2,21 @@
 
 Safe to run twice: the claim is a conditional UPDATE, so only one worker processes a
 file, and a file already ready or failed is left alone.
+
+Recovery when a worker dies mid-file: its transaction rolls back (no points are left) and the
+file stays ``processing``. Redis hands the unacknowledged message out again only after its
+visibility timeout (an hour); the sweeper queues the file again once it has been processing
+for STUCK_AFTER, which outlasts the task's time limit so that a live worker is never doubled.
+Whichever message comes first claims the file; the other finds it claimed or done.
 """
 
+import io
 import logging
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -52,52 +59,110 @@ def claim(file_id: int) -> bool:
     )
 
 
-class OccurrenceWriter:
-    """Store the located rows of a table in batches, as the table is read."""
+def _copy_text(value: str) -> str:
+    """Return ``value`` escaped for PostgreSQL's COPY text format."""
+    return (
+        value.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
+    )
 
-    BATCH = 5000
+
+class OccurrenceWriter:
+    """Store the located rows of a table with COPY, in batches, as the table is read.
+
+    Each distinct name, species and date is formatted once; PostgreSQL ingests one batch
+    while the next is being read.
+    """
+
+    BATCH = 50_000
     CONTEXTS = {
         "movebank": RecordContext.COLLAR_FIX,
         "camtrap-deployments": RecordContext.CAMERA_STATION,
     }
+    COLUMNS = (
+        "dataset",
+        "data_file",
+        "species",
+        "scientific_name",
+        "event_date",
+        "latitude",
+        "longitude",
+        "row",
+        "context",
+    )
 
     def __init__(self, data_file: DataFile) -> None:
         self.data_file = data_file
-        self.species_ids = dict(Species.objects.values_list("code", "pk"))
-        self.buffer: list[Occurrence] = []
+        self.species_ids = {code: str(pk) for code, pk in Species.objects.values_list("code", "pk")}
+        self.names: dict[str, str] = {}
+        self.days: dict[date | None, str] = {None: "\\N"}
+        self.buffer: list[str] = []
+        self.buffered = 0
+        self.written = 0
 
-    def __call__(self, fmt, row, scientific_name, code, day, latitude, longitude) -> None:
+    def _name(self, name: str) -> str:
+        text = self.names.get(name)
+        if text is None:
+            if len(self.names) > 100_000:
+                self.names.clear()
+            text = self.names[name] = _copy_text(name[:200])
+        return text
+
+    def _day(self, day: date | None) -> str:
+        text = self.days.get(day)
+        if text is None:
+            if len(self.days) > 100_000:
+                self.days = {None: "\\N"}
+            text = self.days[day] = day.isoformat()
+        return text
+
+    def __call__(self, fmt, numbers, names, codes, days, latitudes, longitudes) -> None:
+        prefix = f"{self.data_file.dataset_id}\t{self.data_file.pk}\t"
+        context = self.CONTEXTS.get(fmt, RecordContext.OBSERVATION)
+        species_ids = self.species_ids
         self.buffer.append(
-            Occurrence(
-                dataset_id=self.data_file.dataset_id,
-                data_file_id=self.data_file.pk,
-                species_id=self.species_ids.get(code),
-                scientific_name=scientific_name[:200],
-                event_date=day,
-                latitude=latitude,
-                longitude=longitude,
-                row=row,
-                context=self.CONTEXTS.get(fmt, RecordContext.OBSERVATION),
+            "".join(
+                map(
+                    f"{prefix}{{}}\t{{}}\t{{}}\t{{!r}}\t{{!r}}\t{{}}\t{context}\n".format,
+                    (species_ids.get(code, "\\N") if code else "\\N" for code in codes),
+                    map(self._name, names),
+                    map(self._day, days),
+                    latitudes,
+                    longitudes,
+                    numbers,
+                )
             )
         )
-        if len(self.buffer) >= self.BATCH:
+        self.buffered += len(latitudes)
+        if self.buffered >= self.BATCH:
             self.flush()
 
     def flush(self) -> None:
-        Occurrence.objects.bulk_create(self.buffer)
+        if not self.buffer:
+            return
+        meta = Occurrence._meta
+        columns = ", ".join(
+            connection.ops.quote_name(meta.get_field(name).column) for name in self.COLUMNS
+        )
+        with connection.cursor() as cursor:
+            cursor.copy_expert(
+                f"COPY {connection.ops.quote_name(meta.db_table)} ({columns}) FROM STDIN",
+                io.StringIO("".join(self.buffer)),
+            )
+        self.written += self.buffered
         self.buffer = []
+        self.buffered = 0
 
 
-def examine(data_file: DataFile, path: Path, on_point=None) -> dict:
+def examine(data_file: DataFile, path: Path, on_points=None) -> dict:
     """Return the processing results of the file at ``path`` (raise ProcessingError)."""
     kind = sniff.sniff(path, data_file.original_name)
     results: dict = {"detected_type": kind, "warnings": []}
     if kind == "pdf":
-        results["extracted_text"] = extract.pdf_text(path)
+        results["extracted_text"] = extract.pdf_text(path, results["warnings"])
     elif kind in {"docx", "pptx"}:
         results["extracted_text"] = extract.office_text(path, kind)
     if kind == "csv":
-        profile = tabular.profile_csv(path, _known_species(), on_point)
+        profile = tabular.profile_csv(path, _known_species(), on_points)
         if profile.errors:
             raise ProcessingError("; ".join(profile.errors))
         results.update(

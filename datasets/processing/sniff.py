@@ -99,6 +99,22 @@ def _zip_kind(path: Path) -> str:
 
 def _text_kind(head: bytes) -> str:
     text = head.lstrip(b"\xef\xbb\xbf").lstrip()
+    if text.startswith(b"<"):  # markup: say what it is rather than "not a table"
+        markup = text[:2048].lower()
+        if b"<svg" in markup:
+            raise ProcessingError(
+                _(
+                    "The file is an SVG drawing, which the hub does not accept because it can "
+                    "carry scripts. Export it as PNG and upload that."
+                )
+            )
+        if b"<html" in markup or markup.startswith(b"<!doctype html"):
+            raise ProcessingError(
+                _(
+                    "The file is a web page (HTML), which the hub does not accept. Save it as "
+                    "PDF and upload that."
+                )
+            )
     if text.startswith(b"{") and b'"type"' in head[:4096]:
         return "geojson"
     first_line = text.split(b"\n", 1)[0]
@@ -113,6 +129,8 @@ def sniff(path: Path, original_name: str) -> str:
     """Return the kind of the file at ``path``; raise ProcessingError if it is not allowed."""
     with path.open("rb") as handle:
         head = handle.read(8192)
+    if not head:
+        raise ProcessingError(_("The file is empty."))
     if head.startswith(b"%PDF-"):
         kind = "pdf"
     elif head.startswith(b"\x89PNG\r\n\x1a\n"):

@@ -77,15 +77,16 @@ def test_a_dwc_archive_is_accepted(db, tmp_path):
             "not a date",
         ),
         ("damaged.pdf", b"%PDF-1.4\n garbage", "damaged"),
-        ("report.pdf", b"<!DOCTYPE html><html><body>hi</body></html>", "neither a table"),
+        ("report.pdf", b"<!DOCTYPE html><html><body>hi</body></html>", "web page (HTML)"),
         (
             "map.svg",
             b'<svg xmlns="http://www.w3.org/2000/svg"><script>x</script></svg>',
-            "neither a table",
+            "SVG drawing",
         ),
-        ("long.csv", b"a,b\n" + b"x" * (10 * 1024 * 1024) + b",1\n", "cannot be read"),
+        ("long.csv", b"a,b\n" + b"x" * (10 * 1024 * 1024) + b",1\n", "row 2: a value is longer"),
         ("kanji.csv", "種,日付\nナベヅル,2020\n".encode("shift_jis"), "Shift-JIS"),
-        ("cyrillic.csv", "вид,дата\nирбис,2020\n".encode("cp1251"), "not UTF-8"),
+        ("cyrillic.csv", "вид,дата\nирбис,2020\n".encode("cp1251"), "Windows-1251"),
+        ("empty.csv", b"", "The file is empty."),
     ],
 )
 def test_hostile_or_broken_files_fail_with_a_reason(db, tmp_path, name, data, message):
@@ -94,12 +95,25 @@ def test_hostile_or_broken_files_fail_with_a_reason(db, tmp_path, name, data, me
     assert message in str(raised.value)
 
 
-def test_a_decompression_bomb_image_is_refused(db, tmp_path, monkeypatch):
-    from datasets.processing import extract
+@pytest.mark.parametrize(
+    ("case", "name", "make", "state", "message"),
+    files.HOSTILE,
+    ids=[case[0] for case in files.HOSTILE],
+)
+def test_each_hostile_file_ends_in_its_state_with_its_message(
+    db, researcher_a, case, name, make, state, message
+):
+    from django.core.files.base import ContentFile
 
-    monkeypatch.setattr(extract, "MAX_IMAGE_PIXELS", 1000)
-    with pytest.raises(ProcessingError, match="too many pixels"):
-        _examine(tmp_path, "big.png", files.png((2100, 1000)))
+    from tests.factories import DatasetFactory
+
+    data_file = DataFileFactory(dataset=DatasetFactory(uploader=researcher_a), original_name=name)
+    data_file.file.save(name, ContentFile(make()))
+    assert pipeline.process(data_file.pk) == state
+    data_file.refresh_from_db()
+    shown = data_file.error if state == "failed" else " ".join(data_file.warnings)
+    assert message in shown, f"{case}: {shown!r}"
+    assert data_file.state == state
 
 
 def test_a_thumbnail_is_as_restricted_as_its_file(client, researcher_a, researcher_b, tmp_path):

@@ -1,5 +1,8 @@
 """The pipeline end to end with a real Celery worker on the real Redis."""
 
+import logging
+import os
+import socket
 import time
 from datetime import timedelta
 
@@ -7,7 +10,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from datasets import services
+from datasets import services, tasks
 from datasets.models import DataFile
 from datasets.processing import pipeline
 from tests.factories import DatasetFactory
@@ -16,15 +19,24 @@ from tests.processing import files
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
+#: A queue of this test run only: workers of other runs on the same Redis never see it.
+QUEUE = f"worker-tests-{os.getpid()}"
+
+
 @pytest.fixture(scope="module")
 def worker():
     from celery.contrib.testing.worker import start_worker
 
     from neaspec_portal.celery import app
 
-    app.control.purge()
-    with start_worker(app, pool="solo", perform_ping_check=False, loglevel="WARNING") as running:
-        yield running
+    app.conf["task_default_queue"] = QUEUE
+    try:
+        with start_worker(
+            app, pool="solo", perform_ping_check=False, loglevel="WARNING", queues=[QUEUE]
+        ) as running:
+            yield running
+    finally:
+        app.conf["task_default_queue"] = "celery"
 
 
 def _wait_for(file_id: int, timeout: float = 30) -> DataFile:
@@ -71,17 +83,34 @@ def test_running_twice_changes_nothing(worker, researcher_a):
     assert data_file.attempts == 1
 
 
-def test_a_file_left_pending_is_picked_up_by_the_sweeper(worker, researcher_a, monkeypatch):
-    from datasets import tasks
+def _closed_port() -> int:
+    """Return a local port nothing listens on (the kernel just handed it out and took it back)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
 
-    def broker_down(*args):
-        raise OSError("connection refused")
 
-    # The broker is unreachable at upload time: the upload succeeds, the file waits.
-    monkeypatch.setattr(tasks.process_data_file, "delay", broker_down)
-    data_file = _upload(researcher_a, "report.pdf", files.pdf())
+def test_a_file_uploaded_while_redis_is_down_is_picked_up_by_the_sweeper(
+    worker, researcher_a, monkeypatch, caplog
+):
+    from neaspec_portal.celery import app
+
+    # Redis is unreachable at upload time: tasks are sent to a real closed port.
+    monkeypatch.setitem(app.conf, "broker_write_url", f"redis://127.0.0.1:{_closed_port()}/15")
+    monkeypatch.setattr(app, "_pool", None)  # connections are pooled: start new ones
+    monkeypatch.setattr(app.amqp, "_producer_pool", None)
+    with caplog.at_level(logging.WARNING, logger="datasets.processing.pipeline"):
+        data_file = _upload(researcher_a, "report.pdf", files.pdf())  # the upload succeeds
+    assert "the sweeper will retry" in caplog.text
+    assert "Connection refused" in caplog.text
     assert DataFile.objects.get(pk=data_file.pk).state == "pending"
+
+    # Redis is back; once the file has waited STUCK_AFTER, beat's sweeper queues it again.
     monkeypatch.undo()
-    DataFile.objects.filter(pk=data_file.pk).update(uploaded_at=timezone.now() - timedelta(hours=1))
-    assert tasks.requeue_stuck_files() == 1  # as beat runs it; the worker does the rest
-    assert _wait_for(data_file.pk).state == "ready"
+    assert tasks.requeue_stuck_files() == 0  # not waiting long enough yet
+    DataFile.objects.filter(pk=data_file.pk).update(
+        uploaded_at=timezone.now() - pipeline.STUCK_AFTER - timedelta(minutes=1)
+    )
+    assert tasks.requeue_stuck_files() == 1
+    data_file = _wait_for(data_file.pk)
+    assert (data_file.state, data_file.attempts) == ("ready", 1)

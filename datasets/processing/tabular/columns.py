@@ -1,15 +1,12 @@
-"""Streaming validation and profiling of tables: CSV, Darwin Core, Camtrap DP, Movebank.
+"""What the columns of a table mean, how its text is decoded and how problems are worded."""
 
-Rows are read one at a time with the csv module, so memory stays constant whatever the
-file's size. Problems are reported in words a researcher can act on, with row numbers.
-"""
-
-import csv
 import io
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from operator import itemgetter
 from pathlib import Path
 
 from django.utils.translation import gettext as _
@@ -19,6 +16,12 @@ from datasets.processing import ProcessingError
 MAX_FIELD = 1024 * 1024
 MAX_COLUMNS = 500
 MAX_ERRORS = 5
+#: Bytes read at a time; a chunk is extended to the end of its last line.
+CHUNK = 2 * 1024 * 1024
+#: Tables at least this big, whose points are not stored, are read by two processes.
+PARALLEL_MIN = 64 * 1024 * 1024
+#: Distinct date strings and names remembered with their parsed value.
+CACHE_SIZE = 100_000
 
 #: Alternative names of the columns the profile needs, in order of preference.
 LATITUDE = ("decimalLatitude", "location-lat", "location_lat", "latitude", "lat")
@@ -43,6 +46,10 @@ FORMATS = {
     "camtrap-observations": [("observationID",), ("deploymentID",), ("eventStart",)],
     "darwin-core": [("scientificName",), ("decimalLatitude",), ("decimalLongitude",)],
 }
+
+#: ``on_points(format, rows, scientific_names, species_codes, days, latitudes, longitudes)``
+#: receives the located rows of a table in batches, one sequence per column.
+PointsCallback = Callable[..., None]
 
 
 @dataclass
@@ -99,6 +106,23 @@ def _parse_date(value: str) -> date | None:
     raise ValueError(value)
 
 
+_DATE_PREFIX = itemgetter(slice(0, 11))
+
+
+def _is_timestamp_prefix(prefix: str) -> bool:
+    """Return whether ``prefix`` (11 characters) alone decides the date ``_parse_date`` finds.
+
+    It does when a full date is followed by a time: whatever follows is not read.
+    """
+    return (
+        len(prefix) == 11
+        and prefix[4] == "-"
+        and prefix[7] == "-"
+        and prefix[10] in "T "
+        and not prefix[0].isspace()
+    )
+
+
 #: Encodings a table may come in, with the script its letters should then be in.
 _GUESSES = (
     ("shift_jis", "Shift-JIS", r"[\u3040-\u30ff\u4e00-\u9fff]"),
@@ -148,107 +172,32 @@ def open_text(path: Path):
     return io.TextIOWrapper(path.open("rb"), encoding="utf-8-sig", errors="strict", newline="")
 
 
-def profile_rows(rows, known_species: dict[str, str], on_point=None) -> Profile:
-    """Validate and profile an iterator of CSV rows whose first row is the header.
-
-    ``on_point(format, row, scientific_name, species_code, day, latitude, longitude)`` is called for
-    each row with valid coordinates, so that the caller can store the points as it goes.
-    """
-    profile = Profile()
-    try:
-        header = [name.strip() for name in next(rows)]
-    except StopIteration:
-        raise ProcessingError(_("The table is empty.")) from None
-    if len(header) > MAX_COLUMNS:
-        raise ProcessingError(
-            _("The table has %(n)d columns; the hub reads at most %(max)d.")
-            % {"n": len(header), "max": MAX_COLUMNS}
-        )
-    profile.columns = header
-    profile.format = detect_format(header)
-    lat, lon = _first(header, LATITUDE), _first(header, LONGITUDE)
-    when, name, count = _first(header, DATE), _first(header, NAME), _first(header, COUNT)
-    south = west = 999.0
-    north = east = -999.0
-    first = last = None
-    for number, row in enumerate(rows, start=2):
-        profile.rows += 1
-        point = None
-        day = None
-        scientific = ""
-        code = None
-        if lat is not None and lon is not None and len(row) > max(lat, lon):
-            raw_lat, raw_lon = row[lat].strip(), row[lon].strip()
-            if raw_lat and raw_lon:
-                try:
-                    y, x = float(raw_lat), float(raw_lon)
-                except ValueError:
-                    profile.errors.append(
-                        _("row %(row)s: the coordinates “%(lat)s, %(lon)s” are not numbers")
-                        % {"row": f"{number:,}", "lat": raw_lat[:30], "lon": raw_lon[:30]}
-                    )
-                else:
-                    if not -90 <= y <= 90:
-                        profile.errors.append(
-                            _("row %(row)s: latitude %(value)s is outside −90..90")
-                            % {"row": f"{number:,}", "value": raw_lat[:30]}
-                        )
-                    elif not -180 <= x <= 180:
-                        profile.errors.append(
-                            _("row %(row)s: longitude %(value)s is outside −180..180")
-                            % {"row": f"{number:,}", "value": raw_lon[:30]}
-                        )
-                    else:
-                        south, north = min(south, y), max(north, y)
-                        west, east = min(west, x), max(east, x)
-                        point = (number, y, x)
-        if when is not None and len(row) > when:
-            try:
-                day = _parse_date(row[when])
-            except ValueError:
-                profile.errors.append(
-                    _("row %(row)s: “%(value)s” is not a date (use YYYY-MM-DD)")
-                    % {"row": f"{number:,}", "value": row[when][:40]}
-                )
-            else:
-                if day:
-                    first = day if first is None or day < first else first
-                    last = day if last is None or day > last else last
-        if name is not None and len(row) > name and row[name].strip():
-            scientific = row[name].strip()
-            amount = 1
-            if count is not None and len(row) > count and row[count].strip().isdigit():
-                amount = int(row[count])
-            code = known_species.get(scientific.lower())
-            if code:
-                profile.species[code] += amount
-            else:
-                profile.unknown_species[scientific[:100]] += amount
-        if point is not None and on_point is not None and not profile.errors:
-            on_point(profile.format, number, scientific, code, day, point[1], point[2])
-        if len(profile.errors) >= MAX_ERRORS:
-            break
-    if north >= south:
-        profile.bbox = [west, south, east, north]
-    profile.date_start, profile.date_end = first, last
-    return profile
+def _error_message(error: tuple) -> str:
+    number, kind, *values = error
+    row = f"{number:,}"
+    if kind == "coordinates":
+        return _("row %(row)s: the coordinates “%(lat)s, %(lon)s” are not numbers") % {
+            "row": row,
+            "lat": values[0][:30],
+            "lon": values[1][:30],
+        }
+    if kind == "latitude":
+        return _("row %(row)s: latitude %(value)s is outside −90..90") % {
+            "row": row,
+            "value": values[0][:30],
+        }
+    if kind == "longitude":
+        return _("row %(row)s: longitude %(value)s is outside −180..180") % {
+            "row": row,
+            "value": values[0][:30],
+        }
+    return _("row %(row)s: “%(value)s” is not a date (use YYYY-MM-DD)") % {
+        "row": row,
+        "value": values[0][:40],
+    }
 
 
-def profile_csv(path: Path, known_species: dict[str, str], on_point=None) -> Profile:
-    """Validate and profile the CSV or TSV table at ``path``."""
-    csv.field_size_limit(MAX_FIELD)
-    with open_text(path) as text:
-        sample = text.read(65536)
-        text.seek(0)
-        first_line = sample.split("\n", 1)[0]
-        delimiter = "\t" if first_line.count("\t") > first_line.count(",") else ","
-        try:
-            return profile_rows(csv.reader(text, delimiter=delimiter), known_species, on_point)
-        except csv.Error as error:
-            raise ProcessingError(
-                _("The table cannot be read: %(error)s") % {"error": error}
-            ) from None
-        except UnicodeDecodeError:
-            raise ProcessingError(
-                _("Part of the table is not UTF-8. Save it as “CSV UTF-8” and upload it again.")
-            ) from None
+def _amount(raw: str) -> int:
+    """Return the individual count in ``raw``: 1 unless it holds a whole number."""
+    text = raw.strip()
+    return int(text) if text.isdecimal() and len(text) <= 18 else 1

@@ -1,0 +1,222 @@
+"""Reading a table file: header, chunks, the csv module after a quote, two processes for a
+big file."""
+
+import csv
+import io
+import os
+import pickle
+import signal
+from collections.abc import Callable
+from pathlib import Path
+
+from django.utils.translation import gettext as _
+
+from datasets.processing import ProcessingError
+from datasets.processing.tabular.columns import (
+    CHUNK,
+    MAX_COLUMNS,
+    MAX_FIELD,
+    PARALLEL_MIN,
+    PointsCallback,
+    Profile,
+    open_text,
+)
+from datasets.processing.tabular.table import (
+    _Table,
+)
+
+
+def _read_header(header: list[str]) -> list[str]:
+    if len(header) > MAX_COLUMNS:
+        raise ProcessingError(
+            _("The table has %(n)d columns; the hub reads at most %(max)d.")
+            % {"n": len(header), "max": MAX_COLUMNS}
+        )
+    return [name.strip() for name in header]
+
+
+def _scan(handle, table: _Table, start: int, end: int | None) -> tuple[str, int]:
+    """Profile the lines of ``handle`` from byte ``start`` (a line start) to ``end``.
+
+    Return ("done", end), ("stopped", offset) once MAX_ERRORS problems are found, or
+    ("complex", offset) with the offset of a chunk that only the csv module can read.
+    """
+    handle.seek(start)
+    offset = start
+    while end is None or offset < end:
+        data = handle.read(CHUNK if end is None else min(CHUNK, end - offset))
+        if not data:
+            break
+        if not data.endswith(b"\n"):
+            data += handle.readline(MAX_FIELD)
+            if not data.endswith(b"\n") and handle.peek(1):
+                return "complex", offset  # a line too long for a chunk
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError:
+            return "complex", offset  # the csv module reports it, in order
+        if '"' in text or "\x00" in text:
+            return "complex", offset
+        if "\r" in text:
+            text = text.replace("\r\n", "\n")
+            if "\r" in text:
+                return "complex", offset
+        lines = text.split("\n")
+        if not lines[-1]:
+            lines.pop()
+        if max(map(len, lines)) > MAX_FIELD:
+            return "complex", offset
+        offset += len(data)
+        if not table.add_lines(lines):
+            return "stopped", offset
+    return "done", offset
+
+
+def _scan_with_csv(handle, table: _Table, start: int) -> None:
+    """Profile the rest of the table from byte ``start`` (a line start) with the csv module."""
+    handle.seek(start)
+    text = io.TextIOWrapper(
+        handle, encoding="utf-8-sig" if start == 0 else "utf-8", errors="strict", newline=""
+    )
+    try:
+        table.add_rows(csv.reader(text, delimiter=table.delimiter))
+    except csv.Error as error:
+        raise _csv_problem(error, table.rows + 2) from None
+    finally:
+        text.detach()
+
+
+def _csv_problem(error: csv.Error, number: int) -> ProcessingError:
+    if "field larger than field limit" in str(error):
+        return ProcessingError(
+            _("row %(row)s: a value is longer than %(max)d MB, the most the hub reads.")
+            % {"row": f"{number:,}", "max": MAX_FIELD // 1024**2}
+        )
+    return ProcessingError(
+        _("row %(row)s cannot be read: %(error)s") % {"row": f"{number:,}", "error": error}
+    )
+
+
+def _scan_halves(path: Path, handle, table: _Table, start: int, size: int) -> None:
+    """Profile the table from ``start`` with a second process reading its second half.
+
+    The halves meet at a line start. If the first half holds no quote, that line start is
+    also the start of a row; otherwise the second half's work is discarded.
+    """
+    handle.seek(start + (size - start) // 2)
+    handle.readline()
+    middle = handle.tell()
+    if middle >= size:
+        _scan_rest(handle, table, start)
+        return
+    reader, writer = os.pipe()
+    child = os.fork()
+    if child == 0:  # pragma: no cover - the child process
+        status = 1
+        try:
+            os.close(reader)
+            part = _Table(table.header, table.delimiter, table.known)
+            with path.open("rb") as own:
+                outcome, _end = _scan(own, part, middle, None)
+            with os.fdopen(writer, "wb") as pipe:
+                pipe.write(pickle.dumps((outcome, part.state())))
+            status = 0
+        finally:
+            os._exit(status)
+    os.close(writer)
+    finished = False
+    try:
+        outcome, offset = _scan(handle, table, start, middle)
+        if outcome == "complex":
+            _scan_with_csv(handle, table, offset)
+        if outcome != "done":
+            return
+        with os.fdopen(reader, "rb") as pipe:
+            reader = None
+            payload = pipe.read()
+        os.waitpid(child, 0)
+        finished = True
+        # Our own child's output, not the uploader's bytes.
+        part_outcome, state = pickle.loads(payload) if payload else ("complex", None)  # noqa: S301
+        if part_outcome == "complex":
+            _scan_rest(handle, table, middle)
+        else:
+            table.merge(state)
+    finally:
+        if reader is not None:
+            os.close(reader)
+        if not finished:
+            os.kill(child, signal.SIGKILL)
+            os.waitpid(child, 0)
+
+
+def _scan_rest(handle, table: _Table, start: int) -> None:
+    outcome, offset = _scan(handle, table, start, None)
+    if outcome == "complex":
+        _scan_with_csv(handle, table, offset)
+
+
+def _profile_with_csv(
+    path: Path, delimiter: str, table_for: Callable[[list[str]], _Table]
+) -> _Table:
+    """Profile the whole table with the csv module (its header line is not simple)."""
+    with open_text(path) as text:
+        rows = csv.reader(text, delimiter=delimiter)
+        try:
+            header = next(rows)
+        except StopIteration:
+            raise ProcessingError(_("The table is empty.")) from None
+        table = table_for(header)
+        try:
+            table.add_rows(rows)
+        except csv.Error as error:
+            raise _csv_problem(error, table.rows + 2) from None
+    return table
+
+
+def profile_csv(
+    path: Path,
+    known_species: dict[str, str],
+    on_points: PointsCallback | None = None,
+    *,
+    parallel: bool = True,
+) -> Profile:
+    """Validate and profile the CSV or TSV table at ``path``.
+
+    ``on_points`` is called with the rows that have valid coordinates, in batches, as long as
+    no problem has been found. Without it, a big table is read by two processes unless
+    ``parallel`` is false.
+    """
+    csv.field_size_limit(MAX_FIELD)
+    with open_text(path) as text:
+        sample = text.read(65536)
+    first_line = sample.split("\n", 1)[0]
+    delimiter = "\t" if first_line.count("\t") > first_line.count(",") else ","
+
+    def table_for(header: list[str]) -> _Table:
+        return _Table(_read_header(header), delimiter, known_species, on_points)
+
+    try:
+        with path.open("rb") as handle:
+            line = handle.readline(MAX_FIELD)
+            head = line.removeprefix(b"\xef\xbb\xbf").removesuffix(b"\n").removesuffix(b"\r")
+            if (
+                not head
+                or not line.endswith(b"\n")
+                or any(byte in head for byte in (b'"', b"\r", b"\x00"))
+            ):
+                table = _profile_with_csv(path, delimiter, table_for)
+            else:
+                table = table_for(head.decode("utf-8").split(delimiter))
+                start, size = handle.tell(), path.stat().st_size
+                if parallel and on_points is None and size - start >= PARALLEL_MIN:
+                    _scan_halves(path, handle, table, start, size)
+                else:
+                    _scan_rest(handle, table, start)
+    except csv.Error as error:
+        raise ProcessingError(_("The table cannot be read: %(error)s") % {"error": error}) from None
+    except UnicodeDecodeError:
+        raise ProcessingError(
+            _("Part of the table is not UTF-8. Save it as “CSV UTF-8” and upload it again.")
+        ) from None
+    return table.profile()

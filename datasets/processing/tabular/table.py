@@ -1,0 +1,304 @@
+"""The running profile of a table, fed chunk by chunk: column-wise when it can, row by row
+when it must."""
+
+from collections import Counter
+from collections.abc import Iterable
+from datetime import date
+from itertools import repeat
+
+from datasets.processing.tabular.columns import (
+    _DATE_PREFIX,
+    CACHE_SIZE,
+    COUNT,
+    DATE,
+    LATITUDE,
+    LONGITUDE,
+    MAX_ERRORS,
+    NAME,
+    PointsCallback,
+    Profile,
+    _amount,
+    _error_message,
+    _first,
+    _is_timestamp_prefix,
+    _parse_date,
+    detect_format,
+)
+
+
+class _NotSimple(Exception):
+    """A chunk holds a value that the column-wise checks cannot judge: read it row by row."""
+
+
+_MISSING = object()
+
+
+class _Table:
+    """The running profile of a table, or of a part of it, fed in chunks of rows."""
+
+    POINTS_BATCH = 5000
+
+    def __init__(
+        self,
+        header: list[str],
+        delimiter: str,
+        known_species: dict[str, str],
+        on_points: PointsCallback | None = None,
+    ) -> None:
+        self.header = header
+        self.delimiter = delimiter
+        self.width = len(header)
+        self.known = known_species
+        self.on_points = on_points
+        self.format = detect_format(header)
+        self.lat, self.lon = _first(header, LATITUDE), _first(header, LONGITUDE)
+        self.when = _first(header, DATE)
+        self.name, self.count = _first(header, NAME), _first(header, COUNT)
+        self.rows = 0
+        self.south = self.west = 999.0
+        self.north = self.east = -999.0
+        self.first: date | None = None
+        self.last: date | None = None
+        self.species: Counter = Counter()
+        self.unknown: Counter = Counter()
+        #: (row number, kind, raw values...), formatted into words by ``profile()``.
+        self.errors: list[tuple] = []
+        self._days: dict[str, date | None] = {}
+        self._taxa: dict[str, tuple[str, str | None]] = {}
+
+    @property
+    def stopped(self) -> bool:
+        return len(self.errors) >= MAX_ERRORS
+
+    def _taxon(self, raw: str) -> tuple[str, str | None]:
+        """Return the stripped name in ``raw`` and its species code (None if unknown)."""
+        taxon = self._taxa.get(raw)
+        if taxon is None:
+            if len(self._taxa) >= CACHE_SIZE:
+                self._taxa.clear()
+            scientific = raw.strip()
+            taxon = (scientific, self.known.get(scientific.lower()) if scientific else None)
+            self._taxa[raw] = taxon
+        return taxon
+
+    def _count_names(self, tally: Iterable[tuple[tuple[str, str], int]]) -> None:
+        for (raw, raw_count), times in tally:
+            scientific, code = self._taxon(raw)
+            if not scientific:
+                continue
+            amount = _amount(raw_count)
+            if code:
+                self.species[code] += amount * times
+            else:
+                self.unknown[scientific[:100]] += amount * times
+
+    def add_rows(self, rows: Iterable[list[str]]) -> bool:
+        """Profile ``rows`` one at a time; return False once MAX_ERRORS problems are found."""
+        lat, lon, when, name, count = self.lat, self.lon, self.when, self.name, self.count
+        has_point = lat is not None and lon is not None
+        needed = max(lat, lon) if has_point else 0
+        days, errors = self._days, self.errors
+        points: list[tuple] = []
+        number = self.rows + 1
+        for row in rows:
+            number += 1
+            self.rows += 1
+            width = len(row)
+            point = None
+            day = None
+            scientific = ""
+            code = None
+            if has_point and width > needed:
+                raw_lat, raw_lon = row[lat].strip(), row[lon].strip()
+                if raw_lat and raw_lon:
+                    try:
+                        y, x = float(raw_lat), float(raw_lon)
+                    except ValueError:
+                        errors.append((number, "coordinates", raw_lat, raw_lon))
+                    else:
+                        if not -90 <= y <= 90:
+                            errors.append((number, "latitude", raw_lat))
+                        elif not -180 <= x <= 180:
+                            errors.append((number, "longitude", raw_lon))
+                        else:
+                            self.south, self.north = min(self.south, y), max(self.north, y)
+                            self.west, self.east = min(self.west, x), max(self.east, x)
+                            point = (y, x)
+            if when is not None and width > when:
+                raw = row[when]
+                day = days.get(raw, _MISSING)
+                if day is _MISSING:
+                    try:
+                        day = _parse_date(raw)
+                    except ValueError:
+                        errors.append((number, "date", raw))
+                        day = None
+                    else:
+                        if len(days) >= CACHE_SIZE:
+                            days.clear()
+                        days[raw] = day
+                if day:
+                    self.first = day if self.first is None or day < self.first else self.first
+                    self.last = day if self.last is None or day > self.last else self.last
+            if name is not None and width > name:
+                scientific, code = self._taxon(row[name])
+                if scientific:
+                    raw_count = row[count] if count is not None and width > count else ""
+                    amount = _amount(raw_count)
+                    if code:
+                        self.species[code] += amount
+                    else:
+                        self.unknown[scientific[:100]] += amount
+            if point is not None and self.on_points is not None and not errors:
+                points.append((number, scientific, code, day, point[0], point[1]))
+                if len(points) >= self.POINTS_BATCH:
+                    self._send(points)
+                    points = []
+            if len(errors) >= MAX_ERRORS:
+                return False
+        if points and not errors:
+            self._send(points)
+        return True
+
+    def _send(self, points: list[tuple]) -> None:
+        numbers, names, codes, days, lats, lons = zip(*points, strict=True)
+        self.on_points(self.format, numbers, names, codes, days, lats, lons)
+
+    def add_lines(self, lines: list[str]) -> bool:
+        """Profile quote-free ``lines``; return False once MAX_ERRORS problems are found."""
+        delimiter, width = self.delimiter, self.width
+        if set(map(str.count, lines, repeat(delimiter))) == {width - 1}:
+            try:
+                self._add_columns(delimiter.join(lines).split(delimiter), len(lines))
+            except _NotSimple:
+                pass
+            else:
+                return True
+        # A blank line is an empty row for the csv module too.
+        return self.add_rows([line.split(delimiter) if line else [] for line in lines])
+
+    def _add_columns(self, cells: list[str], count: int) -> None:
+        """Profile ``count`` rows of ``width`` cells each, column by column.
+
+        Raise _NotSimple, having changed nothing, if a value needs the row-by-row reading:
+        an empty or wrong coordinate or date.
+        """
+        width = self.width
+        lat, lon, when, name = self.lat, self.lon, self.when, self.name
+        ys = xs = None
+        if lat is not None and lon is not None:
+            try:
+                ys = list(map(float, cells[lat::width]))
+                xs = list(map(float, cells[lon::width]))
+            except ValueError:
+                raise _NotSimple from None
+            south, north, west, east = min(ys), max(ys), min(xs), max(xs)
+            total = sum(ys) + sum(xs)  # NaN if any value is NaN, which min and max may miss
+            if total != total or south < -90 or north > 90 or west < -180 or east > 180:
+                raise _NotSimple
+        days = None
+        if when is not None:
+            column = cells[when::width]
+            keys = column
+            if len(column[0]) > 11:  # a timestamp: its date is decided by the first characters
+                prefixes = list(map(_DATE_PREFIX, column))
+                distinct = set(prefixes)
+                if all(map(_is_timestamp_prefix, distinct)):
+                    keys = prefixes
+                else:
+                    distinct = set(column)
+            else:
+                distinct = set(column)
+            cache = self._days
+            if len(cache) + len(distinct) > CACHE_SIZE:
+                cache.clear()
+            for key in distinct.difference(cache):
+                try:
+                    cache[key] = _parse_date(key)
+                except ValueError:
+                    raise _NotSimple from None
+            found = {cache[key] for key in distinct}
+            found.discard(None)
+            if found:
+                first, last = min(found), max(found)
+                self.first = first if self.first is None or first < self.first else self.first
+                self.last = last if self.last is None or last > self.last else self.last
+            if self.on_points is not None:
+                days = list(map(cache.__getitem__, keys))
+        # Nothing below can fail: commit.
+        self.rows += count
+        if ys is not None:
+            self.south, self.north = min(self.south, south), max(self.north, north)
+            self.west, self.east = min(self.west, west), max(self.east, east)
+        names = codes = None
+        if name is not None:
+            column = cells[name::width]
+            if self.count is not None:
+                self._count_names(
+                    Counter(zip(column, cells[self.count :: width], strict=True)).items()
+                )
+            else:
+                self._count_names(((raw, ""), times) for raw, times in Counter(column).items())
+            if self.on_points is not None:
+                taxa = {raw: self._taxon(raw) for raw in set(column)}
+                names = [taxa[raw][0] for raw in column]
+                codes = [taxa[raw][1] for raw in column]
+        if ys is not None and self.on_points is not None and not self.errors:
+            first_number = self.rows - count + 2
+            self.on_points(
+                self.format,
+                range(first_number, first_number + count),
+                names or repeat("", count),
+                codes or repeat(None, count),
+                days or repeat(None, count),
+                ys,
+                xs,
+            )
+
+    def state(self) -> dict:
+        """Return what a part of the table found, to be merged into the whole."""
+        return {
+            "rows": self.rows,
+            "extent": (self.south, self.north, self.west, self.east),
+            "dates": (self.first, self.last),
+            "species": self.species,
+            "unknown": self.unknown,
+            "errors": self.errors,
+        }
+
+    def merge(self, state: dict) -> None:
+        """Add the state of the part of the table that follows this one."""
+        offset = self.rows
+        errors = [(number + offset, *rest) for number, *rest in state["errors"]]
+        room = MAX_ERRORS - len(self.errors)
+        if len(errors) >= room:
+            # Read in one go, the table would have stopped at the last error kept.
+            errors = errors[:room]
+            self.rows = errors[-1][0] - 1
+        else:
+            self.rows += state["rows"]
+        self.errors.extend(errors)
+        south, north, west, east = state["extent"]
+        self.south, self.north = min(self.south, south), max(self.north, north)
+        self.west, self.east = min(self.west, west), max(self.east, east)
+        for day in state["dates"]:
+            if day:
+                self.first = day if self.first is None or day < self.first else self.first
+                self.last = day if self.last is None or day > self.last else self.last
+        self.species.update(state["species"])
+        self.unknown.update(state["unknown"])
+
+    def profile(self) -> Profile:
+        return Profile(
+            format=self.format,
+            rows=self.rows,
+            columns=self.header,
+            date_start=self.first,
+            date_end=self.last,
+            bbox=[self.west, self.south, self.east, self.north]
+            if self.north >= self.south
+            else None,
+            species=self.species,
+            unknown_species=self.unknown,
+            errors=[_error_message(error) for error in self.errors],
+        )
