@@ -25,8 +25,8 @@ def expire_grants() -> int:
     retry_backoff=5,
     retry_backoff_max=300,
     max_retries=5,
-    soft_time_limit=600,
-    time_limit=660,
+    soft_time_limit=pipeline.SOFT_TIME_LIMIT,
+    time_limit=pipeline.SOFT_TIME_LIMIT + 60,
 )
 def process_data_file(file_id: int) -> str:
     """Examine one uploaded file (type, checksum, thumbnail, text, table profile)."""
@@ -36,6 +36,9 @@ def process_data_file(file_id: int) -> str:
 @shared_task(name="datasets.requeue_stuck_files")
 def requeue_stuck_files() -> int:
     """Queue again the files left pending or processing (e.g. uploaded while Redis was down)."""
+    given_up = pipeline.give_up_on_exhausted_files()
+    if given_up:
+        logger.warning("Marked %d file(s) failed after too many attempts.", given_up)
     ids = pipeline.stuck_files()
     for file_id in ids:
         pipeline.enqueue(file_id)

@@ -15,8 +15,9 @@ import logging
 from datetime import date, timedelta
 from pathlib import Path
 
+from celery.exceptions import SoftTimeLimitExceeded
 from django.core.files.base import ContentFile
-from django.db import connection, transaction
+from django.db import OperationalError, connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -30,6 +31,8 @@ logger = logging.getLogger(__name__)
 #: A file still pending or processing after this long is queued again by the sweeper.
 STUCK_AFTER = timedelta(minutes=15)
 MAX_ATTEMPTS = 5
+#: The task's soft time limit in seconds (its hard limit is a minute more).
+SOFT_TIME_LIMIT = 600
 
 
 def _known_species() -> dict[str, str]:
@@ -200,12 +203,47 @@ def process(file_id: int) -> str:
                 writer.flush()
             _save_results(file_id, results)
     except ProcessingError as error:
-        DataFile.objects.filter(pk=file_id).update(
-            state=FileState.FAILED, error=str(error)[:2000], processed_at=timezone.now()
+        return _fail(file_id, str(error))
+    except SoftTimeLimitExceeded:
+        return _fail(
+            file_id,
+            _(
+                "Reading the file took longer than the %(minutes)d minutes allowed. Split it "
+                "into smaller files and upload those."
+            )
+            % {"minutes": SOFT_TIME_LIMIT // 60},
         )
-        return FileState.FAILED
+    except FileNotFoundError:
+        logger.error("File %s is missing from storage (%s).", file_id, data_file.file.name)
+        return _fail(
+            file_id,
+            _("The stored copy of this file is missing. Upload it again, or ask the operators."),
+        )
+    except OperationalError:
+        # The database went away: give the file back so that the retry (or the sweeper)
+        # can claim it again, then let the task retry.
+        DataFile.objects.filter(pk=file_id, state=FileState.PROCESSING).update(
+            state=FileState.PENDING
+        )
+        raise
+    except Exception:  # noqa: BLE001 - a bug must not leave the file processing for ever
+        logger.exception("Processing file %s failed unexpectedly.", file_id)
+        return _fail(
+            file_id,
+            _(
+                "The hub could not read this file because of an error of its own; the "
+                "operators have been told. You may try uploading it again later."
+            ),
+        )
     _reindex(DataFile.objects.get(pk=file_id))
     return FileState.READY
+
+
+def _fail(file_id: int, reason: str) -> str:
+    DataFile.objects.filter(pk=file_id).update(
+        state=FileState.FAILED, error=reason[:2000], processed_at=timezone.now()
+    )
+    return FileState.FAILED
 
 
 def _save_results(file_id: int, results: dict) -> None:
@@ -255,6 +293,27 @@ def stuck_files() -> list[int]:
             | Q(state=FileState.PROCESSING, processing_started_at__lt=stale)
         )
         .values_list("pk", flat=True)[:500]
+    )
+
+
+def give_up_on_exhausted_files() -> int:
+    """Mark failed the files still waiting after ``MAX_ATTEMPTS`` tries; return how many."""
+    stale = timezone.now() - STUCK_AFTER
+    return (
+        DataFile.objects.filter(attempts__gte=MAX_ATTEMPTS)
+        .filter(
+            Q(state=FileState.PENDING, uploaded_at__lt=stale)
+            | Q(state=FileState.PROCESSING, processing_started_at__lt=stale)
+        )
+        .update(
+            state=FileState.FAILED,
+            error=_(
+                "Processing was tried %(times)d times without finishing. Upload the file "
+                "again, or ask the operators."
+            )
+            % {"times": MAX_ATTEMPTS},
+            processed_at=timezone.now(),
+        )
     )
 
 
