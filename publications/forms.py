@@ -166,11 +166,13 @@ class PeopleRowsMixin:
                 label=self.people_label % {"n": number + 1},
                 required=first_required and number == 0,
                 max_length=200,
+                widget=forms.TextInput(attrs={"placeholder": _("Name")}),
             )
             self.fields[f"{self.people_prefix}_{number}_affiliation"] = forms.CharField(
                 label=_("Affiliation of %(who)s") % {"who": self.people_label % {"n": number + 1}},
                 required=False,
                 max_length=300,
+                widget=forms.TextInput(attrs={"placeholder": _("Affiliation")}),
             )
 
     def clean_people(self) -> None:
