@@ -67,10 +67,22 @@ def prefix_tsquery(query: str) -> str:
     Languages without a PostgreSQL stemmer (Mongolian above all) still find inflected forms:
     ирвэс finds ирвэсийн. ``query`` must come from ``clean_query``; CJK runs are bigrammed.
     """
+    groups = []
+    # Split on quotes: odd parts are quoted phrases, whose words must follow one another.
+    for index, part in enumerate(query.split('"')):
+        words = _prefix_words(part)
+        if index % 2 and len(words) > 1:
+            groups.append("(" + " <-> ".join(words) + ")")
+        else:
+            groups.extend(words)
+    return " & ".join(groups)
+
+
+def _prefix_words(text: str) -> list[str]:
     words = []
-    for token in cjk_bigrams(query.replace('"', " ").replace("-", " ")).split():
+    for token in cjk_bigrams(text.replace("-", " ")).split():
         if CJK_RUN.fullmatch(token):
             words.append(token)
         elif _WORD.fullmatch(token):
             words.append(f"{token}:*")
-    return " & ".join(words)
+    return words

@@ -197,3 +197,26 @@ def test_past_the_candidate_cap_the_count_says_more_and_facets_count_the_candida
     assert dict(results.facets["language"]) == {"en": 3}
     assert len(results.documents) == 4
     assert selectors.search(user=visitor, query="crane", page=2).documents == []
+
+
+def test_a_quoted_phrase_finds_the_words_side_by_side_only(secretariat, visitor):
+    from publications.models import Publication
+
+    def publication(title):
+        created = Publication.objects.create(
+            type="report",
+            title=title,
+            year=2022,
+            language="en",
+            status="published",
+            uploader=secretariat,
+        )
+        services.publication_index(created)
+        return created.pk
+
+    adjacent = publication("Camera trap survey in Hunchun")
+    apart = publication("Trap lines checked by camera crews")
+    quoted = selectors.search(user=visitor, query='"camera trap"')
+    assert [doc.publication_id for doc in quoted.documents] == [adjacent]
+    loose = selectors.search(user=visitor, query="camera trap")
+    assert {doc.publication_id for doc in loose.documents} == {adjacent, apart}
