@@ -27,6 +27,8 @@ def portal(request: HttpRequest) -> dict:
             policy.publications_to_review(user).count() if can_review_publications else 0
         ),
         "portal_name": settings.PORTAL_NAME,
+        # Each language named in its own script, whatever the page's language.
+        "language_choices": settings.LANGUAGES,
         "is_verified_user": policy.is_verified(user),
         "can_review_accounts": can_review_accounts,
         "pending_accounts_count": (
