@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from access.models import AuditEvent
 from datasets.models import DataFile, Dataset
+from species.models import Site, Species
 from tests.factories import DataFileFactory, DatasetFactory
 
 FORM = {
@@ -244,3 +245,19 @@ def test_file_states_are_polled_under_the_policy(client, researcher_a, researche
     assert client.get(url).json()["files"] == [
         {"id": data_file.pk, "state": "pending", "label": "Pending", "error": ""}
     ]
+
+
+@pytest.mark.django_db
+def test_a_dataset_with_several_tags_is_listed_once_under_each_filter(client, researcher_a):
+    dataset = DatasetFactory(uploader=researcher_a, access_level="public", co_owners=["MN", "RU"])
+    dataset.species.set(Species.objects.filter(code__in=["TIGER_AMUR", "LEOPARD_AMUR"]))
+    dataset.sites.set(Site.objects.all()[:3])
+    DatasetFactory(uploader=researcher_a, access_level="public", title="Untagged")
+    site = dataset.sites.first()
+    for params in ({}, {"species": "TIGER_AMUR"}, {"site": site.code}, {"country": "MN"}):
+        listed = [item["id"] for item in client.get("/api/v1/datasets/", params).json()["results"]]
+        expected = [dataset.pk] if params else sorted(listed)
+        assert listed.count(dataset.pk) == 1, params
+        if params:
+            assert listed == expected, params
+    assert client.get("/data/", {"country": "RU"}).content.decode().count(dataset.title) == 1
