@@ -12,7 +12,8 @@ setup:
 	@scripts/dev.sh setup
 
 lint:
-	.venv/bin/ruff check . && .venv/bin/ruff format --check . && .venv/bin/python scripts/check_policy.py
+	.venv/bin/ruff check . && .venv/bin/ruff format --check . && .venv/bin/python scripts/check_policy.py \
+		&& .venv/bin/mypy access accounts datasets publications search species maps neaspec_portal
 
 format:
 	.venv/bin/ruff check --fix . && .venv/bin/ruff format .

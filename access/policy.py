@@ -8,7 +8,7 @@ objects alike, so that a forbidden object cannot be told from a missing one.
 
 from datetime import datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any
+from typing import Any, TypeGuard, cast
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
@@ -22,7 +22,7 @@ from accounts.models import AccountStatus, FocalPoint, User
 Actor = User | AnonymousUser
 
 
-def is_verified(user: Actor) -> bool:
+def is_verified(user: Actor) -> TypeGuard[User]:
     """Return True for a signed-in, active account that has been verified (or an admin)."""
     if not user.is_authenticated or not user.is_active:
         return False
@@ -43,6 +43,7 @@ def focal_point_countries(user: Actor) -> frozenset[str]:
     """Return the codes of the member States the user is a focal point of (cached per object)."""
     if not is_verified(user):
         return frozenset()
+    user = cast(User, user)  # only accounts are verified, never AnonymousUser
     cached = getattr(user, "_focal_point_countries", None)
     if cached is None:
         cached = frozenset(
@@ -171,6 +172,7 @@ def _download_condition(user: Actor) -> Q:
     published = Q(status=models.DatasetStatus.PUBLISHED)
     if not is_verified(user):
         return published & Q(access_level=level.PUBLIC)
+    user = cast(User, user)  # only accounts are verified, never AnonymousUser
     by_level = Q(access_level__in=[level.PUBLIC, level.REGISTERED])
     if user.country_id:
         by_level |= Q(access_level=level.MEMBER_STATES)
@@ -208,7 +210,7 @@ def listed_datasets(user: Actor) -> QuerySet:
     return visible_datasets(user).filter(status=models.DatasetStatus.PUBLISHED)
 
 
-def access_dataset(user: Actor, pk: int | str) -> Any:
+def access_dataset(user: Actor, pk: int | str | None) -> Any:
     """Return the dataset ``pk`` (with ``can_download``) if visible to ``user``; else Http404."""
     models = _dataset_models()
     try:
@@ -261,7 +263,7 @@ def can_edit_dataset(user: Actor, dataset: Any) -> bool:
     return dataset.uploader_id == user.pk or dataset.collaborators.filter(pk=user.pk).exists()
 
 
-def access_editable_dataset(user: Actor, pk: int | str) -> Any:
+def access_editable_dataset(user: Actor, pk: int | str | None) -> Any:
     """Return the dataset ``pk`` if ``user`` may edit it; Http404 if invisible, 403 if frozen."""
     dataset = access_dataset(user, pk)
     if not can_edit_dataset(user, dataset):
@@ -456,6 +458,7 @@ def _publication_download_condition(user: Actor) -> Q:
     published = Q(status=models.PublicationStatus.PUBLISHED)
     if not is_verified(user):
         return published & Q(visibility=visibility.PUBLIC)
+    user = cast(User, user)  # only accounts are verified, never AnonymousUser
     levels = [visibility.PUBLIC, visibility.REGISTERED]
     if user.country_id:
         levels.append(visibility.MEMBER_STATES)
@@ -688,7 +691,7 @@ def occurrences_for(
         )
     features = []
     for occurrence in occurrences.select_related("species").order_by("pk")[:MAX_OCCURRENCES]:
-        point = {
+        point: dict[str, Any] = {
             "type": "Feature",
             "geometry": {
                 "type": "Point",

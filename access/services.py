@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from django.contrib.auth.models import AnonymousUser
 from django.db import models
 
 from access.models import AuditEvent
@@ -10,7 +11,7 @@ from accounts.models import User
 
 def audit_record(
     *,
-    actor: User | None,
+    actor: User | AnonymousUser | None,
     action: str,
     obj: models.Model,
     country: str = "",

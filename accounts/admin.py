@@ -17,7 +17,7 @@ class AccountAdmin(UserAdmin):
     search_fields = ("username", "email", "first_name", "last_name", "organisation")
     inlines = [FocalPointInline]
     fieldsets = (
-        *UserAdmin.fieldsets,
+        *UserAdmin.fieldsets,  # type: ignore[misc]  # UserAdmin sets it; the stubs say Optional
         (
             _("Affiliation and role"),
             {

@@ -1,5 +1,7 @@
 """Forms of accounts: registration, profile and verification decisions."""
 
+from typing import cast
+
 from django import forms
 from django.conf import settings
 from django.contrib.auth import password_validation
@@ -51,7 +53,7 @@ class RegistrationForm(forms.Form):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["affiliation"].choices = [
+        cast(forms.ChoiceField, self.fields["affiliation"]).choices = [
             ("", _("Choose…")),
             *[
                 (country.code, country.name)
@@ -75,7 +77,7 @@ class RegistrationForm(forms.Form):
         return email
 
     def clean(self) -> dict:
-        cleaned = super().clean()
+        cleaned = super().clean() or self.cleaned_data
         if cleaned.get("affiliation") == PARTNER and not cleaned.get("organisation"):
             self.add_error("organisation", _("Name your organisation."))
         password1, password2 = cleaned.get("password1"), cleaned.get("password2")

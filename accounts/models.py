@@ -48,7 +48,10 @@ class User(AbstractUser):
     )
     preferred_language = models.CharField(_("preferred language"), max_length=10, blank=True)
 
-    class Meta(AbstractUser.Meta):
+    # Per-object cache of focal-point countries, set by ``access.policy.focal_point_countries``.
+    _focal_point_countries: frozenset[str]
+
+    class Meta(AbstractUser.Meta):  # type: ignore[name-defined]  # stubs omit AbstractUser.Meta
         swappable = "AUTH_USER_MODEL"
         verbose_name = _("account")
         verbose_name_plural = _("accounts")
@@ -67,7 +70,7 @@ class User(AbstractUser):
     @property
     def affiliation(self) -> str:
         """Return the affiliation as people read it: organisation, country."""
-        parts = [self.organisation, self.country.name if self.country_id else ""]
+        parts = [self.organisation, self.country.name if self.country is not None else ""]
         return ", ".join(part for part in parts if part)
 
 

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 from access import policy
 from accounts import services
 from accounts.forms import ProfileForm, RegistrationForm, RejectAccountForm
+from neaspec_portal.typing import AuthenticatedRequest
 
 
 def register(request: HttpRequest) -> HttpResponse:
@@ -33,7 +34,7 @@ def register(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def profile(request: HttpRequest) -> HttpResponse:
+def profile(request: AuthenticatedRequest) -> HttpResponse:
     form = ProfileForm(request.POST or None, instance=request.user)
     if request.method == "POST" and form.is_valid():
         form.save()
@@ -49,7 +50,7 @@ def profile(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def verification_queue(request: HttpRequest) -> HttpResponse:
+def verification_queue(request: AuthenticatedRequest) -> HttpResponse:
     if not policy.can_review_accounts(request.user):
         raise Http404("Only focal points and the secretariat verify accounts.")
     # Expect 2 queries after the session's: the focal-point lookup and the pending list.
@@ -63,7 +64,7 @@ def verification_queue(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def verify_account(request: HttpRequest, pk: int) -> HttpResponse:
+def verify_account(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     account = policy.access_account_to_verify(request.user, pk)
     services.account_verify(actor=request.user, account=account)
     messages.success(request, _("%(name)s is verified.") % {"name": account.username})
@@ -72,7 +73,7 @@ def verify_account(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def reject_account(request: HttpRequest, pk: int) -> HttpResponse:
+def reject_account(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     account = policy.access_account_to_verify(request.user, pk)
     form = RejectAccountForm(request.POST)
     if not form.is_valid():

@@ -5,6 +5,8 @@ Reads start from ``datasets.selectors`` / ``access.policy``; writes go through
 caller may see but not take answers 403.
 """
 
+from typing import NoReturn
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import path
 from drf_spectacular.types import OpenApiTypes
@@ -26,7 +28,7 @@ from datasets.uploads import oversize_upload_messages
 from species.models import Country, Site, Species
 
 
-def _raise_as_api_error(error: ValidationError | PermissionDenied):
+def _raise_as_api_error(error: ValidationError | PermissionDenied) -> NoReturn:
     if isinstance(error, PermissionDenied):
         raise exceptions.PermissionDenied(str(error) or None) from error
     raise exceptions.ValidationError({"detail": error.messages}) from error
@@ -374,11 +376,12 @@ class OccurrenceView(APIView):
         bbox = None
         if params.get("bbox"):
             try:
-                bbox = tuple(float(part) for part in params["bbox"].split(","))
+                parts = tuple(float(part) for part in params["bbox"].split(","))
             except ValueError:
-                bbox = ()
-            if len(bbox) != 4:
+                parts = ()
+            if len(parts) != 4:
                 raise exceptions.ValidationError({"bbox": "Give west,south,east,north in degrees."})
+            bbox = parts
         dataset = params.get("dataset")
         year = params.get("year") or None
         if year is not None and not (year.isdecimal() and len(year) == 4):

@@ -9,7 +9,7 @@ import mimetypes
 from urllib.parse import quote
 
 from django.conf import settings
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.views.decorators.http import require_GET
 
 from access import policy
@@ -17,13 +17,14 @@ from access.services import client_ip
 from datasets import services
 
 
-def protected_file_response(stored_file, *, download_name: str) -> HttpResponse:
+def protected_file_response(stored_file, *, download_name: str) -> HttpResponseBase:
     """Return a response that sends ``stored_file`` as an attachment named ``download_name``."""
     content_type = (
         stored_file_content_type(download_name)
         if not getattr(stored_file, "content_type", "")
         else stored_file.content_type
     )
+    response: HttpResponseBase
     if settings.PROTECTED_DOWNLOADS == "accel":
         response = HttpResponse(content_type=content_type)
         response["X-Accel-Redirect"] = settings.PROTECTED_DOWNLOADS_PREFIX + quote(
@@ -50,7 +51,7 @@ def _attachment(name: str) -> str:
 
 
 @require_GET
-def download(request: HttpRequest, pk: int) -> HttpResponse:
+def download(request: HttpRequest, pk: int) -> HttpResponseBase:
     """Send one raw data file to a user the policy allows; 404 to everyone else."""
     data_file = policy.access_data_file(request.user, pk)
     services.download_record(actor=request.user, data_file=data_file, ip_address=client_ip(request))
@@ -58,7 +59,7 @@ def download(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
-def thumbnail(request: HttpRequest, pk: int) -> HttpResponse:
+def thumbnail(request: HttpRequest, pk: int) -> HttpResponseBase:
     """Send a file's thumbnail under the same policy as the file itself."""
     data_file = policy.access_data_file(request.user, pk)
     if not data_file.thumbnail:

@@ -1,6 +1,7 @@
 """Forms of the datasets pages."""
 
 from datetime import timedelta
+from typing import cast
 
 from django import forms
 from django.utils import timezone
@@ -75,7 +76,7 @@ class DatasetForm(forms.ModelForm):
         }
 
     def clean(self) -> dict:
-        cleaned = super().clean()
+        cleaned = super().clean() or self.cleaned_data
         if cleaned.get("licence") == Licence.CUSTOM and not cleaned.get("licence_terms"):
             self.add_error("licence_terms", _("Write the terms of the custom licence."))
         start, end = cleaned.get("temporal_start"), cleaned.get("temporal_end")
@@ -149,12 +150,16 @@ class DatasetFilterForm(forms.Form):
         from datasets.models import Method
 
         everything = [("", _("All"))]
-        self.fields["species"].choices = everything + [
+        cast(forms.ChoiceField, self.fields["species"]).choices = everything + [
             (s.code, s.name) for s in Species.objects.all()
         ]
-        self.fields["site"].choices = everything + [(s.code, s.name) for s in Site.objects.all()]
-        self.fields["country"].choices = everything + [
+        cast(forms.ChoiceField, self.fields["site"]).choices = everything + [
+            (s.code, s.name) for s in Site.objects.all()
+        ]
+        cast(forms.ChoiceField, self.fields["country"]).choices = everything + [
             (c.code, c.name) for c in Country.objects.filter(is_member_state=True)
         ]
-        self.fields["method"].choices = everything + list(Method.choices)
-        self.fields["access_level"].choices = everything + list(AccessLevel.choices)
+        cast(forms.ChoiceField, self.fields["method"]).choices = everything + list(Method.choices)
+        cast(forms.ChoiceField, self.fields["access_level"]).choices = everything + list(
+            AccessLevel.choices
+        )

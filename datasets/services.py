@@ -6,10 +6,10 @@ affected by email once the transaction commits. Authorization is asked of ``acce
 
 import hashlib
 from datetime import date, datetime, time, timedelta
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import AnonymousUser, Group
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
@@ -69,7 +69,8 @@ def dataset_create(*, actor: User, **fields: Any) -> Dataset:
     """Create a draft dataset owned by the uploader's country (verified members only)."""
     if not policy.is_member_state_researcher(actor):
         raise PermissionDenied(_("Only verified accounts of a member State create datasets."))
-    dataset = Dataset(uploader=actor, owner_country_id=actor.country_id)
+    # A member State researcher always has a country.
+    dataset = Dataset(uploader=actor, owner_country_id=cast(str, actor.country_id))
     _apply_fields(dataset, {k: v for k, v in fields.items() if k != "owner_country"})
     dataset.full_clean(exclude=["uploader", "owner_country"])
     dataset.save()
@@ -116,14 +117,16 @@ def data_file_add(*, actor: User, dataset: Dataset, upload: UploadedFile) -> Dat
     Django has already streamed the upload to a temporary file; this copies it in chunks.
     """
     dataset = policy.access_editable_dataset(actor, dataset.pk)
-    if upload.size > settings.MAX_UPLOAD_SIZE:
-        raise ValidationError(file_too_large_message(upload.name, upload.size))
-    if upload.size == 0:
-        raise ValidationError(_("%(name)s is empty.") % {"name": upload.name})
+    # A received upload always has a name and a size; the stubs allow None for both.
+    name, size = cast(str, upload.name), cast(int, upload.size)
+    if size > settings.MAX_UPLOAD_SIZE:
+        raise ValidationError(file_too_large_message(name, size))
+    if size == 0:
+        raise ValidationError(_("%(name)s is empty.") % {"name": name})
     data_file = DataFile(
         dataset=dataset,
-        original_name=safe_display_name(upload.name),
-        size=upload.size,
+        original_name=safe_display_name(name),
+        size=size,
         sha256=_checksum(upload),
         uploaded_by=actor,
     )
@@ -422,13 +425,15 @@ def grants_expire() -> int:
         return policy.expire_grants()
 
 
-def download_record(*, actor: User, data_file: DataFile, ip_address: str | None) -> None:
+def download_record(
+    *, actor: User | AnonymousUser, data_file: DataFile, ip_address: str | None
+) -> None:
     """Write the audit row of a raw-file download."""
     audit_record(
         actor=actor,
         action="file.download",
         obj=data_file,
-        country=data_file.dataset.owner_country_id if data_file.dataset_id else "",
+        country=data_file.dataset.owner_country_id if data_file.dataset is not None else "",
         ip_address=ip_address,
         detail={"dataset": data_file.dataset_id, "name": data_file.original_name},
     )

@@ -1,6 +1,7 @@
 """Storing uploaded files: one mechanism for dataset files and publication files alike."""
 
 import hashlib
+from typing import cast
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -43,14 +44,16 @@ def stored_file_create(
     Django has already streamed the upload to a temporary file, so nothing large is ever
     held in memory. The caller authorizes and writes the audit row.
     """
-    if upload.size > settings.MAX_UPLOAD_SIZE:
-        raise ValidationError(file_too_large_message(upload.name, upload.size))
-    if upload.size == 0:
-        raise ValidationError(_("%(name)s is empty.") % {"name": upload.name})
+    # A received upload always has a name and a size; the stubs allow None for both.
+    name, size = cast(str, upload.name), cast(int, upload.size)
+    if size > settings.MAX_UPLOAD_SIZE:
+        raise ValidationError(file_too_large_message(name, size))
+    if size == 0:
+        raise ValidationError(_("%(name)s is empty.") % {"name": name})
     data_file = DataFile(
         dataset=dataset,
-        original_name=safe_display_name(upload.name),
-        size=upload.size,
+        original_name=safe_display_name(name),
+        size=size,
         sha256=_checksum(upload),
         uploaded_by=actor,
     )

@@ -6,11 +6,19 @@ mistake costs no disk space. The skipped files are remembered on the request so 
 or API can say which file was too large, while the other files of the same upload go on.
 """
 
+from typing import cast
+
 from django.conf import settings
 from django.core.files.uploadhandler import FileUploadHandler, SkipFile
 from django.http import HttpRequest
 
 from datasets.services import file_too_large_message
+
+
+class _NotedRequest(HttpRequest):
+    """Describe a request on which the handler notes the skipped files (name, bytes so far)."""
+
+    oversize_uploads: list[tuple[str, int]]
 
 
 class OversizeUploadHandler(FileUploadHandler):
@@ -23,9 +31,10 @@ class OversizeUploadHandler(FileUploadHandler):
     def receive_data_chunk(self, raw_data: bytes, start: int) -> bytes:
         self.received += len(raw_data)
         if self.received > settings.MAX_UPLOAD_SIZE:
-            skipped = getattr(self.request, "oversize_uploads", [])
+            request = cast(_NotedRequest, self.request)  # Django always passes the request
+            skipped = getattr(request, "oversize_uploads", [])
             skipped.append((self.file_name, self.received))
-            self.request.oversize_uploads = skipped
+            request.oversize_uploads = skipped
             raise SkipFile(f"{self.file_name} is larger than MAX_UPLOAD_SIZE")
         return raw_data
 

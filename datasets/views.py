@@ -22,6 +22,7 @@ from datasets.forms import (
 from datasets.models import AccessLevel
 from datasets.uploads import oversize_upload_messages
 from neaspec_portal.refusals import refusal_text
+from neaspec_portal.typing import AuthenticatedRequest
 
 PAGE_SIZE = 20
 
@@ -78,7 +79,7 @@ def dataset_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def dataset_create(request: HttpRequest) -> HttpResponse:
+def dataset_create(request: AuthenticatedRequest) -> HttpResponse:
     if not policy.is_member_state_researcher(request.user):
         return render(request, "datasets/cannot_upload.html", status=403)
     form = DatasetForm(request.POST or None)
@@ -94,7 +95,7 @@ def dataset_create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def dataset_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def dataset_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     dataset = policy.access_editable_dataset(request.user, pk)
     form = DatasetForm(request.POST or None, instance=dataset)
     if request.method == "POST" and form.is_valid():
@@ -109,7 +110,7 @@ def dataset_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def dataset_files(request: HttpRequest, pk: int) -> HttpResponse:
+def dataset_files(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """Show the file list and accept one or many files (JSON for the progress-bar script)."""
     dataset = policy.access_editable_dataset(request.user, pk)
     added = []
@@ -133,8 +134,8 @@ def dataset_files(request: HttpRequest, pk: int) -> HttpResponse:
                 },
                 status=400 if errors and not added else 200,
             )
-        for error in errors:
-            messages.error(request, error)
+        for text in errors:
+            messages.error(request, text)
         if added:
             messages.success(
                 request,
@@ -147,7 +148,7 @@ def dataset_files(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def file_delete(request: HttpRequest, pk: int, file_pk: int) -> HttpResponse:
+def file_delete(request: AuthenticatedRequest, pk: int, file_pk: int) -> HttpResponse:
     dataset = policy.access_editable_dataset(request.user, pk)
     data_file = policy.access_data_file(request.user, file_pk)
     if data_file.dataset_id != dataset.pk:
@@ -169,7 +170,7 @@ def _act(request: HttpRequest, dataset, action, success: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def dataset_submit(request: HttpRequest, pk: int) -> HttpResponse:
+def dataset_submit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     dataset = policy.access_dataset(request.user, pk)
     return _act(
         request,
@@ -181,7 +182,7 @@ def dataset_submit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def dataset_review(request: HttpRequest, pk: int) -> HttpResponse:
+def dataset_review(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     dataset = policy.access_dataset(request.user, pk)
     form = ReviewForm(request.POST)
     if not form.is_valid():
@@ -202,7 +203,7 @@ def dataset_review(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def dataset_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+def dataset_withdraw(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     dataset = policy.access_dataset(request.user, pk)
     reason = request.POST.get("reason", "")
     return _act(
@@ -214,13 +215,13 @@ def dataset_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def my_datasets(request: HttpRequest) -> HttpResponse:
+def my_datasets(request: AuthenticatedRequest) -> HttpResponse:
     datasets = list(selectors.my_datasets(user=request.user))
     return render(request, "datasets/mine.html", {"datasets": datasets})
 
 
 @login_required
-def review_queue(request: HttpRequest) -> HttpResponse:
+def review_queue(request: AuthenticatedRequest) -> HttpResponse:
     if not policy.is_focal_point(request.user):
         raise Http404("Only focal points review datasets.")
     datasets = list(selectors.review_queue(user=request.user))
@@ -228,7 +229,7 @@ def review_queue(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def request_access(request: HttpRequest, pk: int) -> HttpResponse:
+def request_access(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     dataset = policy.access_dataset(request.user, pk)
     if not policy.can_request_access(request.user, dataset):
         raise Http404("Nothing to request.")
@@ -245,7 +246,7 @@ def request_access(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def access_requests(request: HttpRequest) -> HttpResponse:
+def access_requests(request: AuthenticatedRequest) -> HttpResponse:
     if not policy.is_focal_point(request.user):
         raise Http404("Only focal points answer access requests.")
     pending = list(policy.access_requests_to_answer(request.user).order_by("created_at"))
@@ -258,7 +259,7 @@ def access_requests(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def access_request_decide(request: HttpRequest, pk: int) -> HttpResponse:
+def access_request_decide(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     access_request = policy.access_access_request(request.user, pk)
     try:
         if request.POST.get("decision") == "grant":
@@ -281,7 +282,7 @@ def access_request_decide(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def grants(request: HttpRequest) -> HttpResponse:
+def grants(request: AuthenticatedRequest) -> HttpResponse:
     if not policy.is_focal_point(request.user):
         raise Http404("Only focal points manage grants.")
     active = list(policy.managed_grants(request.user).order_by("expires_at"))
@@ -290,7 +291,7 @@ def grants(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def grant_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+def grant_revoke(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     grant_row = policy.access_grant(request.user, pk)
     services.grant_revoke(actor=request.user, grant_row=grant_row)
     messages.success(request, _("Access revoked; it stops with the holder's next request."))
@@ -298,7 +299,7 @@ def grant_revoke(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def audit_log(request: HttpRequest) -> HttpResponse:
+def audit_log(request: AuthenticatedRequest) -> HttpResponse:
     events = policy.visible_audit_events(request.user)
     if not (policy.is_secretariat(request.user) or policy.is_focal_point(request.user)):
         raise Http404("Only focal points and the secretariat read the audit log.")

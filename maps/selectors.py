@@ -142,11 +142,11 @@ def map_data(
     if year is not None:
         # Datasets without a stated coverage show up through their records of that year.
         wanted &= Q(temporal_start__year__lte=year, temporal_end__year__gte=year)
-    datasets = policy.listed_datasets(user)
+    listed = policy.listed_datasets(user)
     if wanted:  # an empty Q() would drop out of the OR and keep only datasets with points
-        datasets = datasets.filter(wanted | Q(pk__in=sorted(point_datasets)))
+        listed = listed.filter(wanted | Q(pk__in=sorted(point_datasets)))
     datasets = list(
-        datasets.distinct()
+        listed.distinct()
         .only("pk", "title", "title_en", "published_at")
         .order_by("-published_at", "-pk")[:MAX_EXTENTS]
     )

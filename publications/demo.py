@@ -1,6 +1,8 @@
 """Demo content: the 2024 Incheon workshop and a small multilingual library (``seed_demo``)."""
 
+from collections.abc import Sequence
 from datetime import date
+from typing import Any
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
@@ -11,7 +13,7 @@ from publications.models import Event, MaterialKind, Publication, PublicationSta
 from species.models import Country, KmgbfTarget, Site, Species, Theme
 
 
-def simple_pdf(title: str, lines: list[str] = ()) -> bytes:
+def simple_pdf(title: str, lines: Sequence[str] = ()) -> bytes:
     """Return a one-page PDF showing ``title`` and ``lines`` (ASCII text, Helvetica)."""
 
     def escape(text: str) -> str:
@@ -45,7 +47,7 @@ def simple_pdf(title: str, lines: list[str] = ()) -> bytes:
     return bytes(out)
 
 
-INCHEON = {
+INCHEON: dict[str, Any] = {
     "title": "Workshop on Nature Conservation and Biodiversity for Transboundary Cooperation",
     "type": "workshop",
     "start_date": date(2024, 8, 28),

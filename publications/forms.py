@@ -1,6 +1,7 @@
 """Forms of the library and of events: what people type, checked before any service runs."""
 
 import zipfile
+from typing import TYPE_CHECKING, cast
 
 from django import forms
 from django.conf.locale import LANG_INFO
@@ -10,6 +11,13 @@ from django.utils.translation import gettext_lazy as _
 from publications.models import Event, MaterialKind, Publication, Session, Visibility
 from publications.services import doi_normalize
 from species.models import Country, KmgbfTarget, Site, Species, Theme
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
+    _PeopleRowsBase = forms.BaseForm  # the mixin is only ever combined with a form
+else:
+    _PeopleRowsBase = object
 
 #: The six languages of the member States first; any other ISO 639-1 language after them.
 MAIN_LANGUAGES = [
@@ -66,7 +74,7 @@ def year_error(year: int) -> str | None:
     return None
 
 
-def doi_error(doi: str) -> str | None:
+def doi_error(doi: str) -> "StrOrPromise | None":
     """Return why the normalized ``doi`` is not a DOI, or None when it looks like one."""
     if doi and (not doi.startswith("10.") or "/" not in doi or any(ch.isspace() for ch in doi)):
         return _("A DOI looks like 10.1000/xyz123 (a web address from doi.org is fine too).")
@@ -153,7 +161,7 @@ def _tag_fields() -> dict[str, forms.Field]:
     }
 
 
-class PeopleRowsMixin:
+class PeopleRowsMixin(_PeopleRowsBase):
     """Numbered name + affiliation rows (authors or speakers); empty rows are skipped."""
 
     people_prefix = "author"
@@ -225,7 +233,8 @@ class PublicationForm(PeopleRowsMixin, forms.ModelForm):
         assume_scheme="https",
         help_text=_("Where the publication can be read, if it has no DOI."),
     )
-    files = MultipleFileField(
+    # A declared field (moved to base_fields by the metaclass), not BaseForm.files.
+    files = MultipleFileField(  # type: ignore[assignment]
         label=_("Files"),
         help_text=_("PDF preferably; DOCX and PPTX are accepted too. You can choose several."),
     )
@@ -288,7 +297,7 @@ class PublicationForm(PeopleRowsMixin, forms.ModelForm):
         return doi
 
     def clean(self) -> dict:
-        cleaned = super().clean()
+        cleaned = super().clean() or self.cleaned_data
         self.clean_people()
         return cleaned
 
@@ -309,7 +318,8 @@ class PublicationForm(PeopleRowsMixin, forms.ModelForm):
 
 
 class PublicationFilesForm(forms.Form):
-    files = MultipleFileField(label=_("Files"), required=True)
+    # A declared field (moved to base_fields by the metaclass), not BaseForm.files.
+    files = MultipleFileField(label=_("Files"), required=True)  # type: ignore[assignment]
 
 
 class ReviewForm(forms.Form):
@@ -326,7 +336,7 @@ class ReviewForm(forms.Form):
     )
 
     def clean(self) -> dict:
-        cleaned = super().clean()
+        cleaned = super().clean() or self.cleaned_data
         if cleaned.get("decision") == "return" and not cleaned.get("comment", "").strip():
             self.add_error("comment", _("Say what should change before returning it."))
         return cleaned
@@ -369,7 +379,7 @@ class EventForm(forms.ModelForm):
         self.order_fields(self.Meta.fields)
 
     def clean(self) -> dict:
-        cleaned = super().clean()
+        cleaned = super().clean() or self.cleaned_data
         start, end = cleaned.get("start_date"), cleaned.get("end_date")
         if start and end and end < start:
             self.add_error("end_date", _("The last day is before the first day."))
@@ -417,7 +427,7 @@ class ParticipantsForm(forms.Form):
                 )
 
     def clean(self) -> dict:
-        cleaned = super().clean()
+        cleaned = super().clean() or self.cleaned_data
         total = cleaned.get("total")
         counted = sum(value or 0 for name, value in cleaned.items() if name != "total")
         if total is not None and not self.errors and counted != total:
@@ -431,8 +441,12 @@ class ParticipantsForm(forms.Form):
     def counts(self) -> dict[str | None, tuple[int, int, int]]:
         """Return the counts as ``services.participants_set`` takes them."""
         return {
-            (None if code == PARTNERS else code): tuple(
-                self.cleaned_data.get(f"{code}_{part}") or 0 for part in ("women", "men", "other")
+            (None if code == PARTNERS else code): cast(
+                tuple[int, int, int],  # one count for each of the three parts
+                tuple(
+                    self.cleaned_data.get(f"{code}_{part}") or 0
+                    for part in ("women", "men", "other")
+                ),
             )
             for code, _name in self.rows
         }
@@ -469,7 +483,8 @@ class MaterialForm(PeopleRowsMixin, forms.Form):
         empty_label=_("The whole event"),
     )
     title = forms.CharField(label=_("Title"), max_length=400)
-    files = MultipleFileField(
+    # A declared field (moved to base_fields by the metaclass), not BaseForm.files.
+    files = MultipleFileField(  # type: ignore[assignment]
         label=_("Files"),
         help_text=_("Slides or report: PDF, PPTX or DOCX. Choose several files at once if needed."),
     )
@@ -489,11 +504,11 @@ class MaterialForm(PeopleRowsMixin, forms.Form):
 
     def __init__(self, *args, event: Event, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["session"].queryset = event.sessions.all()
+        cast(forms.ModelChoiceField, self.fields["session"]).queryset = event.sessions.all()
         self.add_people_fields(first_required=False)
 
     def clean(self) -> dict:
-        cleaned = super().clean()
+        cleaned = super().clean() or self.cleaned_data
         self.clean_people()
         kind = cleaned.get("kind")
         if kind == MaterialKind.RECORDING and not cleaned.get("link"):

@@ -159,6 +159,11 @@ class Event(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
 
+    # Set by ``publications.selectors``: materials outside any session (``with_agenda``) and
+    # the pks of the materials' publications the viewer may download (``event_detail``).
+    general: "list[Material]"
+    downloadable_publications: set[int]
+
     class Meta:
         ordering = ["-start_date"]
         verbose_name = _("event")
@@ -260,4 +265,4 @@ class Material(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.title or (self.publication.title if self.publication_id else self.link)
+        return self.title or (self.publication.title if self.publication is not None else self.link)

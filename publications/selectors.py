@@ -250,7 +250,9 @@ def _materials(user) -> QuerySet:
 def with_agenda(found: QuerySet[Event], *, user) -> QuerySet[Event]:
     """Return ``found`` with sessions, the materials ``user`` may see and participant counts."""
     materials = _materials(user)
-    return found.prefetch_related(
+    # The django-stubs plugin reads the Prefetch below as clashing with ``Event.general``,
+    # which is only the declared type of this to_attr, not a field.
+    return found.prefetch_related(  # type: ignore[no-redef]
         "species",
         "sites",
         "countries",

@@ -1,7 +1,9 @@
 """Reads of search: ranked, policy-aware results with facet counts, and autocomplete."""
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.contrib.postgres.search import SearchHeadline
 from django.db import connection
@@ -251,7 +253,7 @@ def _tier(condition: str, *, ranked: bool = False) -> str:
     return _TIER_SQL.format(rank=rank, facets=facets, condition=condition, limit=COUNT_CAP + 1)
 
 
-def _bind(sql: str, *, query: str, base: tuple[str, list]) -> tuple[str, list]:
+def _bind(sql: str, *, query: str, base: tuple[str, Sequence[Any]]) -> tuple[str, list]:
     """Return ``sql`` with ``{q}`` and ``{base}`` replaced, and its parameters in order."""
     parts, params = [], []
     for part in re.split(r"(\{q\}|\{base\})", sql):

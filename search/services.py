@@ -27,7 +27,7 @@ WHERE id = %(id)s
 
 
 def _names(objects) -> list[str]:
-    names = []
+    names: list[str] = []
     for obj in objects:
         names.extend(name for _code, _language, name in obj.names_by_language())
         for extra in ("scientific_name", "synonyms", "code"):

@@ -23,7 +23,7 @@ class ReferenceCounts:
 
 
 def _rows(name: str, directory: Path) -> list[dict[str, str]]:
-    rows = []
+    rows: list[dict[str, str]] = []
     with (directory / name).open(encoding="utf-8", newline="") as handle:
         for row in csv.DictReader(handle):
             if None in row:

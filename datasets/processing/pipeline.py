@@ -14,11 +14,12 @@ import io
 import logging
 from datetime import date, timedelta
 from pathlib import Path
+from typing import cast
 
 from celery.exceptions import SoftTimeLimitExceeded
 from django.core.files.base import ContentFile
 from django.db import OperationalError, connection, transaction
-from django.db.models import F, Q
+from django.db.models import F, Field, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -115,7 +116,7 @@ class OccurrenceWriter:
         if text is None:
             if len(self.days) > 100_000:
                 self.days = {None: "\\N"}
-            text = self.days[day] = day.isoformat()
+            text = self.days[day] = cast(date, day).isoformat()  # None is always cached
         return text
 
     def __call__(self, fmt, numbers, names, codes, days, latitudes, longitudes) -> None:
@@ -144,7 +145,8 @@ class OccurrenceWriter:
             return
         meta = Occurrence._meta
         columns = ", ".join(
-            connection.ops.quote_name(meta.get_field(name).column) for name in self.COLUMNS
+            connection.ops.quote_name(cast(Field, meta.get_field(name)).column)
+            for name in self.COLUMNS
         )
         with connection.cursor() as cursor:
             cursor.copy_expert(
@@ -254,7 +256,8 @@ def _save_results(file_id: int, results: dict) -> None:
     if thumbnail:
         data_file.thumbnail.save("thumbnail.png", ContentFile(thumbnail), save=False)
     data_file.duplicate_of = (
-        DataFile.objects.filter(dataset_id=data_file.dataset_id, sha256=data_file.sha256)
+        # Django reads dataset_id=None as IS NULL; the stubs plugin rejects None here.
+        DataFile.objects.filter(dataset_id=data_file.dataset_id, sha256=data_file.sha256)  # type: ignore[misc]
         .exclude(pk=file_id)
         .exclude(dataset_id__isnull=True)
         .order_by("pk")

@@ -22,7 +22,7 @@ def bootstrap(field: forms.BoundField) -> str:
         described_by.append(f"{field.auto_id}_helptext")
     if field.errors:
         described_by.append(f"{field.auto_id}_errors")
-    attrs = {"class": f"{widget.attrs.get('class', '')} {css}".strip()}
+    attrs: dict[str, str | bool] = {"class": f"{widget.attrs.get('class', '')} {css}".strip()}
     if described_by:
         attrs["aria-describedby"] = " ".join(described_by)
     if field.errors:

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from access import policy
 from datasets.uploads import oversize_upload_messages
 from neaspec_portal.refusals import refusal_text
+from neaspec_portal.typing import AuthenticatedRequest
 from publications import selectors, services
 from publications.forms import (
     EventForm,
@@ -65,7 +66,7 @@ def _curator_only(request: HttpRequest) -> None:
 
 
 @login_required
-def event_create(request: HttpRequest) -> HttpResponse:
+def event_create(request: AuthenticatedRequest) -> HttpResponse:
     _curator_only(request)
     form = EventForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -114,7 +115,7 @@ def _edit_page(request: HttpRequest, event, status: int = 200, **bound) -> HttpR
 
 
 @login_required
-def event_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def event_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     event = selectors.event_for_edit(user=request.user, pk=pk)
     if request.method != "POST":
         return _edit_page(request, event)
@@ -133,7 +134,7 @@ def event_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def session_add(request: HttpRequest, pk: int) -> HttpResponse:
+def session_add(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     event = selectors.event_for_edit(user=request.user, pk=pk)
     form = SessionForm(request.POST, prefix="new-session")
     if form.is_valid():
@@ -145,7 +146,7 @@ def session_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def session_edit(request: HttpRequest, pk: int, session_pk: int) -> HttpResponse:
+def session_edit(request: AuthenticatedRequest, pk: int, session_pk: int) -> HttpResponse:
     event = selectors.event_for_edit(user=request.user, pk=pk)
     session = selectors.session_of(event=event, pk=session_pk)
     form = SessionForm(request.POST, instance=session, prefix=f"session-{session.pk}")
@@ -159,7 +160,7 @@ def session_edit(request: HttpRequest, pk: int, session_pk: int) -> HttpResponse
 
 @login_required
 @require_POST
-def participants_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def participants_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     event = selectors.event_for_edit(user=request.user, pk=pk)
     form = ParticipantsForm(request.POST, countries=country_list())
     if form.is_valid():
@@ -171,7 +172,7 @@ def participants_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def material_add(request: HttpRequest, pk: int) -> HttpResponse:
+def material_add(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     event = selectors.event_for_edit(user=request.user, pk=pk)
     form = MaterialForm(request.POST, request.FILES, event=event)
     for message in oversize_upload_messages(request):
@@ -213,7 +214,7 @@ def _moved(ids: list[int], moving: int, direction: str) -> list[int]:
 
 @login_required
 @require_POST
-def materials_reorder(request: HttpRequest, pk: int) -> HttpResponse:
+def materials_reorder(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """Move one material up or down within its session (``material`` + ``direction``), or
     put them all in the order of ``order`` (comma-separated ids)."""
     event = selectors.event_for_edit(user=request.user, pk=pk)

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from access import policy
 from datasets.uploads import oversize_upload_messages
 from neaspec_portal.refusals import refusal_text
+from neaspec_portal.typing import AuthenticatedRequest
 from publications import cite, selectors, services
 from publications.forms import (
     LANGUAGE_CHOICES,
@@ -102,7 +103,7 @@ def _form_page(request: HttpRequest, form: PublicationForm, publication=None) ->
 
 
 @login_required
-def publication_create(request: HttpRequest) -> HttpResponse:
+def publication_create(request: AuthenticatedRequest) -> HttpResponse:
     if not policy.can_upload_publications(request.user):
         return render(request, "publications/cannot_upload.html", status=403)
     form = PublicationForm(request.POST or None, request.FILES or None)
@@ -143,7 +144,7 @@ def publication_create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def publication_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def publication_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     publication = selectors.publication_for_edit(user=request.user, pk=pk)
     form = PublicationForm(request.POST or None, instance=publication, with_files=False)
     if request.method == "POST" and form.is_valid():
@@ -169,7 +170,7 @@ def publication_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def publication_files(request: HttpRequest, pk: int) -> HttpResponse:
+def publication_files(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """Show a publication's files and add more (JSON answers for the progress-bar script)."""
     publication = selectors.publication_for_edit(user=request.user, pk=pk)
     if request.method == "POST":
@@ -187,7 +188,8 @@ def publication_files(request: HttpRequest, pk: int) -> HttpResponse:
                 except (ValidationError, PermissionDenied) as error:
                     errors.append(refusal_text(error))
         elif not errors:
-            errors.extend(form.errors["files"])
+            # The stubs type ErrorList items as ValidationError too; iterating yields messages.
+            errors.extend(form.errors["files"])  # type: ignore[arg-type]
         if "application/json" in request.headers.get("Accept", ""):
             body = {
                 "added": [
@@ -197,8 +199,8 @@ def publication_files(request: HttpRequest, pk: int) -> HttpResponse:
                 "errors": [str(error) for error in errors],
             }
             return JsonResponse(body, status=400 if errors and not added else 200)
-        for error in errors:
-            messages.error(request, error)
+        for text in errors:
+            messages.error(request, text)
         if added:
             messages.success(
                 request,
@@ -213,7 +215,7 @@ def publication_files(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def publication_file_states(request: HttpRequest, pk: int) -> JsonResponse:
+def publication_file_states(request: AuthenticatedRequest, pk: int) -> JsonResponse:
     """Return the processing state of each file of a publication, for the files page to poll."""
     publication = selectors.publication_for_edit(user=request.user, pk=pk)
     files = [link.data_file for link in publication.links.all()]
@@ -233,7 +235,7 @@ def publication_file_states(request: HttpRequest, pk: int) -> JsonResponse:
 
 
 @login_required
-def my_publications(request: HttpRequest) -> HttpResponse:
+def my_publications(request: AuthenticatedRequest) -> HttpResponse:
     return render(
         request,
         "publications/mine.html",
@@ -242,7 +244,7 @@ def my_publications(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def review_queue(request: HttpRequest) -> HttpResponse:
+def review_queue(request: AuthenticatedRequest) -> HttpResponse:
     if not (policy.is_focal_point(request.user) or policy.is_secretariat(request.user)):
         raise Http404("Only focal points and the secretariat review publications.")
     return render(
@@ -254,7 +256,7 @@ def review_queue(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def publication_review(request: HttpRequest, pk: int) -> HttpResponse:
+def publication_review(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     publication = policy.access_publication(request.user, pk)
     if not policy.can_review_publication(request.user, publication):
         raise Http404("No such publication waits for your review.")
@@ -279,7 +281,7 @@ def publication_review(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def publication_featured(request: HttpRequest, pk: int) -> HttpResponse:
+def publication_featured(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     publication = policy.access_publication(request.user, pk)
     if not policy.can_curate_events(request.user):
         raise Http404("Only the secretariat features publications.")

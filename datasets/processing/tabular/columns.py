@@ -36,7 +36,7 @@ NAME = (
 COUNT = ("individualCount", "count")
 
 #: Required columns of each recognized format (any one name of each tuple).
-FORMATS = {
+FORMATS: dict[str, list[tuple[str, ...]]] = {
     "movebank": [
         ("timestamp",),
         ("location-long", "location_long"),

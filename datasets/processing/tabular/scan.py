@@ -8,6 +8,7 @@ import pickle
 import signal
 from collections.abc import Callable
 from pathlib import Path
+from typing import cast
 
 from django.utils.translation import gettext as _
 
@@ -109,6 +110,7 @@ def _scan_halves(path: Path, handle, table: _Table, start: int, size: int) -> No
     if middle >= size:
         _scan_rest(handle, table, start)
         return
+    reader: int | None
     reader, writer = os.pipe()
     child = os.fork()
     if child == 0:  # pragma: no cover - the child process
@@ -141,7 +143,7 @@ def _scan_halves(path: Path, handle, table: _Table, start: int, size: int) -> No
         if part_outcome == "complex":
             _scan_rest(handle, table, middle)
         else:
-            table.merge(state)
+            table.merge(cast(dict, state))  # a state comes with every outcome but "complex"
     finally:
         if reader is not None:
             os.close(reader)

@@ -5,6 +5,7 @@ from collections import Counter
 from collections.abc import Iterable
 from datetime import date
 from itertools import repeat
+from typing import Any, cast
 
 from datasets.processing.tabular.columns import (
     _DATE_PREFIX,
@@ -30,7 +31,7 @@ class _NotSimple(Exception):
     """A chunk holds a value that the column-wise checks cannot judge: read it row by row."""
 
 
-_MISSING = object()
+_MISSING: Any = object()  # a sentinel for dict.get(); Any fits every value type
 
 
 class _Table:
@@ -96,6 +97,7 @@ class _Table:
         """Profile ``rows`` one at a time; return False once MAX_ERRORS problems are found."""
         lat, lon, when, name, count = self.lat, self.lon, self.when, self.name, self.count
         has_point = lat is not None and lon is not None
+        lat, lon = cast(int, lat), cast(int, lon)  # read only when has_point
         needed = max(lat, lon) if has_point else 0
         days, errors = self._days, self.errors
         points: list[tuple] = []
@@ -162,7 +164,8 @@ class _Table:
 
     def _send(self, points: list[tuple]) -> None:
         numbers, names, codes, days, lats, lons = zip(*points, strict=True)
-        self.on_points(self.format, numbers, names, codes, days, lats, lons)
+        on_points = cast(PointsCallback, self.on_points)  # only sent when there is one
+        on_points(self.format, numbers, names, codes, days, lats, lons)
 
     def add_lines(self, lines: list[str]) -> bool:
         """Profile quote-free ``lines``; return False once MAX_ERRORS problems are found."""
@@ -220,7 +223,8 @@ class _Table:
             found = {cache[key] for key in distinct}
             found.discard(None)
             if found:
-                first, last = min(found), max(found)
+                dated = cast(set[date], found)  # None is discarded above
+                first, last = min(dated), max(dated)
                 self.first = first if self.first is None or first < self.first else self.first
                 self.last = last if self.last is None or last > self.last else self.last
             if self.on_points is not None:
