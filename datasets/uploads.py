@@ -6,12 +6,17 @@ mistake costs no disk space. The skipped files are remembered on the request so 
 or API can say which file was too large, while the other files of the same upload go on.
 """
 
+from collections.abc import Iterable
 from typing import cast
 
 from django.conf import settings
+from django.contrib import messages
 from django.core.files.uploadhandler import FileUploadHandler, SkipFile
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect
+from django.utils.translation import gettext as _
 
+from datasets.models import DataFile
 from datasets.services import file_too_large_message
 
 
@@ -48,3 +53,44 @@ def oversize_upload_messages(request: HttpRequest) -> list[str]:
         file_too_large_message(name, size)
         for name, size in getattr(request, "oversize_uploads", [])
     ]
+
+
+def upload_answer(
+    request: HttpRequest, *, added: list[DataFile], errors: list[str], page: str
+) -> HttpResponse:
+    """Answer an upload of several files: JSON for the progress-bar script, else a redirect.
+
+    ``page`` is the URL the plain form returns to, where the messages are shown.
+    """
+    if "application/json" in request.headers.get("Accept", ""):
+        return JsonResponse(
+            {
+                "added": [{"id": f.pk, "name": f.original_name, "size": f.size} for f in added],
+                "errors": [str(text) for text in errors],
+            },
+            status=400 if errors and not added else 200,
+        )
+    for text in errors:
+        messages.error(request, text)
+    if added:
+        messages.success(
+            request, _("%(count)d file(s) added; they are being checked.") % {"count": len(added)}
+        )
+    return redirect(page)
+
+
+def file_states_answer(files: Iterable[DataFile]) -> JsonResponse:
+    """Return the processing state of ``files`` for a files page to poll."""
+    return JsonResponse(
+        {
+            "files": [
+                {
+                    "id": data_file.pk,
+                    "state": data_file.state,
+                    "label": str(data_file.get_state_display()),
+                    "error": data_file.error,
+                }
+                for data_file in files
+            ]
+        }
+    )

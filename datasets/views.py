@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -20,7 +21,7 @@ from datasets.forms import (
     ReviewForm,
 )
 from datasets.models import AccessLevel
-from datasets.uploads import oversize_upload_messages
+from datasets.uploads import file_states_answer, oversize_upload_messages, upload_answer
 from neaspec_portal.refusals import refusal_text
 from neaspec_portal.typing import AuthenticatedRequest
 
@@ -126,22 +127,8 @@ def dataset_files(request: AuthenticatedRequest, pk: int) -> HttpResponse:
                 errors.append(refusal_text(error))
         if not added and not errors:
             errors.append(_("Choose at least one file."))
-        if "application/json" in request.headers.get("Accept", ""):
-            return JsonResponse(
-                {
-                    "added": [{"id": f.pk, "name": f.original_name, "size": f.size} for f in added],
-                    "errors": errors,
-                },
-                status=400 if errors and not added else 200,
-            )
-        for text in errors:
-            messages.error(request, text)
-        if added:
-            messages.success(
-                request,
-                _("%(count)d file(s) added; they are being checked.") % {"count": len(added)},
-            )
-        return redirect("datasets:files", pk=dataset.pk)
+        page = reverse("datasets:files", args=[dataset.pk])
+        return upload_answer(request, added=added, errors=errors, page=page)
     dataset = selectors.dataset_detail(user=request.user, pk=pk)
     return render(request, "datasets/files.html", {"dataset": dataset})
 
@@ -310,16 +297,4 @@ def audit_log(request: AuthenticatedRequest) -> HttpResponse:
 def file_states(request: HttpRequest, pk: int) -> JsonResponse:
     """Return the processing state of each file of a dataset, for the page to poll."""
     dataset = selectors.dataset_detail(user=request.user, pk=pk)
-    return JsonResponse(
-        {
-            "files": [
-                {
-                    "id": data_file.pk,
-                    "state": data_file.state,
-                    "label": str(data_file.get_state_display()),
-                    "error": data_file.error,
-                }
-                for data_file in dataset.files.all()
-            ]
-        }
-    )
+    return file_states_answer(dataset.files.all())

@@ -7,11 +7,12 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from access import policy
-from datasets.uploads import oversize_upload_messages
+from datasets.uploads import file_states_answer, oversize_upload_messages, upload_answer
 from neaspec_portal.refusals import refusal_text
 from neaspec_portal.typing import AuthenticatedRequest
 from publications import cite, selectors, services
@@ -190,23 +191,9 @@ def publication_files(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         elif not errors:
             # The stubs type ErrorList items as ValidationError too; iterating yields messages.
             errors.extend(form.errors["files"])  # type: ignore[arg-type]
-        if "application/json" in request.headers.get("Accept", ""):
-            body = {
-                "added": [
-                    {"id": link.data_file.pk, "name": link.data_file.original_name}
-                    for link in added
-                ],
-                "errors": [str(error) for error in errors],
-            }
-            return JsonResponse(body, status=400 if errors and not added else 200)
-        for text in errors:
-            messages.error(request, text)
-        if added:
-            messages.success(
-                request,
-                _("%(count)d file(s) added; they are being checked.") % {"count": len(added)},
-            )
-        return redirect("publications:files", pk=publication.pk)
+        page = reverse("publications:files", args=[publication.pk])
+        files = [link.data_file for link in added]
+        return upload_answer(request, added=files, errors=errors, page=page)
     return render(
         request,
         "publications/files.html",
@@ -218,20 +205,7 @@ def publication_files(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 def publication_file_states(request: AuthenticatedRequest, pk: int) -> JsonResponse:
     """Return the processing state of each file of a publication, for the files page to poll."""
     publication = selectors.publication_for_edit(user=request.user, pk=pk)
-    files = [link.data_file for link in publication.links.all()]
-    return JsonResponse(
-        {
-            "files": [
-                {
-                    "id": data_file.pk,
-                    "state": data_file.state,
-                    "label": str(data_file.get_state_display()),
-                    "error": data_file.error,
-                }
-                for data_file in files
-            ]
-        }
-    )
+    return file_states_answer(link.data_file for link in publication.links.all())
 
 
 @login_required

@@ -6,6 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from accounts.management.commands.seed_demo import DEMO_PASSWORD
+
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -54,3 +56,13 @@ def screenshot(tmp_path):
         return path
 
     return take
+
+
+def sign_in(page, live_server, username: str) -> None:
+    """Sign ``username`` in with the demo password, dropping any earlier session."""
+    page.context.clear_cookies()
+    page.goto(live_server.url + "/accounts/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", DEMO_PASSWORD)
+    with page.expect_navigation():
+        page.click("main button[type=submit]")

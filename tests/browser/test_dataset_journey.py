@@ -2,7 +2,8 @@
 
 import pytest
 
-from accounts.management.commands.seed_demo import DEMO_PASSWORD, seed_accounts
+from accounts.management.commands.seed_demo import seed_accounts
+from tests.browser.conftest import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -12,15 +13,6 @@ CSV = (
 )
 
 
-def _sign_in(page, live_server, username):
-    page.context.clear_cookies()
-    page.goto(live_server.url + "/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", DEMO_PASSWORD)
-    with page.expect_navigation():
-        page.click("main button[type=submit]")
-
-
 def test_a_restricted_dataset_is_shared_reviewed_requested_and_downloaded(
     page, live_server, screenshot, tmp_path
 ):
@@ -28,7 +20,7 @@ def test_a_restricted_dataset_is_shared_reviewed_requested_and_downloaded(
     csv_path = tmp_path / "argut-cameras.csv"
     csv_path.write_bytes(CSV)
 
-    _sign_in(page, live_server, "researcher-mn")
+    sign_in(page, live_server, "researcher-mn")
     page.goto(live_server.url + "/data/new/")
     page.fill("#id_title", "Ирвэсийн камерын судалгаа 2024")
     page.fill("#id_title_en", "Snow leopard camera survey 2024")
@@ -49,14 +41,14 @@ def test_a_restricted_dataset_is_shared_reviewed_requested_and_downloaded(
         page.get_by_role("button", name="Submit for review").click()
     dataset_url = page.url
 
-    _sign_in(page, live_server, "fp-mn")
+    sign_in(page, live_server, "fp-mn")
     page.goto(dataset_url)
     page.check("#decision-approve")
     with page.expect_navigation():
         page.get_by_role("button", name="Send decision").click()
     assert page.locator(".badge.status-published").count() == 1
 
-    _sign_in(page, live_server, "researcher-kr")
+    sign_in(page, live_server, "researcher-kr")
     page.goto(dataset_url)
     assert page.get_by_role("link", name="Download").count() == 0
     assert "Restricted to Mongolia" in page.content()
@@ -66,13 +58,13 @@ def test_a_restricted_dataset_is_shared_reviewed_requested_and_downloaded(
     with page.expect_navigation():
         page.click("main button[type=submit]")
 
-    _sign_in(page, live_server, "fp-mn")
+    sign_in(page, live_server, "fp-mn")
     page.goto(live_server.url + "/data/requests/")
     screenshot(page, "access-requests")
     with page.expect_navigation():
         page.get_by_role("button", name="Grant").click()
 
-    _sign_in(page, live_server, "researcher-kr")
+    sign_in(page, live_server, "researcher-kr")
     page.goto(dataset_url)
     with page.expect_download() as download_info:
         page.get_by_role("link", name="Download").click()

@@ -2,19 +2,11 @@
 
 import pytest
 
-from accounts.management.commands.seed_demo import DEMO_PASSWORD, seed_accounts
+from accounts.management.commands.seed_demo import seed_accounts
 from publications.demo import simple_pdf
+from tests.browser.conftest import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def _sign_in(page, live_server, username):
-    page.context.clear_cookies()
-    page.goto(live_server.url + "/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", DEMO_PASSWORD)
-    with page.expect_navigation():
-        page.click("main button[type=submit]")
 
 
 def _add_session(page, title, order, moderators=""):
@@ -49,7 +41,7 @@ def test_the_secretariat_records_an_event_and_a_visitor_downloads_its_slides(
     slides["tiger"].write_bytes(simple_pdf("Amur tiger corridors across the border"))
     slides["crane"].write_bytes(simple_pdf("White-naped crane flyway monitoring"))
 
-    _sign_in(page, live_server, "secretariat")
+    sign_in(page, live_server, "secretariat")
     page.goto(live_server.url + "/library/events/")
     with page.expect_navigation():
         page.get_by_role("link", name="Add an event").click()
