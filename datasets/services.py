@@ -4,11 +4,9 @@ Each service is atomic, takes the acting user, writes an audit row and tells the
 affected by email once the transaction commits. Authorization is asked of ``access.policy``.
 """
 
-import hashlib
 from datetime import date, datetime, time, timedelta
 from typing import Any, cast
 
-from django.conf import settings
 from django.contrib.auth.models import AnonymousUser, Group
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
@@ -30,6 +28,7 @@ from datasets.models import (
     ReviewDecision,
 )
 from datasets.processing.pipeline import enqueue_on_commit
+from datasets.storage import stored_file_create
 from neaspec_portal.mail import send_templated_email
 from search.services import index_dataset_on_commit
 
@@ -102,36 +101,14 @@ def dataset_update(*, actor: User, dataset: Dataset, **fields: Any) -> Dataset:
     return dataset
 
 
-def _checksum(upload: UploadedFile) -> str:
-    digest = hashlib.sha256()
-    for chunk in upload.chunks():
-        digest.update(chunk)
-    upload.seek(0)
-    return digest.hexdigest()
-
-
 @transaction.atomic
 def data_file_add(*, actor: User, dataset: Dataset, upload: UploadedFile) -> DataFile:
     """Store ``upload`` under a generated name as a pending file of ``dataset``.
 
-    Django has already streamed the upload to a temporary file; this copies it in chunks.
+    Django has already streamed the upload to a temporary file; storage copies it in chunks.
     """
     dataset = policy.access_editable_dataset(actor, dataset.pk)
-    # A received upload always has a name and a size; the stubs allow None for both.
-    name, size = cast(str, upload.name), cast(int, upload.size)
-    if size > settings.MAX_UPLOAD_SIZE:
-        raise ValidationError(file_too_large_message(name, size))
-    if size == 0:
-        raise ValidationError(_("%(name)s is empty.") % {"name": name})
-    data_file = DataFile(
-        dataset=dataset,
-        original_name=safe_display_name(name),
-        size=size,
-        sha256=_checksum(upload),
-        uploaded_by=actor,
-    )
-    data_file.file.save(upload.name, upload, save=False)
-    data_file.save()
+    data_file = stored_file_create(actor=actor, upload=upload, dataset=dataset)
     audit_record(
         actor=actor,
         action="file.upload",
@@ -157,22 +134,6 @@ def data_file_delete(*, actor: User, data_file: DataFile) -> None:
     storage, name = data_file.file.storage, data_file.file.name
     data_file.delete()
     transaction.on_commit(lambda: storage.delete(name))
-
-
-def safe_display_name(name: str) -> str:
-    """Return the base name of an uploaded file without path parts or control characters."""
-    base = name.replace("\\", "/").rsplit("/", 1)[-1]
-    cleaned = "".join(ch for ch in base if ch.isprintable() and ch not in '"<>|:*?')
-    return (cleaned.strip(" .") or "file")[:255]
-
-
-def file_too_large_message(name: str, size: int) -> str:
-    limit_gib = settings.MAX_UPLOAD_SIZE / 1024**3
-    return _("%(name)s is %(size).1f GiB; the largest file the hub accepts is %(limit).1f GiB.") % {
-        "name": name,
-        "size": size / 1024**3,
-        "limit": limit_gib,
-    }
 
 
 @transaction.atomic

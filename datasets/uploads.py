@@ -17,7 +17,7 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 
 from datasets.models import DataFile
-from datasets.services import file_too_large_message
+from datasets.storage import file_too_large_message
 
 
 class _NotedRequest(HttpRequest):
