@@ -514,6 +514,11 @@ def can_review_publication(user: Actor, publication: Any) -> bool:
     return is_secretariat(user) or is_focal_point(user, publication.owner_country_id)
 
 
+def can_review_publications(user: Actor) -> bool:
+    """Return True for those who review publications: the secretariat and focal points."""
+    return is_secretariat(user) or is_focal_point(user)
+
+
 def publications_to_review(user: Actor) -> QuerySet:
     """Return the submitted publications ``user`` reviews."""
     models = _publication_models()
@@ -717,6 +722,11 @@ def occurrences_for(
 
 
 # --- Audit ----------------------------------------------------------------------------------
+
+
+def can_read_audit(user: Actor) -> bool:
+    """Return True for those who read an audit log: the secretariat and focal points."""
+    return is_secretariat(user) or is_focal_point(user)
 
 
 def visible_audit_events(user: Actor) -> QuerySet:

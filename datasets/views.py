@@ -288,7 +288,7 @@ def grant_revoke(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 @login_required
 def audit_log(request: AuthenticatedRequest) -> HttpResponse:
     events = policy.visible_audit_events(request.user)
-    if not (policy.is_secretariat(request.user) or policy.is_focal_point(request.user)):
+    if not policy.can_read_audit(request.user):
         raise Http404("Only focal points and the secretariat read the audit log.")
     page_obj = Paginator(events, 50).get_page(request.GET.get("page"))
     return render(request, "datasets/audit.html", {"page_obj": page_obj})

@@ -12,11 +12,12 @@ def portal(request: HttpRequest) -> dict:
     can_review_accounts = policy.can_review_accounts(user)
     is_focal_point = policy.is_focal_point(user)
     is_secretariat = policy.is_secretariat(user)
-    can_review_publications = is_focal_point or is_secretariat
+    can_review_publications = policy.can_review_publications(user)
     return {
         "is_focal_point": is_focal_point,
         "is_secretariat_user": is_secretariat,
         "can_review_publications": can_review_publications,
+        "can_read_audit": policy.can_read_audit(user),
         "datasets_to_review_count": (
             policy.datasets_to_review(user).count() if is_focal_point else 0
         ),

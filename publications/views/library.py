@@ -219,7 +219,7 @@ def my_publications(request: AuthenticatedRequest) -> HttpResponse:
 
 @login_required
 def review_queue(request: AuthenticatedRequest) -> HttpResponse:
-    if not (policy.is_focal_point(request.user) or policy.is_secretariat(request.user)):
+    if not policy.can_review_publications(request.user):
         raise Http404("Only focal points and the secretariat review publications.")
     return render(
         request,
