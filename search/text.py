@@ -48,10 +48,6 @@ def cjk_bigrams(text: str) -> str:
     return CJK_RUN.sub(bigrams, text.translate(_FOLD))
 
 
-def has_cjk(text: str) -> bool:
-    return bool(CJK_RUN.search(text))
-
-
 def clean_query(raw: str) -> str:
     """Return a user's query safe for ``websearch_to_tsquery``: bounded, no operator syntax.
 
