@@ -13,6 +13,7 @@ from typing import Any, TypeGuard, cast
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.db.models import BooleanField, Case, Exists, OuterRef, Q, QuerySet, Value, When
+from django.db.models.functions import Now
 from django.http import Http404
 from django.utils import timezone
 from guardian.shortcuts import assign_perm, remove_perm
@@ -128,11 +129,14 @@ def _focal_point_condition(countries: frozenset[str]) -> Q:
     return Q(owner_country_id__in=countries) | Q(Exists(co_owned))
 
 
-def _active_grant_condition(user: Actor) -> Q:
-    """Return the rows the user holds an unexpired, unrevoked grant on (directly or by group)."""
+def _active_grant_condition(user: Actor, *, now: Any = None) -> Q:
+    """Return the rows the user holds an unexpired, unrevoked grant on (directly or by group).
+
+    ``now`` is the moment grants are judged at: this process's clock unless given (``Now()``
+    lets the database judge, which keeps the SQL free of a timestamp parameter).
+    """
     models = _dataset_models()
-    now = timezone.now()
-    live = {"revoked_at__isnull": True, "expires_at__gt": now}
+    live = {"revoked_at__isnull": True, "expires_at__gt": timezone.now() if now is None else now}
     # A user's own grants: two uncorrelated sets (granted, permitted), each read once with
     # an index, rather than a permission lookup per grant (25 ms at 5,000 grants).
     granted = models.AccessGrant.objects.filter(user_id=user.pk, **live).values("dataset_id")
@@ -167,8 +171,11 @@ def _metadata_condition(user: Actor) -> Q | None:
     return condition
 
 
-def _download_condition(user: Actor) -> Q:
-    """Return the SQL condition under which the user may download a dataset's raw files."""
+def _download_condition(user: Actor, *, now: Any = None) -> Q:
+    """Return the SQL condition under which the user may download a dataset's raw files.
+
+    ``now`` as in ``_active_grant_condition``.
+    """
     models = _dataset_models()
     level = models.AccessLevel
     published = Q(status=models.DatasetStatus.PUBLISHED)
@@ -179,7 +186,7 @@ def _download_condition(user: Actor) -> Q:
     if user.country_id:
         by_level |= Q(access_level=level.MEMBER_STATES)
         by_level |= Q(access_level=level.COUNTRY, owner_country_id=user.country_id)
-    condition = published & (by_level | _active_grant_condition(user))
+    condition = published & (by_level | _active_grant_condition(user, now=now))
     condition |= _contributor_condition(user)
     countries = focal_point_countries(user)
     if countries:
@@ -570,7 +577,9 @@ def visible_search_documents(user: Actor) -> QuerySet:
     public. A document's extracted file text may be matched only by someone who may
     download the files: decided from the document's copies of the access level, owner
     country and uploader, and for datasets from the full download rule (grants,
-    collaborators, focal points) evaluated for the matching rows only.
+    collaborators, focal points) evaluated for the matching rows only. Grants are judged
+    at the database's clock, so that the statement depends on ``search_documents_key(user)``
+    alone.
     """
     from search.models import SearchDocument
 
@@ -591,7 +600,7 @@ def visible_search_documents(user: Actor) -> QuerySet:
     dataset_rule = Q(
         Exists(
             datasets.Dataset.objects.filter(pk=OuterRef("dataset_id")).filter(
-                _download_condition(user)
+                _download_condition(user, now=Now())
             )
         )
     )
@@ -600,6 +609,24 @@ def visible_search_documents(user: Actor) -> QuerySet:
         can_read_content=Case(
             When(readable, then=Value(True)), default=Value(False), output_field=BooleanField()
         )
+    )
+
+
+def search_documents_key(user: Actor) -> tuple:
+    """Return everything about ``user`` that ``visible_search_documents`` reads.
+
+    Users with equal keys get the same SQL with the same parameters (grants, collaborators
+    and co-owners are read by the statement itself), so a statement compiled for one may
+    be reused for the other. Change this together with ``visible_search_documents``.
+    """
+    if not is_verified(user):
+        return ("visitor",)
+    return (
+        "verified",
+        user.pk,
+        user.country_id,
+        tuple(sorted(focal_point_countries(user))),
+        is_secretariat(user),
     )
 
 

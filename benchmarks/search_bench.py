@@ -478,15 +478,14 @@ def main() -> None:
 
     call_command("migrate", verbosity=0)
     call_command("load_reference", verbosity=0)
-    from access import policy
     from accounts.models import FocalPoint, User
     from search.models import SearchDocument
     from search.selectors import (
         _TSQUERY,
-        _candidates_sql,
         _query_params,
         matching_documents,
         search,
+        search_statement,
     )
     from search.text import clean_query
 
@@ -529,9 +528,7 @@ def main() -> None:
                 _query_params(cleaned),
             )
             matches = cursor.fetchone()[0]
-        plan_sql, plan_params = _candidates_sql(
-            policy.visible_search_documents(visitor), cleaned, "relevance"
-        )
+        plan_sql, plan_params = search_statement(user=visitor, query=cleaned)
         plan_params = [*plan_params, 0, 20]
 
         def plan(plan_sql=plan_sql, plan_params=plan_params) -> None:

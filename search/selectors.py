@@ -5,9 +5,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.contrib.postgres.search import SearchHeadline
 from django.db import connection
-from django.db.models import BooleanField, F, FloatField, Q, QuerySet, Value
+from django.db.models import BooleanField, FloatField, Q, QuerySet, Value
 from django.db.models.expressions import RawSQL
 
 from access import policy
@@ -202,10 +201,8 @@ def search(
     documents with their snippets.
     """
     cleaned = clean_query(query)
-    documents = policy.visible_search_documents(user)
-    documents = (filters or SearchFilters()).apply(documents)
     start = max(page - 1, 0) * PAGE_SIZE
-    sql, params = _candidates_sql(documents, cleaned, sort)
+    sql, params = search_statement(user=user, query=cleaned, filters=filters, sort=sort)
     total, page_ids = 0, []
     counts: dict[str, list[tuple[str, int]]] = {name: [] for name in FACETS}
     with connection.cursor() as cursor:
@@ -221,26 +218,85 @@ def search(
         values.sort(key=lambda item: (-item[1], item[0]))
     ids = [pk for _n, pk in sorted(page_ids)]
     # The ids come from the policy-filtered statement above: no second policy check needed.
-    page_documents = SearchDocument.objects.filter(pk__in=ids)
-    if cleaned:
-        page_documents = page_documents.annotate(
-            snippet=SearchHeadline(
-                F("summary"),
-                _tsquery_sql("{q}", cleaned, None),
-                config="simple",
-                start_sel="<mark>",
-                stop_sel="</mark>",
-                max_words=35,
-                min_words=15,
-            )
-        )
-    by_id = {document.pk: document for document in page_documents} if ids else {}
+    by_id = {document.pk: document for document in _page_documents(ids=ids, query=cleaned)}
     return SearchResults(
         query=cleaned,
         documents=[by_id[pk] for pk in ids if pk in by_id],
         total=total,
         facets=counts,
     )
+
+
+def search_statement(
+    *, user, query: str, filters: SearchFilters | None = None, sort: str = "relevance"
+) -> tuple[str, list]:
+    """Return the candidates statement of ``search`` and its parameters but the page's two.
+
+    ``query`` must come from ``clean_query``.
+    """
+    bases = _policy_bases(user=user, filters=filters or SearchFilters())
+    return _candidates_sql(bases=bases, query=query, sort=sort)
+
+
+#: Compiled SQL of the documents a user may find, by (policy key, filters); see
+#: ``_policy_bases``. Cleared when full: compiling again is the only cost.
+_BASES: dict[tuple, tuple[tuple[str, tuple], tuple[str, tuple]]] = {}
+_BASES_LIMIT = 2048
+
+
+def _policy_bases(*, user, filters: SearchFilters) -> tuple[tuple[str, tuple], tuple[str, tuple]]:
+    """Return the SQL of the documents ``user`` may find under ``filters``, twice.
+
+    The first carries the metadata vectors, the second the file text with the policy's
+    ``can_read_content``, which only the file-text tier needs: the other tiers are then
+    planned without the download rule's subqueries. Building and compiling the policy's
+    queryset costs more than the rest of a search, so the result is kept under the key
+    ``access.policy.search_documents_key`` says determines it.
+    """
+    key = (policy.search_documents_key(user), filters)
+    bases = _BASES.get(key)
+    if bases is None:
+        documents = filters.apply(policy.visible_search_documents(user))
+        metadata = documents.values_list("id", "date", "head", "meta", *FACETS)
+        content = documents.values_list("id", "date", "content", "can_read_content", *FACETS)
+        bases = (metadata.query.sql_with_params(), content.query.sql_with_params())
+        if len(_BASES) >= _BASES_LIMIT:
+            _BASES.clear()
+        _BASES[key] = bases
+    return bases
+
+
+#: Every column of a search document but its vectors, which no page shows.
+_PAGE_FIELDS = tuple(
+    field.attname
+    for field in SearchDocument._meta.concrete_fields
+    if field.attname not in ("head", "meta", "content")
+)
+_PAGE_SQL = "SELECT {columns}, {snippet} FROM search_searchdocument WHERE id = ANY(%s)"
+_SNIPPET_SQL = (
+    "ts_headline('simple'::regconfig, summary, {q},"
+    " 'StartSel=''<mark>'', StopSel=''</mark>'', MaxWords=35, MinWords=15')"
+)
+
+
+def _page_documents(*, ids: list[int], query: str) -> list[SearchDocument]:
+    """Return the documents ``ids`` (already policy-checked), with ``snippet`` if ``query``."""
+    if not ids:
+        return []
+    snippet, params = "NULL", []
+    if query:
+        snippet = _SNIPPET_SQL.format(q=_TSQUERY)
+        params = _query_params(query)
+    sql = _PAGE_SQL.format(columns=", ".join(_PAGE_FIELDS), snippet=snippet)
+    documents = []
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, ids])
+        for row in cursor.fetchall():
+            document = SearchDocument.from_db(connection.alias, _PAGE_FIELDS, row[:-1])
+            if query:
+                document.snippet = row[-1]  # type: ignore[attr-defined]
+            documents.append(document)
+    return documents
 
 
 def _tier(condition: str, *, ranked: bool = False) -> str:
@@ -268,7 +324,9 @@ def _bind(sql: str, *, query: str, base: tuple[str, Sequence[Any]]) -> tuple[str
     return "".join(parts), params
 
 
-def _candidates_sql(documents: QuerySet, query: str, sort: str) -> tuple[str, list]:
+def _candidates_sql(
+    *, bases: tuple[tuple[str, Sequence[Any]], tuple[str, Sequence[Any]]], query: str, sort: str
+) -> tuple[str, list]:
     """Return one statement answering (facet, value, n) rows: the total, the page, the facets.
 
     Ranking every match is what makes common words slow (PERFORMANCE.md), so no tier
@@ -282,19 +340,17 @@ def _candidates_sql(documents: QuerySet, query: str, sort: str) -> tuple[str, li
 
     Sorted by date, or without a query, the candidates are simply the newest matches.
     The statement is built from constant SQL, the constant names above and Django's own
-    compiled queryset of the documents the user may find (compiled once): the user's
-    query and filters travel only as parameters.
+    compiled querysets of the documents the user may find (``bases``, see
+    ``_policy_bases``): the user's query and filters travel only as parameters.
     """
-    base = documents.values_list(
-        "id", "date", "head", "meta", "content", "can_read_content", *FACETS
-    ).query.sql_with_params()
+    metadata, content = bases
     content_match = _tier("b.content @@ {q} AND b.can_read_content")
     if not query:
-        tiers = [("t1", 1, _tier("true"), _ALWAYS)]
+        tiers = [("t1", 1, _tier("true"), _ALWAYS, metadata)]
     elif sort == "date":
         tiers = [
-            ("t1", 1, _tier("b.meta @@ {q}"), _ALWAYS),
-            ("t2", 1, content_match, _NOT_IN_T1),
+            ("t1", 1, _tier("b.meta @@ {q}"), _ALWAYS, metadata),
+            ("t2", 1, content_match, _NOT_IN_T1, content),
         ]
     else:
         title = "b.head @@ {q}"
@@ -303,13 +359,13 @@ def _candidates_sql(documents: QuerySet, query: str, sort: str) -> tuple[str, li
             title += " AND b.meta @@ {q}"
         other = "b.meta @@ {q} AND NOT coalesce(b.head @@ {q}, false)"
         tiers = [
-            ("t1", 1, _tier(title, ranked=True), _ALWAYS),
-            ("t2", 2, _tier(other), _WHEN_T1_IS_SHORT),
-            ("t3", 2, content_match, _WHEN_T1_IS_SHORT_NOT_IN_T1_T2),
+            ("t1", 1, _tier(title, ranked=True), _ALWAYS, metadata),
+            ("t2", 2, _tier(other), _WHEN_T1_IS_SHORT, metadata),
+            ("t3", 2, content_match, _WHEN_T1_IS_SHORT_NOT_IN_T1_T2, content),
         ]
     columns = ", ".join(_CANDIDATE_COLUMNS)
     ctes, params, union = [], [], []
-    for name, tier, tier_sql, condition in tiers:
+    for name, tier, tier_sql, condition, base in tiers:
         sql, tier_params = _bind(tier_sql, query=query, base=base)
         condition = condition.format(cap=COUNT_CAP)
         ctes.append(_TIER_CTE.format(name=name, columns=columns, sql=sql, condition=condition))

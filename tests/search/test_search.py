@@ -220,3 +220,48 @@ def test_a_quoted_phrase_finds_the_words_side_by_side_only(secretariat, visitor)
     assert [doc.publication_id for doc in quoted.documents] == [adjacent]
     loose = selectors.search(user=visitor, query="camera trap")
     assert {doc.publication_id for doc in loose.documents} == {adjacent, apart}
+
+
+def test_a_grant_opens_the_file_text_and_its_revocation_closes_it_at_once(
+    researcher_a, researcher_b, focal_point_a
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from access import policy
+
+    dataset = DatasetFactory(
+        uploader=researcher_a, access_level="restricted", status="published", title="Den survey"
+    )
+    services.dataset_index(dataset)
+    SearchDocument.objects.filter(dataset=dataset).update(
+        content=SearchVector(Value("zzgrantedword"), config="simple")
+    )
+    # The statement compiled for researcher B is reused: grants must be read by it, not baked in.
+    assert selectors.search(user=researcher_b, query="zzgrantedword").total == 0
+    grant = policy.grant(
+        dataset=dataset,
+        user=researcher_b,
+        until=timezone.now() + timedelta(days=30),
+        granted_by=focal_point_a,
+    )
+    assert selectors.search(user=researcher_b, query="zzgrantedword").total == 1
+    policy.revoke(grant_row=grant, revoked_by=focal_point_a)
+    assert selectors.search(user=researcher_b, query="zzgrantedword").total == 0
+
+
+def test_users_with_the_same_policy_key_get_the_same_statement(visitor, researcher_a, researcher_b):
+    from django.contrib.auth.models import AnonymousUser
+
+    from access import policy
+
+    def statement(user):
+        documents = policy.visible_search_documents(user)
+        return documents.values_list("id", "can_read_content").query.sql_with_params()
+
+    assert policy.search_documents_key(visitor) == policy.search_documents_key(AnonymousUser())
+    assert statement(visitor) == statement(AnonymousUser())
+    assert policy.search_documents_key(researcher_a) != policy.search_documents_key(researcher_b)
+    assert statement(researcher_a) != statement(researcher_b)
+    assert statement(researcher_a) == statement(type(researcher_a).objects.get(pk=researcher_a.pk))
