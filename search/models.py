@@ -10,8 +10,16 @@ from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import F, Q, TextField
+from django.db.models.functions import Cast, Length
+from django.db.models.lookups import GreaterThanOrEqual, LessThan
 from django.utils.translation import gettext_lazy as _
+
+#: Titles whose vector prints shorter than this many characters are found through the
+#: covering index ``search_title_date``: a btree entry must stay under 2,704 bytes, and a
+#: character takes at most four. ``search.selectors`` repeats the condition in its SQL.
+HEAD_INLINE_CHARS = 600
+_HEAD_CHARS = Length(Cast("head", TextField()))
 
 
 class Kind(models.TextChoices):
@@ -62,6 +70,20 @@ class SearchDocument(models.Model):
             GinIndex(fields=["meta"], name="search_meta_gin"),
             GinIndex(fields=["content"], name="search_content_gin"),
             GinIndex(fields=["species"], name="search_species_gin"),
+            # The newest title matches, read from the index alone: the title tier of search
+            # walks it and stops after its candidates instead of reading every match.
+            models.Index(
+                fields=["-date", "-id"],
+                include=["head"],
+                name="search_title_date",
+                condition=Q(published=True) & Q(LessThan(_HEAD_CHARS, HEAD_INLINE_CHARS)),
+            ),
+            # The few titles too long for that index.
+            GinIndex(
+                fields=["head"],
+                name="search_long_head_gin",
+                condition=Q(published=True) & Q(GreaterThanOrEqual(_HEAD_CHARS, HEAD_INLINE_CHARS)),
+            ),
             models.Index(fields=["published", "kind"], name="search_published_kind"),
             # The newest matches first: every tier of search candidates reads this order.
             models.Index(

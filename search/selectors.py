@@ -10,14 +10,15 @@ from django.db.models import BooleanField, FloatField, Q, QuerySet, Value
 from django.db.models.expressions import RawSQL
 
 from access import policy
-from search.models import Kind, SearchDocument
+from search.models import HEAD_INLINE_CHARS, Kind, SearchDocument
 from search.text import MAX_QUERY_LENGTH, cjk_bigrams, clean_query, prefix_tsquery
 from species.models import Site, Species
 
 #: The tsquery of a user's query in every configuration the documents are indexed with.
+#: ``search_tsquery`` (migration 0004) drops repeated readings.
 _TSQUERY = (
-    "(websearch_to_tsquery('simple', %s) || to_tsquery('simple', %s)"
-    " || websearch_to_tsquery('english', %s) || websearch_to_tsquery('russian', %s))"
+    "search_tsquery(websearch_to_tsquery('simple', %s), to_tsquery('simple', %s),"
+    " websearch_to_tsquery('english', %s), websearch_to_tsquery('russian', %s))"
 )
 FACETS = (
     "kind",
@@ -50,18 +51,35 @@ FILTER_PARAMS = (
 )
 __all__ = ["MAX_QUERY_LENGTH"]
 _ARRAY_FACETS = ("species", "sites", "countries", "targets", "themes")
-#: Columns every tier of candidates carries: enough to order them and count the facets.
-_CANDIDATE_COLUMNS = ("id", "date", "rank", *FACETS)
+#: Columns every tier of candidates carries: enough to order them. A title tier reads no
+#: more, so that it is answered from the covering index ``search_title_date`` alone.
+_CANDIDATE_COLUMNS = ("id", "date", "rank")
 #: Every facet value of every candidate as one (facet, value) row: one pass, one GROUP BY.
 _FACET_SQL = (
-    "SELECT f.facet, f.value, count(*) FROM candidates d,"
+    "SELECT f.facet, f.value, count(*) FROM candidates c"
+    " JOIN search_searchdocument d ON d.id = c.id,"
     " unnest({names}, {values}) AS f(facet, value)"
-    " WHERE d.n <= {cap} AND f.value <> '' GROUP BY f.facet, f.value"
+    " WHERE c.n <= {cap} AND f.value <> '' GROUP BY f.facet, f.value"
 )
 _TIER_SQL = (
-    "SELECT b.id, b.date, {rank}::float8 AS rank, {facets} FROM ({{base}}) b"
+    "SELECT b.id, b.date, {rank}::float8 AS rank FROM ({{base}}) b"
     " WHERE {condition} ORDER BY b.date DESC, b.id DESC LIMIT {limit}"
 )
+#: Title matches: those the covering index holds, newest first, and the few long titles,
+#: found through their own index (unordered: an order would make PostgreSQL walk the dates).
+#: The first part is planned alone (materialized): under the outer LIMIT, PostgreSQL would
+#: take walking the dates for cheap even where the matches are few and far apart.
+_TITLE_SQL = (
+    "WITH inline AS MATERIALIZED ({inline}) SELECT * FROM"
+    " (SELECT * FROM inline UNION ALL ({long})) u ORDER BY u.date DESC, u.id DESC LIMIT {limit}"
+)
+_TITLE_SQL_SPARSE = "SELECT * FROM ({long}) u ORDER BY u.date DESC, u.id DESC LIMIT {limit}"
+_LONG_TITLES_SQL = (
+    "SELECT b.id, b.date, ts_rank_cd(b.head, {{q}})::float8 AS rank FROM ({{base}}) b"
+    " WHERE {condition} OFFSET 0"
+)
+_INLINE_HEAD = "length(b.head::text) < {chars}"
+_LONG_HEAD = "length(b.head::text) >= {chars}"
 _TIER_CTE = "{name} AS MATERIALIZED (SELECT {columns} FROM ({sql}) s WHERE {condition})"
 _TIER_UNION = "SELECT {tier} AS tier, {columns} FROM {name}"
 _ALWAYS = "true"
@@ -257,8 +275,8 @@ def _policy_bases(*, user, filters: SearchFilters) -> tuple[tuple[str, tuple], t
     bases = _BASES.get(key)
     if bases is None:
         documents = filters.apply(policy.visible_search_documents(user))
-        metadata = documents.values_list("id", "date", "head", "meta", *FACETS)
-        content = documents.values_list("id", "date", "content", "can_read_content", *FACETS)
+        metadata = documents.values_list("id", "date", "head", "meta")
+        content = documents.values_list("id", "date", "content", "can_read_content")
         bases = (metadata.query.sql_with_params(), content.query.sql_with_params())
         if len(_BASES) >= _BASES_LIMIT:
             _BASES.clear()
@@ -305,8 +323,40 @@ def _tier(condition: str, *, ranked: bool = False) -> str:
     ``condition`` is constant SQL with ``{q}`` for the user's tsquery.
     """
     rank = "ts_rank_cd(b.head, {q})" if ranked else "0.0"
-    facets = ", ".join(f"b.{name}" for name in FACETS)
-    return _TIER_SQL.format(rank=rank, facets=facets, condition=condition, limit=COUNT_CAP + 1)
+    return _TIER_SQL.format(rank=rank, condition=condition, limit=COUNT_CAP + 1)
+
+
+def _title_tier(condition: str, *, dense: bool) -> str:
+    """Return the SQL of the newest ``COUNT_CAP + 1`` documents whose title matches, ranked.
+
+    ``condition`` is constant SQL with ``{q}`` that includes ``b.head @@ {q}``. ``dense``
+    says that the matches may be many (see ``_may_match_densely``): they are then found by
+    walking the covering index newest first, which stops after the candidates; otherwise
+    all are read through the title index and sorted. PostgreSQL's defaults price a page
+    read so much above a row checked that it walks the index for a two-word query too,
+    checking tens of thousands of titles to find a few hundred.
+    """
+    if not dense:
+        return _TITLE_SQL_SPARSE.format(
+            long=_LONG_TITLES_SQL.format(condition=condition), limit=COUNT_CAP + 1
+        )
+    inline = _INLINE_HEAD.format(chars=HEAD_INLINE_CHARS)
+    long = _LONG_HEAD.format(chars=HEAD_INLINE_CHARS)
+    return _TITLE_SQL.format(
+        inline=_tier(f"{condition} AND {inline}", ranked=True),
+        long=_LONG_TITLES_SQL.format(condition=f"{condition} AND {long}"),
+        limit=COUNT_CAP + 1,
+    )
+
+
+def _may_match_densely(query: str) -> bool:
+    """Return True when no match of ``query`` needs two words at once.
+
+    One word, or words joined by "or", may match a large share of the documents; words
+    that must all occur (CJK bigrams and phrases included) rarely do.
+    """
+    words = cjk_bigrams(query.replace('"', " ")).split()
+    return all(word.lower() == "or" for word in words[1::2])
 
 
 def _bind(sql: str, *, query: str, base: tuple[str, Sequence[Any]]) -> tuple[str, list]:
@@ -359,7 +409,7 @@ def _candidates_sql(
             title += " AND b.meta @@ {q}"
         other = "b.meta @@ {q} AND NOT coalesce(b.head @@ {q}, false)"
         tiers = [
-            ("t1", 1, _tier(title, ranked=True), _ALWAYS, metadata),
+            ("t1", 1, _title_tier(title, dense=_may_match_densely(query)), _ALWAYS, metadata),
             ("t2", 2, _tier(other), _WHEN_T1_IS_SHORT, metadata),
             ("t3", 2, content_match, _WHEN_T1_IS_SHORT_NOT_IN_T1_T2, content),
         ]
