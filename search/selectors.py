@@ -33,7 +33,8 @@ FACETS = (
 )
 PAGE_SIZE = 20
 #: Ranking, counts, facets and pages work on at most this many candidates (+1 to say
-#: "more"): the title matches first, then the other matches, each newest first. Beyond it
+#: "more"): the title matches first, then the other matches, each newest first (title
+#: matches of a query that needs several words: the best ranked, see ``_title_tier``). Beyond it
 #: the count says "more than", facets count these candidates only and no further page exists.
 COUNT_CAP = 300
 #: Query parameters of the search page; the rest of the URL is ignored.
@@ -73,7 +74,10 @@ _TITLE_SQL = (
     "WITH inline AS MATERIALIZED ({inline}) SELECT * FROM"
     " (SELECT * FROM inline UNION ALL ({long})) u ORDER BY u.date DESC, u.id DESC LIMIT {limit}"
 )
-_TITLE_SQL_SPARSE = "SELECT * FROM ({long}) u ORDER BY u.date DESC, u.id DESC LIMIT {limit}"
+#: All of them are read and ranked anyway: keep the best ranked, as the page shows them.
+_TITLE_SQL_SPARSE = (
+    "SELECT * FROM ({long}) u ORDER BY u.rank DESC, u.date DESC, u.id DESC LIMIT {limit}"
+)
 _LONG_TITLES_SQL = (
     "SELECT b.id, b.date, ts_rank_cd(b.head, {{q}})::float8 AS rank FROM ({{base}}) b"
     " WHERE {condition} OFFSET 0"
@@ -327,14 +331,15 @@ def _tier(condition: str, *, ranked: bool = False) -> str:
 
 
 def _title_tier(condition: str, *, dense: bool) -> str:
-    """Return the SQL of the newest ``COUNT_CAP + 1`` documents whose title matches, ranked.
+    """Return the SQL of ``COUNT_CAP + 1`` documents whose title matches, ranked.
 
     ``condition`` is constant SQL with ``{q}`` that includes ``b.head @@ {q}``. ``dense``
     says that the matches may be many (see ``_may_match_densely``): they are then found by
-    walking the covering index newest first, which stops after the candidates; otherwise
-    all are read through the title index and sorted. PostgreSQL's defaults price a page
-    read so much above a row checked that it walks the index for a two-word query too,
-    checking tens of thousands of titles to find a few hundred.
+    walking the covering index newest first, which stops after the newest candidates;
+    otherwise all are read through the title index and the best ranked kept. The choice
+    is not left to PostgreSQL: its defaults price a page read so far above a row checked
+    that it walks the index for a two-word query too, checking tens of thousands of
+    titles to find a few hundred.
     """
     if not dense:
         return _TITLE_SQL_SPARSE.format(
@@ -382,8 +387,9 @@ def _candidates_sql(
     Ranking every match is what makes common words slow (PERFORMANCE.md), so no tier
     reads more than ``COUNT_CAP + 1`` rows, each found through an index:
 
-    - tier 1, the documents whose title matches, newest first, then ranked by
-      ``ts_rank_cd`` on the small title vector;
+    - tier 1, the documents whose title matches (the newest, or where they are few
+      the best ranked, see ``_title_tier``), ranked by ``ts_rank_cd`` on the small
+      title vector;
     - tier 2, the other documents whose metadata matches, and those whose file text
       matches where the user may read it, newest first. Read only when tier 1 holds no
       more than ``COUNT_CAP``: otherwise no row of it could be a candidate.

@@ -265,3 +265,30 @@ def test_users_with_the_same_policy_key_get_the_same_statement(visitor, research
     assert policy.search_documents_key(researcher_a) != policy.search_documents_key(researcher_b)
     assert statement(researcher_a) != statement(researcher_b)
     assert statement(researcher_a) == statement(type(researcher_a).objects.get(pk=researcher_a.pk))
+
+
+def test_past_the_cap_a_two_word_query_keeps_its_best_ranked_titles(
+    secretariat, visitor, monkeypatch
+):
+    from publications.models import Publication
+
+    monkeypatch.setattr(selectors, "COUNT_CAP", 1)
+
+    def publication(title, year):
+        created = Publication.objects.create(
+            type="report",
+            title=title,
+            year=year,
+            language="en",
+            status="published",
+            uploader=secretariat,
+        )
+        services.publication_index(created)
+        SearchDocument.objects.filter(publication=created).update(date=f"{year}-01-01")
+        return created.pk
+
+    best = publication("Crane census: crane counts, crane nests", 2001)
+    publication("Crane census in Dauria", 2024)
+    publication("A census of the crane", 2023)
+    results = selectors.search(user=visitor, query="crane census")
+    assert [doc.publication_id for doc in results.documents][:1] == [best]
