@@ -1,12 +1,13 @@
 """Streaming validation and profiling of tables: CSV, Darwin Core, Camtrap DP, Movebank.
 
 Memory stays constant whatever the file's size: the table is read in chunks of about 2 MB.
-A chunk without quotes (the usual case) is checked column by column with built-ins that loop
-in C, and date strings are parsed once each. A chunk that is not that simple (empty or wrong
-values, ragged rows) is read row by row; from the first quote, carriage return or NUL on, the
-rest of the file is read by the csv module. Problems are reported in words a researcher can act
-on, with row numbers, whichever way the rows were read. A big table whose points are not stored
-is read by two processes, each taking half of the file.
+A chunk of whole lines without quotes, carriage returns or NULs (the usual case) is read by
+Arrow, only the columns the profile needs, and checked with Arrow's compute functions; date
+strings are parsed once each. A chunk that is not that simple (empty or wrong values, ragged
+rows, padded numbers, Windows line ends) is read line by line in Python; from the first quote
+or NUL on, the rest of the file is read by the csv module. Problems are reported in words a
+researcher can act on, with row numbers, whichever way the rows were read. A big table whose
+points are not stored is read by two processes, each taking half of the file.
 """
 
 from datasets.processing.tabular.columns import FORMATS, Profile, detect_format, open_text

@@ -66,6 +66,7 @@ class _Table:
         self.errors: list[tuple] = []
         self._days: dict[str, date | None] = {}
         self._taxa: dict[str, tuple[str, str | None]] = {}
+        self._block_options: Any = None  # a blocks.Options, made by the first add_block()
 
     @property
     def stopped(self) -> bool:
@@ -258,6 +259,81 @@ class _Table:
                 ys,
                 xs,
             )
+
+    def add_block(self, data: bytes) -> bool:
+        """Profile the rows in ``data``, whole lines of UTF-8 without quotes, NULs or CRs.
+
+        Arrow reads only the columns the profile needs, in C++. Return False, having
+        changed nothing, when the block needs the line-by-line reading: a row of another
+        width, or an empty or wrong coordinate or date. That reading words the problem.
+        """
+        # Imported here: Arrow adds about 50 MB to a process, and web processes read no tables.
+        from datasets.processing.tabular import blocks
+
+        if self._block_options is None:
+            self._block_options = blocks.options(
+                width=self.width,
+                delimiter=self.delimiter,
+                numbers=[self.lat, self.lon]
+                if self.lat is not None and self.lon is not None
+                else [],
+                texts=[index for index in (self.when, self.name, self.count) if index is not None],
+            )
+        block = blocks.read(data, self._block_options)
+        if block is None:
+            return False
+        count = block.num_rows
+        ys = xs = None
+        if self.lat is not None and self.lon is not None:
+            extent = blocks.extent(block, self.lat, self.lon)
+            if extent is None:
+                return False
+            south, north, west, east = extent
+        days = None
+        if self.when is not None:
+            keys, distinct = blocks.date_keys(block, self.when, _is_timestamp_prefix)
+            cache = self._days
+            if len(cache) + len(distinct) > CACHE_SIZE:
+                cache.clear()
+            for key in set(distinct).difference(cache):
+                try:
+                    cache[key] = _parse_date(key)
+                except ValueError:
+                    return False
+            found = {cache[key] for key in distinct}
+            found.discard(None)
+            if found:
+                dated = cast(set[date], found)  # None is discarded above
+                first, last = min(dated), max(dated)
+                self.first = first if self.first is None or first < self.first else self.first
+                self.last = last if self.last is None or last > self.last else self.last
+            if self.on_points is not None:
+                days = blocks.each_row(keys, cache.__getitem__)
+        # Nothing below can fail: commit.
+        self.rows += count
+        if self.lat is not None and self.lon is not None:
+            self.south, self.north = min(self.south, south), max(self.north, north)
+            self.west, self.east = min(self.west, west), max(self.east, east)
+        names = codes = None
+        if self.name is not None:
+            self._count_names(blocks.tally(block, self.name, self.count))
+            if self.on_points is not None:
+                taxa = blocks.each_row(block.column(str(self.name)), self._taxon)
+                names = [taxon[0] for taxon in taxa]
+                codes = [taxon[1] for taxon in taxa]
+        if self.lat is not None and self.on_points is not None and not self.errors:
+            ys, xs = blocks.values(block, self.lat), blocks.values(block, cast(int, self.lon))
+            first_number = self.rows - count + 2
+            self.on_points(
+                self.format,
+                range(first_number, first_number + count),
+                names or repeat("", count),
+                codes or repeat(None, count),
+                days or repeat(None, count),
+                ys,
+                xs,
+            )
+        return True
 
     def state(self) -> dict:
         """Return what a part of the table found, to be merged into the whole."""
