@@ -54,7 +54,9 @@ def _scan(handle, table: _Table, start: int, end: int | None) -> tuple[str, int]
                 return "complex", offset  # a line too long for a chunk
         if b'"' in data or b"\x00" in data:
             return "complex", offset
-        if b"\r" not in data and _lines_are_short(data) and _is_utf8(data):
+        # Arrow ends lines at CR LF too (what Excel writes on Windows), but also at a lone CR.
+        crlf_only = b"\r" not in data or data.count(b"\r") == data.count(b"\r\n")
+        if crlf_only and _lines_are_short(data) and _is_utf8(data):
             if table.add_block(data):
                 offset += len(data)
                 continue
