@@ -213,23 +213,10 @@ class _Table:
                     distinct = set(column)
             else:
                 distinct = set(column)
-            cache = self._days
-            if len(cache) + len(distinct) > CACHE_SIZE:
-                cache.clear()
-            for key in distinct.difference(cache):
-                try:
-                    cache[key] = _parse_date(key)
-                except ValueError:
-                    raise _NotSimple from None
-            found = {cache[key] for key in distinct}
-            found.discard(None)
-            if found:
-                dated = cast(set[date], found)  # None is discarded above
-                first, last = min(dated), max(dated)
-                self.first = first if self.first is None or first < self.first else self.first
-                self.last = last if self.last is None or last > self.last else self.last
+            if not self._note_dates(distinct):
+                raise _NotSimple
             if self.on_points is not None:
-                days = list(map(cache.__getitem__, keys))
+                days = list(map(self._days.__getitem__, keys))
         # Nothing below can fail: commit.
         self.rows += count
         if ys is not None:
@@ -249,19 +236,45 @@ class _Table:
                 names = [taxa[raw][0] for raw in column]
                 codes = [taxa[raw][1] for raw in column]
         if ys is not None and self.on_points is not None and not self.errors:
-            first_number = self.rows - count + 2
-            self.on_points(
-                self.format,
-                range(first_number, first_number + count),
-                names or repeat("", count),
-                codes or repeat(None, count),
-                days or repeat(None, count),
-                ys,
-                xs,
-            )
+            self._send_columns(count, names, codes, days, ys, xs)
+
+    def _note_dates(self, distinct: set[str]) -> bool:
+        """Widen the date range by the dates in ``distinct``, remembering each parsed value.
+
+        Return False, the range unchanged, if one of them is not a date.
+        """
+        cache = self._days
+        if len(cache) + len(distinct) > CACHE_SIZE:
+            cache.clear()
+        for key in distinct.difference(cache):
+            try:
+                cache[key] = _parse_date(key)
+            except ValueError:
+                return False
+        found = {cache[key] for key in distinct}
+        found.discard(None)
+        if found:
+            dated = cast(set[date], found)  # None is discarded above
+            first, last = min(dated), max(dated)
+            self.first = first if self.first is None or first < self.first else self.first
+            self.last = last if self.last is None or last > self.last else self.last
+        return True
+
+    def _send_columns(self, count: int, names, codes, days, ys, xs) -> None:
+        """Send the points of the last ``count`` rows, one sequence per column."""
+        first_number = self.rows - count + 2
+        cast(PointsCallback, self.on_points)(
+            self.format,
+            range(first_number, first_number + count),
+            names or repeat("", count),
+            codes or repeat(None, count),
+            days or repeat(None, count),
+            ys,
+            xs,
+        )
 
     def add_block(self, data: bytes) -> bool:
-        """Profile the rows in ``data``, whole lines of UTF-8 without quotes, NULs or CRs.
+        """Profile the rows in ``data``: whole lines of UTF-8 without quotes, NULs or lone CRs.
 
         Arrow reads only the columns the profile needs, in C++. Return False, having
         changed nothing, when the block needs the line-by-line reading: a row of another
@@ -283,7 +296,6 @@ class _Table:
         if block is None:
             return False
         count = block.num_rows
-        ys = xs = None
         if self.lat is not None and self.lon is not None:
             extent = blocks.extent(block, self.lat, self.lon)
             if extent is None:
@@ -292,23 +304,10 @@ class _Table:
         days = None
         if self.when is not None:
             keys, distinct = blocks.date_keys(block, self.when, _is_timestamp_prefix)
-            cache = self._days
-            if len(cache) + len(distinct) > CACHE_SIZE:
-                cache.clear()
-            for key in set(distinct).difference(cache):
-                try:
-                    cache[key] = _parse_date(key)
-                except ValueError:
-                    return False
-            found = {cache[key] for key in distinct}
-            found.discard(None)
-            if found:
-                dated = cast(set[date], found)  # None is discarded above
-                first, last = min(dated), max(dated)
-                self.first = first if self.first is None or first < self.first else self.first
-                self.last = last if self.last is None or last > self.last else self.last
+            if not self._note_dates(set(distinct)):
+                return False
             if self.on_points is not None:
-                days = blocks.each_row(keys, cache.__getitem__)
+                days = blocks.each_row(keys, self._days.__getitem__)
         # Nothing below can fail: commit.
         self.rows += count
         if self.lat is not None and self.lon is not None:
@@ -323,16 +322,7 @@ class _Table:
                 codes = [taxon[1] for taxon in taxa]
         if self.lat is not None and self.on_points is not None and not self.errors:
             ys, xs = blocks.values(block, self.lat), blocks.values(block, cast(int, self.lon))
-            first_number = self.rows - count + 2
-            self.on_points(
-                self.format,
-                range(first_number, first_number + count),
-                names or repeat("", count),
-                codes or repeat(None, count),
-                days or repeat(None, count),
-                ys,
-                xs,
-            )
+            self._send_columns(count, names, codes, days, ys, xs)
         return True
 
     def state(self) -> dict:
