@@ -1,6 +1,7 @@
 """Search benchmark: 100,000 publications and 20,000 datasets in six languages.
 
     .venv/bin/python benchmarks/search_bench.py [--publications 100000] [--datasets 20000]
+        [--only CLASS ...]
 
 Uses its own database (``--database``, default ``neaspec_bench``), fills it with generated
 documents through SQL (named words at the document frequencies PERFORMANCE.md measured, see
@@ -377,7 +378,8 @@ def _fill(publications: int, datasets: int) -> None:
             Dataset.objects.bulk_create(rows)
             copy(text_row("dataset", d, d.published_at) for d in rows)
     print("  texts generated; building search vectors…", flush=True)
-    # Index through the same vectors as search.services._VECTOR_SQL, in bulk.
+    # Index through the same vectors as search.services._VECTOR_SQL, in bulk
+    # (the pairs in the same INSERT: a second UPDATE would leave every row a dead copy).
     vectors = """
         to_tsvector('simple', t.title_simple) || to_tsvector('english', t.title)
             || to_tsvector('russian', t.title),
@@ -394,27 +396,29 @@ def _fill(publications: int, datasets: int) -> None:
             f"""
             INSERT INTO search_searchdocument (kind, publication_id, title, summary, language,
                 year, date, species, sites, countries, targets, themes, access, updated_at,
-                published, owner_country, uploader_id, head, meta, content)
+                published, owner_country, uploader_id, head, meta, content, pairs)
             SELECT 'publication', p.id, t.title, left(p.abstract, 1000), p.language, p.year,
                 t.date, '{{}}', '{{}}', '{{}}', '{{}}', '{{}}', p.visibility, now(),
                 p.status = 'published', coalesce(p.owner_country_id, ''), p.uploader_id,
-                {vectors}
+                v.head, v.meta, v.content, search_pairs(v.meta)
             FROM publications_publication p
-            JOIN bench_text t ON t.kind = 'publication' AND t.object_id = p.id
+            JOIN bench_text t ON t.kind = 'publication' AND t.object_id = p.id,
+            LATERAL (SELECT {vectors}) v(head, meta, content)
             """
         )
         cursor.execute(
             f"""
             INSERT INTO search_searchdocument (kind, dataset_id, title, summary, language,
                 year, date, species, sites, countries, targets, themes, access, updated_at,
-                published, owner_country, uploader_id, head, meta, content)
+                published, owner_country, uploader_id, head, meta, content, pairs)
             SELECT 'dataset', d.id, t.title, left(d.abstract, 1000), '',
                 extract(year FROM t.date)::int - 1, t.date, '{{}}', '{{}}',
                 ARRAY[d.owner_country_id], '{{}}', '{{}}', d.access_level, now(),
                 d.status = 'published', d.owner_country_id, d.uploader_id,
-                {vectors}
+                v.head, v.meta, v.content, search_pairs(v.meta)
             FROM datasets_dataset d
-            JOIN bench_text t ON t.kind = 'dataset' AND t.object_id = d.id
+            JOIN bench_text t ON t.kind = 'dataset' AND t.object_id = d.id,
+            LATERAL (SELECT {vectors}) v(head, meta, content)
             """
         )
         cursor.execute("DROP TABLE bench_text")
@@ -459,6 +463,9 @@ def main() -> None:
     parser.add_argument("--datasets", type=int, default=20_000)
     parser.add_argument("--repeat", type=int, default=30)
     parser.add_argument("--database", default="neaspec_bench")
+    parser.add_argument(
+        "--only", action="append", choices=list(QUERIES), help="run only this class (repeatable)"
+    )
     args = parser.parse_args()
 
     import django
@@ -513,6 +520,8 @@ def main() -> None:
         f" {'naive SQL p50/p95':>19} {'plan SQL p50/p95':>18} {'top-1':>5} {'top-20':>6}"
     )
     for name, query in QUERIES.items():
+        if args.only and name not in args.only:
+            continue
         cleaned = clean_query(query)
         raw_sql = (
             f"SELECT id FROM search_searchdocument WHERE meta @@ {_TSQUERY} "

@@ -62,6 +62,9 @@ class SearchDocument(models.Model):
     head = SearchVectorField(null=True)
     meta = SearchVectorField(null=True)
     content = SearchVectorField(null=True)
+    # Adjacent words of ``meta`` as one lexeme each (``search_pairs``, migration 0005): a
+    # phrase is looked up by its pairs, and only those documents are checked word by word.
+    pairs = SearchVectorField(null=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -69,6 +72,7 @@ class SearchDocument(models.Model):
             GinIndex(fields=["head"], name="search_head_gin"),
             GinIndex(fields=["meta"], name="search_meta_gin"),
             GinIndex(fields=["content"], name="search_content_gin"),
+            GinIndex(fields=["pairs"], name="search_pairs_gin"),
             GinIndex(fields=["species"], name="search_species_gin"),
             # The newest title matches, read from the index alone: the title tier of search
             # walks it and stops after its candidates instead of reading every match.

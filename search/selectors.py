@@ -11,7 +11,13 @@ from django.db.models.expressions import RawSQL
 
 from access import policy
 from search.models import HEAD_INLINE_CHARS, Kind, SearchDocument
-from search.text import MAX_QUERY_LENGTH, cjk_bigrams, clean_query, prefix_tsquery
+from search.text import (
+    MAX_QUERY_LENGTH,
+    cjk_bigrams,
+    clean_query,
+    pair_tsquery,
+    prefix_tsquery,
+)
 from species.models import Site, Species
 
 #: The tsquery of a user's query in every configuration the documents are indexed with.
@@ -257,7 +263,24 @@ def search_statement(
     ``query`` must come from ``clean_query``.
     """
     bases = _policy_bases(user=user, filters=filters or SearchFilters())
-    return _candidates_sql(bases=bases, query=query, sort=sort)
+    return _candidates_sql(bases=bases, query=query, sort=sort, pairs=_pair_query(query))
+
+
+#: Only quotes and hyphens make websearch_to_tsquery join words into phrases.
+_PHRASE_MARKS = re.compile(r"[\"-]")
+
+
+def _pair_query(query: str) -> str:
+    """Return the pair tsquery of ``query``'s phrases (``search.text.pair_tsquery``), or "".
+
+    PostgreSQL reads the phrases (its parsers and stemmers decide the words): one round
+    trip, made only where the query may hold a phrase.
+    """
+    if not query or not _PHRASE_MARKS.search(query):
+        return ""
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT ({_TSQUERY})::text", _query_params(query))
+        return pair_tsquery(cursor.fetchone()[0])
 
 
 #: Compiled SQL of the documents a user may find, by (policy key, filters); see
@@ -279,7 +302,7 @@ def _policy_bases(*, user, filters: SearchFilters) -> tuple[tuple[str, tuple], t
     bases = _BASES.get(key)
     if bases is None:
         documents = filters.apply(policy.visible_search_documents(user))
-        metadata = documents.values_list("id", "date", "head", "meta")
+        metadata = documents.values_list("id", "date", "head", "meta", "pairs")
         content = documents.values_list("id", "date", "content", "can_read_content")
         bases = (metadata.query.sql_with_params(), content.query.sql_with_params())
         if len(_BASES) >= _BASES_LIMIT:
@@ -364,13 +387,19 @@ def _may_match_densely(query: str) -> bool:
     return all(word.lower() == "or" for word in words[1::2])
 
 
-def _bind(sql: str, *, query: str, base: tuple[str, Sequence[Any]]) -> tuple[str, list]:
-    """Return ``sql`` with ``{q}`` and ``{base}`` replaced, and its parameters in order."""
+def _bind(
+    sql: str, *, query: str, base: tuple[str, Sequence[Any]], pairs: str = ""
+) -> tuple[str, list]:
+    """Return ``sql`` with ``{q}``, ``{p}`` (the pairs) and ``{base}`` replaced, and its
+    parameters in order."""
     parts, params = [], []
-    for part in re.split(r"(\{q\}|\{base\})", sql):
+    for part in re.split(r"(\{q\}|\{p\}|\{base\})", sql):
         if part == "{q}":
             parts.append(_TSQUERY)
             params.extend(_query_params(query))
+        elif part == "{p}":
+            parts.append("%s::tsquery")
+            params.append(pairs)
         elif part == "{base}":
             parts.append(base[0])
             params.extend(base[1])
@@ -380,7 +409,11 @@ def _bind(sql: str, *, query: str, base: tuple[str, Sequence[Any]]) -> tuple[str
 
 
 def _candidates_sql(
-    *, bases: tuple[tuple[str, Sequence[Any]], tuple[str, Sequence[Any]]], query: str, sort: str
+    *,
+    bases: tuple[tuple[str, Sequence[Any]], tuple[str, Sequence[Any]]],
+    query: str,
+    sort: str,
+    pairs: str = "",
 ) -> tuple[str, list]:
     """Return one statement answering (facet, value, n) rows: the total, the page, the facets.
 
@@ -395,17 +428,24 @@ def _candidates_sql(
       more than ``COUNT_CAP``: otherwise no row of it could be a candidate.
 
     Sorted by date, or without a query, the candidates are simply the newest matches.
+    ``pairs`` (``_pair_query``) narrows the metadata matches of a phrase through the pairs
+    index before the phrase is checked on their vectors.
     The statement is built from constant SQL, the constant names above and Django's own
     compiled querysets of the documents the user may find (``bases``, see
     ``_policy_bases``): the user's query and filters travel only as parameters.
     """
     metadata, content = bases
+    meta_match = "b.meta @@ {q}"
+    if pairs:
+        # Checked on the few rows the pairs index returns, not looked up: the metadata
+        # index would read every document holding the words to intersect with them.
+        meta_match = "b.pairs @@ {p} AND coalesce(b.meta @@ {q}, false)"
     content_match = _tier("b.content @@ {q} AND b.can_read_content")
     if not query:
         tiers = [("t1", 1, _tier("true"), _ALWAYS, metadata)]
     elif sort == "date":
         tiers = [
-            ("t1", 1, _tier("b.meta @@ {q}"), _ALWAYS, metadata),
+            ("t1", 1, _tier(meta_match), _ALWAYS, metadata),
             ("t2", 1, content_match, _NOT_IN_T1, content),
         ]
     else:
@@ -413,7 +453,7 @@ def _candidates_sql(
         if _NEGATION.search(query):
             # A title without the excluded word may belong to a document whose text has it.
             title += " AND b.meta @@ {q}"
-        other = "b.meta @@ {q} AND NOT coalesce(b.head @@ {q}, false)"
+        other = f"{meta_match} AND NOT coalesce(b.head @@ {{q}}, false)"
         tiers = [
             ("t1", 1, _title_tier(title, dense=_may_match_densely(query)), _ALWAYS, metadata),
             ("t2", 2, _tier(other), _WHEN_T1_IS_SHORT, metadata),
@@ -422,7 +462,7 @@ def _candidates_sql(
     columns = ", ".join(_CANDIDATE_COLUMNS)
     ctes, params, union = [], [], []
     for name, tier, tier_sql, condition, base in tiers:
-        sql, tier_params = _bind(tier_sql, query=query, base=base)
+        sql, tier_params = _bind(tier_sql, query=query, base=base, pairs=pairs)
         condition = condition.format(cap=COUNT_CAP)
         ctes.append(_TIER_CTE.format(name=name, columns=columns, sql=sql, condition=condition))
         union.append(_TIER_UNION.format(name=name, columns=columns, tier=tier))

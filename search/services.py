@@ -8,20 +8,24 @@ from search.text import cjk_bigrams
 #: The most extracted text indexed per document; tsvector values are capped at 1 MB.
 MAX_CONTENT_CHARS = 400_000
 
+# The pairs (``search_pairs``, migration 0005) come from the new metadata vector, computed
+# once in ``v``: the SET expressions of an UPDATE see the row as it was.
 _VECTOR_SQL = """
 UPDATE search_searchdocument SET
   head = to_tsvector('simple', %(title_simple)s)
       || to_tsvector('english', %(title)s)
       || to_tsvector('russian', %(title)s),
-  meta = setweight(to_tsvector('simple', %(title_simple)s), 'A')
+  meta = v.meta,
+  pairs = search_pairs(v.meta),
+  content = to_tsvector('simple', %(content_simple)s)
+      || to_tsvector('english', %(content)s)
+      || to_tsvector('russian', %(content)s)
+FROM (SELECT setweight(to_tsvector('simple', %(title_simple)s), 'A')
       || setweight(to_tsvector('english', %(title)s), 'A')
       || setweight(to_tsvector('russian', %(title)s), 'A')
       || setweight(to_tsvector('simple', %(rest_simple)s), 'B')
       || setweight(to_tsvector('english', %(rest)s), 'B')
-      || setweight(to_tsvector('russian', %(rest)s), 'B'),
-  content = to_tsvector('simple', %(content_simple)s)
-      || to_tsvector('english', %(content)s)
-      || to_tsvector('russian', %(content)s)
+      || setweight(to_tsvector('russian', %(rest)s), 'B') AS meta) v
 WHERE id = %(id)s
 """
 

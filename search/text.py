@@ -82,3 +82,136 @@ def _prefix_words(text: str) -> list[str]:
         elif _WORD.fullmatch(token):
             words.append(f"{token}:*")
     return words
+
+
+#: Characters of each word a pair lexeme keeps (``search_pairs``, migration 0005, says 4 too):
+#: enough to tell pairs apart, few enough that a prefix word of four letters or more still
+#: names its pairs exactly.
+PAIR_CHARS = 4
+_TSQUERY_TOKEN = re.compile(
+    r"\s*(?:'(?P<lexeme>(?:[^'\\]|''|\\.)*)'(?::(?P<flags>[*A-Da-d]+))?|<(?P<distance>-|\d+)>"
+    r"|(?P<operator>[!&|()]))"
+)
+_Node = tuple
+
+
+def pair_tsquery(tsquery: str) -> str:
+    """Return a tsquery of pair lexemes every document matching ``tsquery`` has, or "".
+
+    ``tsquery`` is PostgreSQL's text of a tsquery. Each ``a <-> b`` of two words adds the
+    pair of their first ``PAIR_CHARS`` characters (a prefix shorter than that, a prefix of
+    the pair): a document matching ``tsquery`` through its metadata vector holds these pairs
+    in ``pairs`` (``search_pairs``), so the result only narrows the documents that the
+    real phrase operator must still check. "" when the query requires no pair.
+    """
+    tokens = []
+    position = 0
+    while position < len(tsquery.rstrip()):
+        match = _TSQUERY_TOKEN.match(tsquery, position)
+        if match is None:
+            return ""
+        tokens.append(match)
+        position = match.end()
+    parser = _TsqueryParser(tokens)
+    try:
+        node = parser.parse_or()
+    except ValueError:
+        return ""
+    if parser.index != len(tokens):
+        return ""
+    return _pairs_of(node) or ""
+
+
+class _TsqueryParser:
+    """Read a tsquery's text into nodes; precedence ``!`` over ``<->`` over ``&`` over ``|``."""
+
+    def __init__(self, tokens: list[re.Match]) -> None:
+        self.tokens = tokens
+        self.index = 0
+
+    def _peek(self, group: str) -> str | None:
+        if self.index < len(self.tokens):
+            return self.tokens[self.index].group(group)
+        return None
+
+    def parse_or(self) -> _Node:
+        node = self.parse_and()
+        while self._peek("operator") == "|":
+            self.index += 1
+            node = ("or", node, self.parse_and())
+        return node
+
+    def parse_and(self) -> _Node:
+        node = self.parse_phrase()
+        while self._peek("operator") == "&":
+            self.index += 1
+            node = ("and", node, self.parse_phrase())
+        return node
+
+    def parse_phrase(self) -> _Node:
+        node = self.parse_unary()
+        while (distance := self._peek("distance")) is not None:
+            self.index += 1
+            node = ("phrase", node, self.parse_unary(), 1 if distance == "-" else int(distance))
+        return node
+
+    def parse_unary(self) -> _Node:
+        if self.index >= len(self.tokens):
+            raise ValueError("tsquery ends early")
+        token = self.tokens[self.index]
+        self.index += 1
+        if token.group("operator") == "!":
+            return ("not", self.parse_unary())
+        if token.group("operator") == "(":
+            node = self.parse_or()
+            if self._peek("operator") != ")":
+                raise ValueError("unbalanced tsquery")
+            self.index += 1
+            return node
+        lexeme = token.group("lexeme")
+        if lexeme is None:
+            raise ValueError("unexpected tsquery operator")
+        lexeme = re.sub(r"''|\\(.)", lambda m: m.group(1) or "'", lexeme)
+        return ("lexeme", lexeme, "*" in (token.group("flags") or ""))
+
+
+def _edge(node: _Node, side: int) -> _Node | None:
+    """Return the word a phrase node starts (side 1) or ends (side 2) with, if one word."""
+    while node[0] == "phrase":
+        node = node[side]
+    return node if node[0] == "lexeme" else None
+
+
+def _quote(text: str) -> str:
+    return "'" + text.replace("\\", "\\\\").replace("'", "''") + "'"
+
+
+def _pair(left: _Node, right: _Node) -> str:
+    def part(node: _Node) -> tuple[str, bool]:
+        _kind, lexeme, prefix = node
+        return lexeme[:PAIR_CHARS], prefix and len(lexeme) < PAIR_CHARS
+
+    first, first_open = part(left)
+    second, second_open = part(right)
+    if first_open:
+        return _quote(first) + ":*"
+    return _quote(f"{first} {second}") + (":*" if second_open else "")
+
+
+def _pairs_of(node: _Node) -> str | None:
+    kind = node[0]
+    if kind == "and":
+        parts = [part for part in (_pairs_of(node[1]), _pairs_of(node[2])) if part]
+        return " & ".join(parts) or None
+    if kind == "or":
+        left, right = _pairs_of(node[1]), _pairs_of(node[2])
+        if left == right:
+            return left
+        return f"( {left} ) | ( {right} )" if left and right else None
+    if kind != "phrase":
+        return None
+    parts = [part for part in (_pairs_of(node[1]), _pairs_of(node[2])) if part]
+    end, start = _edge(node[1], 2), _edge(node[2], 1)
+    if node[3] == 1 and end and start:
+        parts.append(_pair(end, start))
+    return " & ".join(parts) or None

@@ -222,6 +222,80 @@ def test_a_quoted_phrase_finds_the_words_side_by_side_only(secretariat, visitor)
     assert {doc.publication_id for doc in loose.documents} == {adjacent, apart}
 
 
+@pytest.mark.parametrize("sort", ["relevance", "date"])
+def test_it_finds_a_phrase_of_the_abstract_through_its_pairs_only_side_by_side(
+    secretariat, visitor, sort
+):
+    from publications.models import Publication
+
+    def publication(abstract):
+        created = Publication.objects.create(
+            type="report",
+            title="Hunchun report",
+            abstract=abstract,
+            year=2022,
+            language="en",
+            status="published",
+            uploader=secretariat,
+        )
+        services.publication_index(created)
+        return created.pk
+
+    adjacent = publication("Results of the camera trap survey along the border.")
+    inflected = publication("Camera traps were set along the border.")
+    apart = publication("Trap lines were checked, and a camera survey was run.")
+    hyphenated = publication("A camera-trap survey along the border.")
+    broken = publication("Camera trap checks; a survey followed.")
+    assert SearchDocument.objects.get(publication_id=adjacent).pairs is not None
+
+    everything = {adjacent, inflected, apart, hyphenated, broken}
+    expected = {
+        '"camera trap"': {adjacent, inflected, hyphenated, broken},
+        '"camera tra"': {adjacent, inflected, hyphenated, broken},
+        '"camera trap survey"': {adjacent, hyphenated},
+        # The prefix reading of a hyphenated word asks for both words anywhere.
+        "camera-trap": everything,
+        '"trap camera"': set(),
+        '"camera trap" or lines': everything,
+    }
+    for query, documents in expected.items():
+        results = selectors.search(user=visitor, query=query, sort=sort)
+        assert {doc.publication_id for doc in results.documents} == documents, query
+        unnarrowed = selectors.matching_documents(user=visitor, query=query)
+        assert set(unnarrowed.values_list("publication_id", flat=True)) == documents, query
+
+
+def test_only_a_query_with_a_phrase_is_narrowed_through_the_pairs(db, visitor):
+    sql, params = selectors.search_statement(user=visitor, query='"camera trap"')
+    assert "b.pairs @@" in sql
+    assert "'came trap'" in params
+    sql, params = selectors.search_statement(user=visitor, query="camera trap")
+    assert "b.pairs @@" not in sql
+
+
+@pytest.mark.parametrize(
+    ("tsquery", "pairs"),
+    [
+        ("'camera' <-> 'trap' | 'camera':* <-> 'trap':*", "'came trap'"),
+        ("'camera' <-> 'trap' <-> 'survey'", "'came trap' & 'trap surv'"),
+        ("'a' <-> ( 'b' <-> 'c' )", "'b c' & 'a b'"),
+        ("'cam':* <-> 'tr':*", "'cam':*"),
+        ("'camera' <-> 'tr':*", "'came tr':*"),
+        ("'it''s' <-> 'a\\\\b'", "'it''s a\\\\b'"),
+        ("'x' | 'a' <-> 'b'", ""),
+        ("!'a' <-> 'b'", ""),
+        ("'camera' <2> 'trap'", ""),
+        ("'a' & 'b'", ""),
+        ("", ""),
+        ("'a' <->", ""),
+    ],
+)
+def test_pair_tsquery_asks_only_for_pairs_every_match_holds(tsquery, pairs):
+    from search.text import pair_tsquery
+
+    assert pair_tsquery(tsquery) == pairs
+
+
 def test_a_grant_opens_the_file_text_and_its_revocation_closes_it_at_once(
     researcher_a, researcher_b, focal_point_a
 ):
