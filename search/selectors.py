@@ -5,6 +5,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.contrib.postgres.search import SearchVectorField
 from django.db import connection
 from django.db.models import BooleanField, FloatField, Q, QuerySet, Value
 from django.db.models.expressions import RawSQL
@@ -311,11 +312,11 @@ def _policy_bases(*, user, filters: SearchFilters) -> tuple[tuple[str, tuple], t
     return bases
 
 
-#: Every column of a search document but its vectors, which no page shows.
+#: Every column of a search document but its vectors, which no page shows (a few KB each).
 _PAGE_FIELDS = tuple(
     field.attname
     for field in SearchDocument._meta.concrete_fields
-    if field.attname not in ("head", "meta", "content")
+    if not isinstance(field, SearchVectorField)
 )
 _PAGE_SQL = "SELECT {columns}, {snippet} FROM search_searchdocument WHERE id = ANY(%s)"
 _SNIPPET_SQL = (
