@@ -199,23 +199,26 @@ def test_past_the_candidate_cap_the_count_says_more_and_facets_count_the_candida
     assert selectors.search(user=visitor, query="crane", page=2).documents == []
 
 
-def test_a_quoted_phrase_finds_the_words_side_by_side_only(secretariat, visitor):
+def _indexed_report(uploader, *, title: str, abstract: str = "") -> int:
+    """Return the pk of a published English report, indexed for search."""
     from publications.models import Publication
 
-    def publication(title):
-        created = Publication.objects.create(
-            type="report",
-            title=title,
-            year=2022,
-            language="en",
-            status="published",
-            uploader=secretariat,
-        )
-        services.publication_index(created)
-        return created.pk
+    created = Publication.objects.create(
+        type="report",
+        title=title,
+        abstract=abstract,
+        year=2022,
+        language="en",
+        status="published",
+        uploader=uploader,
+    )
+    services.publication_index(created)
+    return created.pk
 
-    adjacent = publication("Camera trap survey in Hunchun")
-    apart = publication("Trap lines checked by camera crews")
+
+def test_a_quoted_phrase_finds_the_words_side_by_side_only(secretariat, visitor):
+    adjacent = _indexed_report(secretariat, title="Camera trap survey in Hunchun")
+    apart = _indexed_report(secretariat, title="Trap lines checked by camera crews")
     quoted = selectors.search(user=visitor, query='"camera trap"')
     assert [doc.publication_id for doc in quoted.documents] == [adjacent]
     loose = selectors.search(user=visitor, query="camera trap")
@@ -226,20 +229,8 @@ def test_a_quoted_phrase_finds_the_words_side_by_side_only(secretariat, visitor)
 def test_it_finds_a_phrase_of_the_abstract_through_its_pairs_only_side_by_side(
     secretariat, visitor, sort
 ):
-    from publications.models import Publication
-
     def publication(abstract):
-        created = Publication.objects.create(
-            type="report",
-            title="Hunchun report",
-            abstract=abstract,
-            year=2022,
-            language="en",
-            status="published",
-            uploader=secretariat,
-        )
-        services.publication_index(created)
-        return created.pk
+        return _indexed_report(secretariat, title="Hunchun report", abstract=abstract)
 
     adjacent = publication("Results of the camera trap survey along the border.")
     inflected = publication("Camera traps were set along the border.")
