@@ -1,5 +1,6 @@
 """``GET /api/v1/search/``: ranked results and facet counts under the access policy."""
 
+from django.utils.html import escape
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers
@@ -14,7 +15,9 @@ class SearchResultSerializer(serializers.Serializer):
     type = serializers.CharField(source="kind")
     id = serializers.SerializerMethodField()
     title = serializers.CharField()
-    snippet = serializers.SerializerMethodField()
+    snippet = serializers.SerializerMethodField(
+        help_text="HTML: escaped text with the matched words in <mark> elements."
+    )
     year = serializers.IntegerField(allow_null=True)
     countries = serializers.ListField(child=serializers.CharField())
     species = serializers.ListField(child=serializers.CharField())
@@ -24,7 +27,7 @@ class SearchResultSerializer(serializers.Serializer):
         return document.dataset_id or document.publication_id or document.event_id
 
     def get_snippet(self, document) -> str:
-        return getattr(document, "snippet", "") or document.summary[:300]
+        return getattr(document, "snippet", "") or escape(document.summary[:300])
 
     def get_url(self, document) -> str:
         return selectors.document_url(document)

@@ -9,6 +9,8 @@ from django.contrib.postgres.search import SearchVectorField
 from django.db import connection
 from django.db.models import BooleanField, FloatField, Q, QuerySet, Value
 from django.db.models.expressions import RawSQL
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 
 from access import policy
 from search.models import HEAD_INLINE_CHARS, Kind, SearchDocument
@@ -319,10 +321,19 @@ _PAGE_FIELDS = tuple(
     if not isinstance(field, SearchVectorField)
 )
 _PAGE_SQL = "SELECT {columns}, {snippet} FROM search_searchdocument WHERE id = ANY(%s)"
+#: ts_headline copies the text as it is, markup included: it marks the matched words with
+#: two private-use characters, and the snippet is escaped before they become ``<mark>``.
+_MARK_START, _MARK_STOP = "\ue000", "\ue001"
 _SNIPPET_SQL = (
-    "ts_headline('simple'::regconfig, summary, {q},"
-    " 'StartSel=''<mark>'', StopSel=''</mark>'', MaxWords=35, MinWords=15')"
+    "ts_headline('simple'::regconfig, replace(replace(summary, E'\\ue000', ''), E'\\ue001', ''),"
+    " {q}, 'StartSel=\ue000, StopSel=\ue001, MaxWords=35, MinWords=15')"
 )
+
+
+def _snippet_html(headline: str) -> str:
+    """Return ``headline`` escaped, with its marked words in ``<mark>``."""
+    marked = escape(headline).replace(_MARK_START, "<mark>").replace(_MARK_STOP, "</mark>")
+    return mark_safe(marked)  # noqa: S308 - escaped above; only the two markers become tags
 
 
 def _page_documents(*, ids: list[int], query: str) -> list[SearchDocument]:
@@ -340,7 +351,7 @@ def _page_documents(*, ids: list[int], query: str) -> list[SearchDocument]:
         for row in cursor.fetchall():
             document = SearchDocument.from_db(connection.alias, _PAGE_FIELDS, row[:-1])
             if query:
-                document.snippet = row[-1]  # type: ignore[attr-defined]
+                document.snippet = _snippet_html(row[-1])  # type: ignore[attr-defined]
             documents.append(document)
     return documents
 

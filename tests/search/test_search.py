@@ -357,3 +357,27 @@ def test_past_the_cap_a_two_word_query_keeps_its_best_ranked_titles(
     publication("A census of the crane", 2023)
     results = selectors.search(user=visitor, query="crane census")
     assert [doc.publication_id for doc in results.documents][:1] == [best]
+
+
+def test_it_escapes_the_markup_of_a_snippet_and_marks_only_the_matched_words(secretariat, client):
+    from publications.models import Publication
+
+    publication = Publication.objects.create(
+        type="report",
+        title="Spoonbill census",
+        # ts_headline drops what its parser reads as a tag, but keeps this one as text.
+        abstract="<img src=x onerror=alert(1)> Five spoonbill <b>pairs</b> & \ue000 chicks.",
+        year=2024,
+        language="en",
+        status="published",
+        uploader=secretariat,
+    )
+    services.publication_index(publication)
+    page = client.get("/search/", {"q": "spoonbill"}).content.decode()
+    api = client.get("/api/v1/search/", {"q": "spoonbill"}).json()["results"][0]["snippet"]
+    for html in (page, api):
+        assert "<img" not in html
+        assert "&lt;img" in html
+        assert "<mark>spoonbill</mark>" in html
+        assert "\ue000" not in html
+    assert api.count("<mark>") == 1
