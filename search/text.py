@@ -61,17 +61,24 @@ def prefix_tsquery(query: str) -> str:
     """Return a ``to_tsquery('simple', ...)`` text matching every word of ``query`` as a prefix.
 
     Languages without a PostgreSQL stemmer (Mongolian above all) still find inflected forms:
-    ирвэс finds ирвэсийн. ``query`` must come from ``clean_query``; CJK runs are bigrammed.
+    ирвэс finds ирвэсийн. A word after a minus is excluded, prefixes included, as
+    ``websearch_to_tsquery`` excludes it. ``query`` must come from ``clean_query``; CJK runs
+    are bigrammed.
     """
     groups = []
     # Split on quotes: odd parts are quoted phrases, whose words must follow one another.
     for index, part in enumerate(query.split('"')):
-        words = _prefix_words(part)
-        if index % 2 and len(words) > 1:
-            groups.append("(" + " <-> ".join(words) + ")")
-        else:
-            groups.extend(words)
-    return " & ".join(groups)
+        if index % 2:
+            words = _prefix_words(part)
+            groups.append("(" + " <-> ".join(words) + ")" if len(words) > 1 else "".join(words))
+            continue
+        for chunk in part.split():
+            words = _prefix_words(chunk)
+            if words and chunk.startswith("-"):
+                groups.append("!(" + " & ".join(words) + ")")
+            else:
+                groups.extend(words)
+    return " & ".join(group for group in groups if group)
 
 
 def _prefix_words(text: str) -> list[str]:

@@ -248,6 +248,9 @@ def test_it_finds_a_phrase_of_the_abstract_through_its_pairs_only_side_by_side(
         "camera-trap": everything,
         '"trap camera"': set(),
         '"camera trap" or lines': everything,
+        # A minus excludes the word in every reading, the prefix reading included.
+        '"camera trap" -checks': {adjacent, inflected, hyphenated},
+        '"camera trap" -survey': {inflected},
     }
     for query, documents in expected.items():
         results = selectors.search(user=visitor, query=query, sort=sort)
