@@ -57,13 +57,34 @@ def clean_query(raw: str) -> str:
     return " ".join(query.split())
 
 
-def prefix_tsquery(query: str) -> str:
-    """Return a ``to_tsquery('simple', ...)`` text matching every word of ``query`` as a prefix.
+_HYPHENATED = re.compile(r"\w+(?:-\w+)+")
 
-    Languages without a PostgreSQL stemmer (Mongolian above all) still find inflected forms:
-    ирвэс finds ирвэсийн. A word after a minus is excluded, prefixes included, as
-    ``websearch_to_tsquery`` excludes it. ``query`` must come from ``clean_query``; CJK runs
-    are bigrammed.
+
+def hyphens_as_phrases(query: str) -> str:
+    """Return ``query`` with each hyphenated word as the quoted phrase of its parts.
+
+    websearch_to_tsquery would ask for the hyphenated word itself: "camera-trap" would not
+    find "camera trap". ``query`` must come from ``clean_query``.
+    """
+    parts = query.split('"')
+    for index, part in enumerate(parts):
+        if index % 2:
+            parts[index] = re.sub(r"(?<=\w)-(?=\w)", " ", part)
+        else:
+            parts[index] = _HYPHENATED.sub(lambda m: '"' + m[0].replace("-", " ") + '"', part)
+    return '"'.join(parts)
+
+
+def prefix_tsquery(query: str) -> str:
+    """Return a ``to_tsquery('simple', ...)`` text of ``query`` with its Cyrillic words as
+    prefixes, or "" if it has none.
+
+    Mongolian has no PostgreSQL stemmer: ирвэс finds ирвэсийн only as a prefix. Latin words
+    stay whole: the English stemmer finds their inflected forms, and scientific names and
+    site codes must match exactly; a prefix of a common word would also cost every search
+    a scan of every word it begins (PERFORMANCE.md, "species data"). A word after a minus
+    is excluded, as ``websearch_to_tsquery`` excludes it. ``query`` must come from
+    ``clean_query``; CJK runs are bigrammed.
     """
     groups = []
     # Split on quotes: odd parts are quoted phrases, whose words must follow one another.
@@ -78,7 +99,11 @@ def prefix_tsquery(query: str) -> str:
                 groups.append("!(" + " & ".join(words) + ")")
             else:
                 groups.extend(words)
-    return " & ".join(group for group in groups if group)
+    reading = " & ".join(group for group in groups if group)
+    return reading if ":*" in reading else ""
+
+
+_CYRILLIC = re.compile("[\u0400-\u04ff]")
 
 
 def _prefix_words(text: str) -> list[str]:
@@ -87,7 +112,7 @@ def _prefix_words(text: str) -> list[str]:
         if CJK_RUN.fullmatch(token):
             words.append(token)
         elif _WORD.fullmatch(token):
-            words.append(f"{token}:*")
+            words.append(f"{token}:*" if _CYRILLIC.search(token) else token)
     return words
 
 
