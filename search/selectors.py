@@ -9,11 +9,11 @@ from django.contrib.postgres.search import SearchVectorField
 from django.db import connection
 from django.db.models import BooleanField, FloatField, Q, QuerySet, Value
 from django.db.models.expressions import RawSQL
-from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 from access import policy
 from search.models import HEAD_INLINE_CHARS, Kind, SearchDocument
+from search.snippets import snippet_html
 from search.text import (
     MAX_QUERY_LENGTH,
     cjk_bigrams,
@@ -67,7 +67,7 @@ _ARRAY_FACETS = ("species", "sites", "countries", "targets", "themes")
 _CANDIDATE_COLUMNS = ("id", "date", "rank")
 #: Every facet value of every candidate as one (facet, value) row: one pass, one GROUP BY.
 _FACET_SQL = (
-    "SELECT f.facet, f.value, count(*) FROM candidates c"
+    "SELECT f.facet, f.value, count(*), {empty} FROM candidates c"
     " JOIN search_searchdocument d ON d.id = c.id,"
     " unnest({names}, {values}) AS f(facet, value)"
     " WHERE c.n <= {cap} AND f.value <> '' GROUP BY f.facet, f.value"
@@ -103,11 +103,15 @@ _WHEN_T1_IS_SHORT_NOT_IN_T1_T2 = (
     "(SELECT count(*) FROM t1) <= {cap} AND s.id NOT IN (SELECT id FROM t1)"
     " AND s.id NOT IN (SELECT id FROM t2)"
 )
+#: The answer, as (row kind, value, number, the page document's columns) rows: the page's
+#: documents first (their columns give the union its types), then the total with the text
+#: of the query's tsquery (for the snippets), then the facet values and their counts.
 _CANDIDATES_SQL = (
     "WITH {ctes}, candidates AS MATERIALIZED (SELECT c.*,"
     " row_number() OVER (ORDER BY {order}) AS n FROM ({union}) c)"
-    " SELECT 'total', NULL, count(*) FROM candidates"
-    " UNION ALL SELECT 'page', id::text, n FROM candidates WHERE n <= {last} AND n > %s AND n <= %s"
+    " SELECT 'page', NULL, c.n, {columns} FROM candidates c"
+    " JOIN search_searchdocument d ON d.id = c.id WHERE c.n <= {last} AND c.n > %s AND c.n <= %s"
+    " UNION ALL SELECT 'total', {tsquery}, count(*), {empty} FROM candidates"
     " UNION ALL {facets}"
 )
 #: websearch_to_tsquery reads a minus before a word as NOT.
@@ -228,48 +232,54 @@ def search(
     sort: str = "relevance",
     page: int = 1,
 ) -> SearchResults:
-    """Return one page of results with facet counts, in two queries.
+    """Return one page of results with facet counts, in one query.
 
-    The first query finds the candidates (see ``COUNT_CAP``), orders them, and returns
-    their count, the ids of the page and the facet counts; the second loads the page's
-    documents with their snippets.
+    The query finds the candidates (see ``COUNT_CAP``), orders them, and returns their
+    count, the page's documents with their snippets and the facet counts. A phrase costs
+    one query more (``_pair_query``).
     """
     cleaned = clean_query(query)
-    start = max(page - 1, 0) * PAGE_SIZE
-    sql, params = search_statement(user=user, query=cleaned, filters=filters, sort=sort)
-    total, page_ids = 0, []
+    sql, params = search_statement(user=user, query=cleaned, filters=filters, sort=sort, page=page)
+    total, tsquery, page_rows = 0, "", []
     counts: dict[str, list[tuple[str, int]]] = {name: [] for name in FACETS}
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, start, start + PAGE_SIZE])
-        for facet, value, number in cursor.fetchall():
-            if facet == "total":
-                total = min(number, COUNT_CAP + 1)
-            elif facet == "page":
-                page_ids.append((number, int(value)))
+        cursor.execute(sql, params)
+        for kind, value, number, *columns in cursor.fetchall():
+            if kind == "page":
+                page_rows.append((number, columns))
+            elif kind == "total":
+                total, tsquery = min(number, COUNT_CAP + 1), value or ""
             else:
-                counts[facet].append((value, number))
+                counts[kind].append((value, number))
     for values in counts.values():
         values.sort(key=lambda item: (-item[1], item[0]))
-    ids = [pk for _n, pk in sorted(page_ids)]
-    # The ids come from the policy-filtered statement above: no second policy check needed.
-    by_id = {document.pk: document for document in _page_documents(ids=ids, query=cleaned)}
-    return SearchResults(
-        query=cleaned,
-        documents=[by_id[pk] for pk in ids if pk in by_id],
-        total=total,
-        facets=counts,
-    )
+    documents = []
+    for _n, columns in sorted(page_rows, key=lambda row: row[0]):
+        document = SearchDocument.from_db(connection.alias, _PAGE_FIELDS, columns)
+        if tsquery:
+            html = snippet_html(document.summary, tsquery)
+            document.snippet = mark_safe(html)  # type: ignore[attr-defined] # noqa: S308 - escaped
+        documents.append(document)
+    return SearchResults(query=cleaned, documents=documents, total=total, facets=counts)
 
 
 def search_statement(
-    *, user, query: str, filters: SearchFilters | None = None, sort: str = "relevance"
+    *,
+    user,
+    query: str,
+    filters: SearchFilters | None = None,
+    sort: str = "relevance",
+    page: int = 1,
 ) -> tuple[str, list]:
-    """Return the candidates statement of ``search`` and its parameters but the page's two.
+    """Return the statement of ``search`` and its parameters.
 
     ``query`` must come from ``clean_query``.
     """
     bases = _policy_bases(user=user, filters=filters or SearchFilters())
-    return _candidates_sql(bases=bases, query=query, sort=sort, pairs=_pair_query(query))
+    first = max(page - 1, 0) * PAGE_SIZE
+    return _candidates_sql(
+        bases=bases, query=query, sort=sort, pairs=_pair_query(query), page=(first, PAGE_SIZE)
+    )
 
 
 #: Only quotes and hyphens make websearch_to_tsquery join words into phrases.
@@ -323,40 +333,6 @@ _PAGE_FIELDS = tuple(
     for field in SearchDocument._meta.concrete_fields
     if not isinstance(field, SearchVectorField)
 )
-_PAGE_SQL = "SELECT {columns}, {snippet} FROM search_searchdocument WHERE id = ANY(%s)"
-#: ts_headline copies the text as it is, markup included: it marks the matched words with
-#: two private-use characters, and the snippet is escaped before they become ``<mark>``.
-_MARK_START, _MARK_STOP = "\ue000", "\ue001"
-_SNIPPET_SQL = (
-    "ts_headline('simple'::regconfig, replace(replace(summary, E'\\ue000', ''), E'\\ue001', ''),"
-    " {q}, 'StartSel=\ue000, StopSel=\ue001, MaxWords=35, MinWords=15')"
-)
-
-
-def _snippet_html(headline: str) -> str:
-    """Return ``headline`` escaped, with its marked words in ``<mark>``."""
-    marked = escape(headline).replace(_MARK_START, "<mark>").replace(_MARK_STOP, "</mark>")
-    return mark_safe(marked)  # noqa: S308 - escaped above; only the two markers become tags
-
-
-def _page_documents(*, ids: list[int], query: str) -> list[SearchDocument]:
-    """Return the documents ``ids`` (already policy-checked), with ``snippet`` if ``query``."""
-    if not ids:
-        return []
-    snippet, params = "NULL", []
-    if query:
-        snippet = _SNIPPET_SQL.format(q=_TSQUERY)
-        params = _query_params(query)
-    sql = _PAGE_SQL.format(columns=", ".join(_PAGE_FIELDS), snippet=snippet)
-    documents = []
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, ids])
-        for row in cursor.fetchall():
-            document = SearchDocument.from_db(connection.alias, _PAGE_FIELDS, row[:-1])
-            if query:
-                document.snippet = _snippet_html(row[-1])  # type: ignore[attr-defined]
-            documents.append(document)
-    return documents
 
 
 def _tier(condition: str, *, ranked: bool = False) -> str:
@@ -429,8 +405,9 @@ def _candidates_sql(
     query: str,
     sort: str,
     pairs: str = "",
+    page: tuple[int, int] = (0, PAGE_SIZE),
 ) -> tuple[str, list]:
-    """Return one statement answering (facet, value, n) rows: the total, the page, the facets.
+    """Return one statement answering the page's documents, the total and the facets.
 
     Ranking every match is what makes common words slow (PERFORMANCE.md), so no tier
     reads more than ``COUNT_CAP + 1`` rows, each found through an index:
@@ -492,14 +469,25 @@ def _candidates_sql(
     for name in _ARRAY_FACETS:
         names.append(f"array_fill('{name}'::text, ARRAY[cardinality(d.{name})])")
         values.append(f"d.{name}::text[]")
-    facets = _FACET_SQL.format(names=" || ".join(names), values=" || ".join(values), cap=COUNT_CAP)
+    empty = ", ".join(["NULL"] * len(_PAGE_FIELDS))
+    facets = _FACET_SQL.format(
+        names=" || ".join(names), values=" || ".join(values), cap=COUNT_CAP, empty=empty
+    )
     sql = _CANDIDATES_SQL.format(
         ctes=", ".join(ctes),
         order=order,
         union=" UNION ALL ".join(union),
+        columns=", ".join(f"d.{name}" for name in _PAGE_FIELDS),
+        tsquery=f"({_TSQUERY})::text" if query else "NULL",
         last=COUNT_CAP + 1,
+        empty=empty,
         facets=facets,
     )
+    # The page's bounds, then the query of the total's row: the order they appear in.
+    first, size = page
+    params.extend([first, first + size])
+    if query:
+        params.extend(_query_params(query))
     return sql, params
 
 

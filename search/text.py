@@ -9,13 +9,16 @@ Mongolian included (PostgreSQL has no Mongolian stemmer).
 
 import re
 
-_CJK = (
+#: The CJK characters, as the inside of a regular expression's character class.
+CJK_CHARS = (
     "\u3040-\u30ff"  # Hiragana, Katakana
     "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"  # Han
     "\u1100-\u11ff\u3130-\u318f\uac00-\ud7af"  # Hangul
     "\u31f0-\u31ff\uff66-\uff9f"  # Katakana extensions and half-width
 )
-CJK_RUN = re.compile(f"[{_CJK}]+")
+CJK_RUN = re.compile(f"[{CJK_CHARS}]+")
+#: A run of CJK characters, or a word of other letters and digits.
+TOKEN = re.compile(f"[{CJK_CHARS}]+|[^\\W{CJK_CHARS}]+")
 #: tsquery syntax that must never reach PostgreSQL from a user's query.
 _TSQUERY_SYNTAX = re.compile(r"[&|!():*'\\<>]")
 
@@ -33,6 +36,13 @@ _SIMPLIFIED = (
     "关系务农业气变与学舆图战乡县猫猎猪禽群群遗传滨残处岁龄双齐虫检样划规结绝减温"
 )
 _FOLD = str.maketrans(_TRADITIONAL, _SIMPLIFIED)
+
+
+def fold(text: str) -> str:
+    """Return ``text`` with traditional characters folded to simplified, one for one."""
+    return text.translate(_FOLD)
+
+
 _WORD = re.compile(r"\w{3,}")
 
 
@@ -45,7 +55,7 @@ def cjk_bigrams(text: str) -> str:
             return f" {run} "
         return " " + " ".join(run[i : i + 2] for i in range(len(run) - 1)) + " "
 
-    return CJK_RUN.sub(bigrams, text.translate(_FOLD))
+    return CJK_RUN.sub(bigrams, fold(text))
 
 
 def clean_query(raw: str) -> str:
@@ -136,22 +146,45 @@ def pair_tsquery(tsquery: str) -> str:
     in ``pairs`` (``search_pairs``), so the result only narrows the documents that the
     real phrase operator must still check. "" when the query requires no pair.
     """
+    node = _parse_tsquery(tsquery)
+    return (_pairs_of(node) or "") if node else ""
+
+
+def tsquery_words(tsquery: str) -> list[tuple[str, bool]]:
+    """Return the (lexeme, is a prefix) pairs of ``tsquery`` but those under a NOT.
+
+    ``tsquery`` is PostgreSQL's text of a tsquery; [] if it cannot be read.
+    """
+    words: list[tuple[str, bool]] = []
+
+    def collect(node: _Node) -> None:
+        if node[0] == "lexeme":
+            words.append((node[1], node[2]))
+        elif node[0] != "not":
+            for child in node[1:3]:
+                collect(child)
+
+    node = _parse_tsquery(tsquery)
+    if node:
+        collect(node)
+    return words
+
+
+def _parse_tsquery(tsquery: str) -> _Node | None:
     tokens = []
     position = 0
     while position < len(tsquery.rstrip()):
         match = _TSQUERY_TOKEN.match(tsquery, position)
         if match is None:
-            return ""
+            return None
         tokens.append(match)
         position = match.end()
     parser = _TsqueryParser(tokens)
     try:
         node = parser.parse_or()
     except ValueError:
-        return ""
-    if parser.index != len(tokens):
-        return ""
-    return _pairs_of(node) or ""
+        return None
+    return node if parser.index == len(tokens) else None
 
 
 class _TsqueryParser:
