@@ -280,7 +280,7 @@ def _fill(publications: int, datasets: int) -> None:
     from accounts.models import User
     from datasets.models import Dataset
     from publications.models import Publication
-    from search.text import cjk_bigrams
+    from search.text import cjk_index_text
 
     rng = random.Random(7)
     uploader, _ = User.objects.get_or_create(
@@ -319,9 +319,9 @@ def _fill(publications: int, datasets: int) -> None:
             kind,
             obj.pk,
             title,
-            cjk_bigrams(title),
+            cjk_index_text(title),
             obj.abstract,
-            cjk_bigrams(obj.abstract),
+            cjk_index_text(obj.abstract),
             published_at.date().isoformat(),
         )
 

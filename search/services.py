@@ -3,7 +3,7 @@
 from django.db import connection, transaction
 
 from search.models import Kind, SearchDocument
-from search.text import cjk_bigrams
+from search.text import cjk_index_text
 
 #: The most extracted text indexed per document; tsvector values are capped at 1 MB.
 MAX_CONTENT_CHARS = 400_000
@@ -56,11 +56,11 @@ def _save(lookup: dict, *, kind: str, title: str, rest: str, content: str, **fie
             {
                 "id": document.pk,
                 "title": title,
-                "title_simple": cjk_bigrams(title),
+                "title_simple": cjk_index_text(title),
                 "rest": rest,
-                "rest_simple": cjk_bigrams(rest),
+                "rest_simple": cjk_index_text(rest),
                 "content": content,
-                "content_simple": cjk_bigrams(content),
+                "content_simple": cjk_index_text(content),
             },
         )
 

@@ -4,7 +4,7 @@ Made in Python from the words of the query's tsquery rather than by ``ts_headlin
 which parses the whole summary again for every result (4 ms a page of twenty). The words
 are marked as ``ts_headline`` with the ``simple`` configuration marks them: a word equal
 to a lexeme of the query, or beginning with a prefix lexeme; in CJK text, every character
-of a matched bigram.
+of a matched bigram, and a character the query asks for alone (``cjk_index_text``).
 """
 
 import functools
@@ -85,7 +85,7 @@ _LETTER = f"[^\\W{CJK_CHARS}]"
 @functools.lru_cache(maxsize=256)
 def _patterns(tsquery: str) -> tuple[list[str], re.Pattern | None, re.Pattern | None]:
     """Return the lexemes of ``tsquery`` and the expressions of what it marks: whole words
-    and prefixes, case aside; then CJK bigrams (overlapping, as a lookahead) and lone CJK
+    and prefixes, case aside; then CJK bigrams (overlapping, as a lookahead) and single CJK
     characters."""
     lexemes = [lexeme for lexeme, _prefix in tsquery_words(tsquery)]
     whole: list[str] = []
@@ -107,7 +107,7 @@ def _patterns(tsquery: str) -> tuple[list[str], re.Pattern | None, re.Pattern | 
     if bigrams:
         cjk_parts.append(f"(?=(?P<pair>{'|'.join(bigrams)}))")
     if singles:
-        cjk_parts.append(f"(?<![{CJK_CHARS}])(?P<one>{'|'.join(singles)})(?![{CJK_CHARS}])")
+        cjk_parts.append(f"(?P<one>{'|'.join(singles)})")
     cjk = re.compile("|".join(cjk_parts)) if cjk_parts else None
     return lexemes, words, cjk
 

@@ -58,6 +58,17 @@ def cjk_bigrams(text: str) -> str:
     return CJK_RUN.sub(bigrams, fold(text))
 
 
+def cjk_index_text(text: str) -> str:
+    """Return ``text`` as the ``simple`` configuration indexes it: CJK runs as bigrams, and
+    after the whole text every CJK character once more on its own.
+
+    A query of one character (豹, 虎, 鹤) finds its characters; a longer one asks for its
+    bigrams, whose order in the text the characters at the end leave undisturbed.
+    """
+    characters = " ".join("".join(CJK_RUN.findall(fold(text))))
+    return f"{cjk_bigrams(text)}\n{characters}" if characters else cjk_bigrams(text)
+
+
 def clean_query(raw: str) -> str:
     """Return a user's query safe for ``websearch_to_tsquery``: bounded, no operator syntax.
 

@@ -34,6 +34,22 @@ DOCUMENTS = {
         "Дальневосточные леопарды",
         "Мониторинг леопардов на юго-западе Приморья.",
     ),
+    "zh_leopard": ("zh", "东北豹栖息地评估", "吉林珲春东北豹的栖息地质量与生态廊道。"),
+    "zh_crane": ("zh", "鄱阳湖越冬白鹤", "鄱阳湖越冬白鹤的数量与分布调查。"),
+    "ja_tiger": ("ja", "アムールトラの分布", "沿海地方のアムールトラを自動撮影カメラで調査した。"),
+    "ja_crane": ("ja", "出水のナベヅル", "出水平野で越冬するナベヅルとマナヅルを数えた。"),
+    "ko_spoonbill": ("ko", "저어새 번식지 조사", "강화도 갯벌에서 저어새 둥지를 확인하였다."),
+    "ko_tiger": ("ko", "백두산 호랑이 복원", "한국 호랑이 서식지 복원 계획과 주민 인식."),
+    "en_tiger": (
+        "en",
+        "Amur tiger (Panthera tigris altaica) prey base",
+        "Ungulate densities in tiger habitat of Primorye.",
+    ),
+    "en_leopard_code": (
+        "en",
+        "Snow leopard survey at MN-ALT-01",
+        "Camera trapping of Panthera uncia in the Altai.",
+    ),
 }
 
 #: query → the documents it must find (and no others from the corpus).
@@ -48,6 +64,23 @@ QUERIES = {
     "spoonbills": {"en_spoonbill"},
     "леопард": {"ru_leopard"},
     "migratory": {"en_energy"},
-    '"camera trap"': set(),
+    # "Camera trapping" is the phrase too, through the English stemmer.
+    '"camera trap"': {"en_leopard_code"},
+    '"trap camera"': set(),
     "kangaroo": set(),
+    "东北豹": {"zh_tiger", "zh_leopard"},
+    "白鹤": {"zh_crane"},
+    "華南虎": set(),
+    "雪豹": set(),
+    "豹": {"zh_tiger", "zh_leopard"},
+    "アムールトラ": {"ja_tiger"},
+    "ナベヅル": {"ja_crane"},
+    "マナヅル": {"ja_crane"},
+    "저어새": {"ko_spoonbill"},
+    "호랑이": {"ko_tiger"},
+    "Panthera tigris": {"en_tiger"},
+    "Panthera uncia": {"en_leopard_code"},
+    "MN-ALT-01": {"en_leopard_code"},
+    "tigers": {"en_tiger"},
+    "снежного барса": {"ru_irbis"},
 }

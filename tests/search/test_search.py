@@ -1,5 +1,7 @@
 """Multilingual search under the access policy."""
 
+from collections import Counter
+
 import pytest
 from django.contrib.postgres.search import SearchVector
 from django.db.models import Value
@@ -124,7 +126,7 @@ def test_restricted_text_titles_and_facets_stay_hidden_from_outsiders(
 def test_facets_count_what_the_user_may_see(corpus, visitor):
     results = selectors.search(user=visitor, query="")
     languages = dict(results.facets["language"])
-    assert languages == {"zh": 1, "ja": 1, "ko": 1, "ru": 2, "mn": 1, "en": 2}
+    assert languages == dict(Counter(language for language, _title, _text in DOCUMENTS.values()))
     filtered = selectors.search(
         user=visitor, query="", filters=selectors.SearchFilters(language="ru")
     )

@@ -40,8 +40,8 @@ def _marked(html: str) -> list[str]:
             ["Panthera", "tigris", "PANTHERA"],
         ),
         ("kangaroo", "No match here.", []),
-        # A CJK character alone is a word of its own, not part of a longer run.
-        ("虎", "虎 and 东北虎", ["虎"]),
+        # A character asked for alone is found wherever it is.
+        ("虎", "虎 and 东北虎", ["虎", "虎"]),
         ("虎 东北虎", "虎, 东北虎", ["虎", "东北虎"]),
     ],
 )
