@@ -97,12 +97,22 @@ _LONG_HEAD = "length(b.head::text) >= {chars}"
 _TIER_CTE = "{name} AS MATERIALIZED (SELECT {columns} FROM ({sql}) s WHERE {condition})"
 _TIER_UNION = "SELECT {tier} AS tier, {columns} FROM {name}"
 _ALWAYS = "true"
-_NOT_IN_T1 = "s.id NOT IN (SELECT id FROM t1)"
-_WHEN_T1_IS_SHORT = "(SELECT count(*) FROM t1) <= {cap}"
-_WHEN_T1_IS_SHORT_NOT_IN_T1_T2 = (
-    "(SELECT count(*) FROM t1) <= {cap} AND s.id NOT IN (SELECT id FROM t1)"
-    " AND s.id NOT IN (SELECT id FROM t2)"
-)
+
+
+_NOT_IN = "s.id NOT IN (SELECT id FROM {name})"
+_COUNT = "(SELECT count(*) FROM {name})"
+
+
+def _not_in(*names: str) -> str:
+    """Return the condition of a tier's rows that no tier ``names`` holds."""
+    return " AND ".join(_NOT_IN.format(name=name) for name in names)
+
+
+def _when_short(*names: str) -> str:
+    """Return the condition that tiers ``names`` hold no more than ``COUNT_CAP`` rows."""
+    return " + ".join(_COUNT.format(name=name) for name in names) + " <= {cap}"
+
+
 #: The answer, as (row kind, value, number, the page document's columns) rows: the page's
 #: documents first (their columns give the union its types), then the total with the text
 #: of the query's tsquery (for the snippets), then the facet values and their counts.
@@ -114,8 +124,9 @@ _CANDIDATES_SQL = (
     " UNION ALL SELECT 'total', {tsquery}, count(*), {empty} FROM candidates"
     " UNION ALL {facets}"
 )
-#: websearch_to_tsquery reads a minus before a word as NOT.
+#: websearch_to_tsquery reads a minus before a word as NOT, and "or" between words as OR.
 _NEGATION = re.compile(r"(?:^|\s)-\w")
+_OR = re.compile(r"(?<!\S)or(?!\S)", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -379,15 +390,20 @@ def _may_match_densely(query: str) -> bool:
 
 
 def _bind(
-    sql: str, *, query: str, base: tuple[str, Sequence[Any]], pairs: str = ""
+    sql: str,
+    *,
+    query: str,
+    base: tuple[str, Sequence[Any]],
+    pairs: str = "",
+    all_words: str = "",
 ) -> tuple[str, list]:
-    """Return ``sql`` with ``{q}``, ``{p}`` (the pairs) and ``{base}`` replaced, and its
-    parameters in order."""
+    """Return ``sql`` with ``{q}``, ``{qa}`` (``all_words``' tsquery), ``{p}`` (the pairs)
+    and ``{base}`` replaced, and its parameters in order."""
     parts, params = [], []
-    for part in re.split(r"(\{q\}|\{p\}|\{base\})", sql):
-        if part == "{q}":
+    for part in re.split(r"(\{q\}|\{qa\}|\{p\}|\{base\})", sql):
+        if part in ("{q}", "{qa}"):
             parts.append(_TSQUERY)
-            params.extend(_query_params(query))
+            params.extend(_query_params(query if part == "{q}" else all_words))
         elif part == "{p}":
             parts.append("%s::tsquery")
             params.append(pairs)
@@ -439,7 +455,7 @@ def _candidates_sql(
     elif sort == "date":
         tiers = [
             ("t1", 1, _tier(meta_match), _ALWAYS, metadata),
-            ("t2", 1, content_match, _NOT_IN_T1, content),
+            ("t2", 1, content_match, _not_in("t1"), content),
         ]
     else:
         title = "b.head @@ {q}"
@@ -447,15 +463,25 @@ def _candidates_sql(
             # A title without the excluded word may belong to a document whose text has it.
             title += " AND b.meta @@ {q}"
         other = f"{meta_match} AND NOT coalesce(b.head @@ {{q}}, false)"
-        tiers = [
-            ("t1", 1, _title_tier(title, dense=_may_match_densely(query)), _ALWAYS, metadata),
-            ("t2", 2, _tier(other), _WHEN_T1_IS_SHORT, metadata),
-            ("t3", 2, content_match, _WHEN_T1_IS_SHORT_NOT_IN_T1_T2, content),
+        dense = _may_match_densely(query)
+        tiers, titles = [], ["t1"]
+        if dense and _OR.search(query):
+            # The newest titles with any of the words would miss the older ones with all of
+            # them, which rank first: those are read through the title index and ranked.
+            all_titles = _title_tier(title.replace("{q}", "{qa}"), dense=False)
+            tiers.append(("t0", 1, all_titles, _ALWAYS, metadata))
+            titles = ["t0", "t1"]
+        short = _when_short(*titles)
+        tiers += [
+            ("t1", 1, _title_tier(title, dense=dense), _not_in(*titles[:-1]) or _ALWAYS, metadata),
+            ("t2", 2, _tier(other), short, metadata),
+            ("t3", 2, content_match, f"{short} AND {_not_in(*titles, 't2')}", content),
         ]
     columns = ", ".join(_CANDIDATE_COLUMNS)
     ctes, params, union = [], [], []
+    all_words = _OR.sub(" ", query)
     for name, tier, tier_sql, condition, base in tiers:
-        sql, tier_params = _bind(tier_sql, query=query, base=base, pairs=pairs)
+        sql, tier_params = _bind(tier_sql, query=query, base=base, pairs=pairs, all_words=all_words)
         condition = condition.format(cap=COUNT_CAP)
         ctes.append(_TIER_CTE.format(name=name, columns=columns, sql=sql, condition=condition))
         union.append(_TIER_UNION.format(name=name, columns=columns, tier=tier))

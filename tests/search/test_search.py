@@ -371,6 +371,28 @@ def test_past_the_cap_a_two_word_query_keeps_its_best_ranked_titles(
     assert [doc.publication_id for doc in results.documents][:1] == [best]
 
 
+def test_past_the_cap_an_or_query_keeps_the_titles_with_all_its_words_first(
+    secretariat, visitor, monkeypatch
+):
+    monkeypatch.setattr(selectors, "COUNT_CAP", 2)
+
+    def publication(title, year):
+        created = _indexed_report(secretariat, title=title)
+        SearchDocument.objects.filter(publication_id=created).update(date=f"{year}-01-01")
+        return created
+
+    both = publication("Crane and stork census", 2001)
+    for year in range(2020, 2025):
+        publication(f"Crane census {year}", year)
+    publication("Stork census", 2019)
+    results = selectors.search(user=visitor, query="crane or stork")
+    assert [doc.publication_id for doc in results.documents][:1] == [both]
+    assert results.total == 3  # the cap and one more
+    # Every match ranked the slow way puts it first as well.
+    exact = selectors.matching_documents(user=visitor, query="crane or stork")
+    assert exact.order_by("-rank", "-date").first().publication_id == both
+
+
 def test_it_escapes_the_markup_of_a_snippet_and_marks_only_the_matched_words(secretariat, client):
     from publications.models import Publication
 
