@@ -517,10 +517,18 @@ def _candidates_sql(
     return sql, params
 
 
-def autocomplete(*, user, query: str, limit: int = 10) -> list[dict[str, str]]:
-    """Return species, sites and titles ``user`` may see that match the start of ``query``.
+#: Autocomplete looks for titles among this many of the newest documents only: a text
+#: found in no title made it read every title (0.4-0.5 s at 120,000 documents), for every
+#: key pressed. The search itself still finds the older ones.
+AUTOCOMPLETE_RECENT = 5000
+_RECENT_TITLES_SQL = "SELECT * FROM ({recent}) r WHERE r.title ILIKE %s LIMIT %s"
 
-    Titles come from the policy-filtered search documents, never from the raw tables.
+
+def autocomplete(*, user, query: str, limit: int = 10) -> list[dict[str, str]]:
+    """Return species, sites and recent titles ``user`` may see that contain ``query``.
+
+    Titles come from the policy-filtered search documents, never from the raw tables, and
+    from the newest ``AUTOCOMPLETE_RECENT`` of them.
     """
     text = " ".join(query.split())[:100]
     if len(text) < 2:
@@ -540,11 +548,21 @@ def autocomplete(*, user, query: str, limit: int = 10) -> list[dict[str, str]]:
         )
     for site in Site.objects.filter(name_match | Q(code__icontains=text))[:3]:
         suggestions.append({"type": "site", "label": site.name, "url": site.get_absolute_url()})
-    titles = policy.visible_search_documents(user).filter(title__icontains=text)
-    for document in titles.order_by("-date")[: max(limit - len(suggestions), 0)]:
-        suggestions.append(
-            {"type": document.kind, "label": document.title, "url": document_url(document)}
+    fields = ("kind", "title", "dataset_id", "publication_id", "event_id")
+    recent = policy.visible_search_documents(user).order_by("-date", "-id").values_list(*fields)
+    sql, params = recent[:AUTOCOMPLETE_RECENT].query.sql_with_params()
+    pattern = "%" + re.sub(r"([\\%_])", r"\\\1", text) + "%"
+    with connection.cursor() as cursor:
+        # The newest first, through the date index, until enough titles contain the text.
+        cursor.execute(
+            _RECENT_TITLES_SQL.format(recent=sql),
+            [*params, pattern, max(limit - len(suggestions), 0)],
         )
+        for row in cursor.fetchall():
+            document = SearchDocument(**dict(zip(fields, row, strict=True)))
+            suggestions.append(
+                {"type": document.kind, "label": document.title, "url": document_url(document)}
+            )
     return suggestions[:limit]
 
 

@@ -143,6 +143,25 @@ def test_autocomplete_suggests_species_sites_and_visible_titles(corpus, visitor,
     assert not any("draft" in label for label in labels)
 
 
+def test_autocomplete_reads_the_typed_text_literally_among_the_newest_titles(
+    secretariat, visitor, monkeypatch
+):
+    older = _indexed_report(secretariat, title="Crane counts 2019")
+    newer = _indexed_report(secretariat, title="Crane counts: 100% of sites_done")
+    SearchDocument.objects.filter(publication_id=older).update(date="2019-01-01")
+    SearchDocument.objects.filter(publication_id=newer).update(date="2024-01-01")
+
+    def titles(query):
+        return [s["label"] for s in selectors.autocomplete(user=visitor, query=query)]
+
+    assert titles("crane counts") == ["Crane counts: 100% of sites_done", "Crane counts 2019"]
+    assert titles("0%") == ["Crane counts: 100% of sites_done"]
+    assert titles("s_d") == ["Crane counts: 100% of sites_done"]
+    assert titles("%%") == []
+    monkeypatch.setattr(selectors, "AUTOCOMPLETE_RECENT", 1)
+    assert titles("crane counts") == ["Crane counts: 100% of sites_done"]
+
+
 def test_search_finds_exactly_what_matching_documents_finds(corpus, visitor):
     for query in [*QUERIES, "", "-kangaroo", "ирбис -Аргуте"]:
         for sort in ("relevance", "date"):
