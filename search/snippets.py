@@ -2,9 +2,10 @@
 
 Made in Python from the words of the query's tsquery rather than by ``ts_headline``,
 which parses the whole summary again for every result (4 ms a page of twenty). The words
-are marked as ``ts_headline`` with the ``simple`` configuration marks them: a word equal
-to a lexeme of the query, or beginning with a prefix lexeme; in CJK text, every character
-of a matched bigram, and a character the query asks for alone (``cjk_index_text``).
+``ts_headline`` with the ``simple`` configuration marks are marked: a word equal to a
+lexeme of the query, or beginning with a prefix lexeme; in CJK text, every character of a
+matched bigram, and a character the query asks for alone (``cjk_index_text``). So are the
+inflected forms the stemmers matched (see ``_STEM_CHARS``), which ``ts_headline`` misses.
 """
 
 import functools
@@ -20,6 +21,11 @@ SNIPPET_CHARS = 240
 LEAD_CHARS = 60
 #: How far a cut may move to fall between words; CJK text has no spaces to find.
 _SNAP_CHARS = 20
+#: A lexeme of this many letters or more also marks the words it begins with up to this
+#: many letters more: the stemmers' lexemes are mostly such beginnings (crane → cranes,
+#: леопард → леопардов), and a snippet cannot ask PostgreSQL to stem each of its words.
+_STEM_CHARS = 4
+_ENDING_CHARS = 3
 
 
 def snippet_html(text: str, tsquery: str) -> str:
@@ -89,17 +95,22 @@ def _patterns(tsquery: str) -> tuple[list[str], re.Pattern | None, re.Pattern | 
     characters."""
     lexemes = [lexeme for lexeme, _prefix in tsquery_words(tsquery)]
     whole: list[str] = []
+    stems: list[str] = []
     prefixes: list[str] = []
     bigrams: list[str] = []
     singles: list[str] = []
     for lexeme, is_prefix in tsquery_words(tsquery):
         if CJK_RUN.fullmatch(lexeme):
             (bigrams if len(lexeme) > 1 else singles).append(re.escape(lexeme))
+        elif is_prefix:
+            prefixes.append(re.escape(lexeme))
         else:
-            (prefixes if is_prefix else whole).append(re.escape(lexeme))
+            (stems if len(lexeme) >= _STEM_CHARS else whole).append(re.escape(lexeme))
     parts = []
     if whole:
         parts.append(f"(?:{'|'.join(whole)})(?!{_LETTER})")
+    if stems:
+        parts.append(f"(?:{'|'.join(stems)}){_LETTER}{{0,{_ENDING_CHARS}}}(?!{_LETTER})")
     if prefixes:
         parts.append(f"(?:{'|'.join(prefixes)}){_LETTER}*")
     words = re.compile(f"(?<!{_LETTER})(?:{'|'.join(parts)})", re.IGNORECASE) if parts else None

@@ -29,6 +29,9 @@ def _marked(html: str) -> list[str]:
     "query, text, marked",
     [
         ("cranes", "Two cranes met a crane, not a crank.", ["cranes", "crane"]),
+        # Inflected forms the stemmers matched: crane → cranes, снежный → снежного.
+        ("crane", "Hooded cranes and a crane-watcher, not cranberries.", ["cranes", "crane"]),
+        ("снежного барса", "Снежный барс; барсы", ["Снежный", "барс", "барсы"]),
         ("ирвэс", "Алтайд ирвэсийн судалгаа; ирвэс олон.", ["ирвэсийн", "ирвэс"]),
         ("tiger -leopard", "A tiger and a leopard.", ["tiger"]),
         # Traditional folded to simplified; 东北豹 shares the bigram 东北.
@@ -50,7 +53,7 @@ def test_it_marks_the_words_the_query_matches(query, text, marked):
 
 
 @pytest.mark.django_db
-def test_it_marks_what_ts_headline_marks_in_the_corpus_outside_cjk():
+def test_it_marks_at_least_what_ts_headline_marks_in_the_corpus_outside_cjk():
     # ts_headline sees a CJK run as one word and marks none of its bigrams: compared elsewhere.
     cjk = re.compile("[\u3040-\u30ff\u4e00-\u9fff\uac00-\ud7af]")
     compared = 0
@@ -67,7 +70,8 @@ def test_it_marks_what_ts_headline_marks_in_the_corpus_outside_cjk():
                         [text, tsquery],
                     )
                     expected = _marked(cursor.fetchone()[0])
-                assert _marked(snippet_html(text, tsquery)) == expected, (query, text)
+                marked = _marked(snippet_html(text, tsquery))
+                assert set(expected) <= set(marked), (query, text)
                 compared += bool(expected)
     assert compared >= 6
 
