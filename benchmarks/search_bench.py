@@ -40,6 +40,7 @@ QUERIES = {
     "very rare word": "zyxwvrare",
     "rare word": "spoonbill",
     "CJK bigrams": "东北虎",
+    "CJK one character": "虎",
     "common (tiger)": "tiger",
     "very common (species)": "species",
     "two common words": "species data",
