@@ -22,6 +22,7 @@ from datasets.forms import (
 )
 from datasets.models import AccessLevel
 from datasets.uploads import file_states_answer, oversize_upload_messages, upload_answer
+from neaspec_portal.page_cache import visitor_page
 from neaspec_portal.refusals import refusal_text
 from neaspec_portal.typing import AuthenticatedRequest
 
@@ -45,6 +46,7 @@ def download_rule(dataset) -> str:
     return rules[dataset.access_level]
 
 
+@visitor_page
 def dataset_list(request: HttpRequest) -> HttpResponse:
     form = DatasetFilterForm(request.GET or None)
     filters = selectors.DatasetFilters.from_params(request.GET)

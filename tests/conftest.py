@@ -34,6 +34,14 @@ def _reference_data(db):
 
 
 @pytest.fixture(autouse=True)
+def _empty_cache():
+    # Visitor pages, throttles and policy caches must not leak from one test to the next.
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     # The real hasher costs half a second per account; tests create dozens.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

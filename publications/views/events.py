@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from access import policy
 from datasets.uploads import oversize_upload_messages
+from neaspec_portal.page_cache import visitor_page
 from neaspec_portal.refusals import refusal_text
 from neaspec_portal.typing import AuthenticatedRequest
 from publications import selectors, services
@@ -31,6 +32,7 @@ from species.selectors import country_list
 PAST_PAGE_SIZE = 20
 
 
+@visitor_page
 def event_list(request: HttpRequest) -> HttpResponse:
     filters = selectors.EventFilters.from_params(request.GET)
     found = selectors.event_list(filters=filters)

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from access import policy
 from datasets.uploads import file_states_answer, oversize_upload_messages, upload_answer
+from neaspec_portal.page_cache import visitor_page
 from neaspec_portal.refusals import refusal_text
 from neaspec_portal.typing import AuthenticatedRequest
 from publications import cite, selectors, services
@@ -44,6 +45,7 @@ def download_rule(publication) -> str:
     }[publication.visibility]
 
 
+@visitor_page
 def publication_list(request: HttpRequest) -> HttpResponse:
     filters = selectors.PublicationFilters.from_params(request.GET)
     found = selectors.publication_list(user=request.user, filters=filters)
