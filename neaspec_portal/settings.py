@@ -170,7 +170,7 @@ PROTECTED_DOWNLOADS_PREFIX = "/protected/"
 REDIS_URL = env_str("REDIS_URL", "redis://127.0.0.1:6379/0")
 CACHES = {
     "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        {"BACKEND": "neaspec_portal.cache.SharedClientRedisCache", "LOCATION": REDIS_URL}
         if env_bool("USE_REDIS_CACHE", default=not DEBUG)
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
