@@ -7,12 +7,12 @@ tags and files, starts a new generation, and again once its transaction commits
 (``bump``), so the next visitor gets a fresh page: a withdrawn dataset leaves the list at
 once. ``TIMEOUT`` bounds what a change made without signals (a bulk update) could leave.
 
-What differs between visitors is put back on each hit: the CSRF token of the language form.
-A page showing one-time messages is neither served from nor stored in the cache.
+Nothing on such a page may differ between visitors: a page showing one-time messages, or
+holding a CSRF token (a form that posts), is neither served from nor stored in the cache.
+The language switcher is a GET for that reason (``neaspec_portal.language``).
 """
 
 import functools
-import re
 import uuid
 
 from django.apps import apps
@@ -21,16 +21,12 @@ from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpRequest, HttpResponse
-from django.middleware.csrf import get_token
 from django.utils.translation import get_language
 
 TIMEOUT = 300
 #: The apps whose rows the public pages show.
 CONTENT_APPS = ("datasets", "publications", "species")
 _GENERATION_KEY = "page-cache:generation"
-_TOKEN = re.compile(r'(name="csrfmiddlewaretoken" value=")[^"]*(")')
-#: Where the token goes back: a NUL never appears in a page the portal renders.
-_TOKEN_SLOT = "\x00csrf\x00"
 
 
 def bump() -> None:
@@ -86,11 +82,10 @@ def visitor_page(view):
             if response.status_code != 200 or response.streaming or response.cookies:
                 return response
             content = response.content.decode(response.charset)
-            content = _TOKEN.sub(lambda match: match[1] + _TOKEN_SLOT + match[2], content)
-            cache.set(key, (generation, content, response["Content-Type"]), TIMEOUT)
+            if "csrfmiddlewaretoken" not in content:
+                cache.set(key, (generation, content, response["Content-Type"]), TIMEOUT)
             return response
         _generation, content, content_type = page
-        token = get_token(request)
-        return HttpResponse(content.replace(_TOKEN_SLOT, token), content_type=content_type)
+        return HttpResponse(content, content_type=content_type)
 
     return wrapper

@@ -3,6 +3,7 @@ from django.urls import include, path
 from django.views.i18n import set_language
 
 from neaspec_portal.health import healthz
+from neaspec_portal.language import choose_language
 from species.views import home
 
 admin.site.site_header = "NEASPEC Knowledge Hub"
@@ -10,6 +11,7 @@ admin.site.site_title = "NEASPEC Knowledge Hub"
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    path("i18n/language/", choose_language, name="choose_language"),
     path("i18n/setlang/", set_language, name="set_language"),
     path("api/v1/", include(("neaspec_portal.api_urls", "api"), namespace="api")),
     path("admin/", admin.site.urls),
