@@ -1,11 +1,12 @@
 """The public list pages as visitors see them, kept in the cache.
 
 A visitor (not signed in) sees only published metadata, the same for every visitor: the
-rendered page is kept under its path, query string and language, and the *generation* of
-the content. Every change of a dataset, publication, event, species or site, and of their
-tags and files, starts a new generation, and again once its transaction commits
-(``bump``), so the next visitor gets a fresh page: a withdrawn dataset leaves the list at
-once. ``TIMEOUT`` bounds what a change made without signals (a bulk update) could leave.
+rendered page of an unfiltered list (``_KEPT_QUERY``) is kept under its path, page number
+and language, and the *generation* of the content. Every change of a dataset,
+publication, event, species or site, and of their tags and files, starts a new
+generation, and again once its transaction commits (``bump``), so the next visitor gets
+a fresh page: a withdrawn dataset leaves the list at once. ``TIMEOUT`` bounds what a
+change made without signals (a bulk update) could leave.
 
 Nothing on such a page may differ between visitors: a page showing one-time messages, or
 holding a CSRF token (a form that posts), is neither served from nor stored in the cache.
@@ -13,6 +14,7 @@ The language switcher is a GET for that reason (``neaspec_portal.language``).
 """
 
 import functools
+import re
 import uuid
 
 from django.apps import apps
@@ -24,6 +26,9 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.translation import get_language
 
 TIMEOUT = 300
+#: The requests kept: a list's first 50 pages, unfiltered. Filters and free text would let
+#: anyone fill the cache with one page per invented query.
+_KEPT_QUERY = re.compile(r"(?:page=(?:[1-9]|[1-4][0-9]|50))?")
 #: The apps whose rows the public pages show.
 CONTENT_APPS = ("datasets", "publications", "species")
 _GENERATION_KEY = "page-cache:generation"
@@ -54,6 +59,7 @@ def connect() -> None:
 def _cacheable(request: HttpRequest) -> bool:
     return (
         request.method in ("GET", "HEAD")
+        and _KEPT_QUERY.fullmatch(request.META.get("QUERY_STRING", "")) is not None
         and not request.user.is_authenticated
         and not len(messages.get_messages(request))
     )
