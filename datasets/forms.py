@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from datasets.models import AccessLevel, Dataset, Decision, Licence
+from neaspec_portal.widgets import QuickSelect
 from species.models import Country, Site, Species
 
 ACCESS_HELP = _(
@@ -138,12 +139,12 @@ class DatasetFilterForm(forms.Form):
     """The side filters of the dataset list (GET)."""
 
     q = forms.CharField(label=_("Words"), required=False)
-    species = forms.ChoiceField(label=_("Species"), required=False)
-    site = forms.ChoiceField(label=_("Site"), required=False)
-    country = forms.ChoiceField(label=_("Country"), required=False)
-    method = forms.ChoiceField(label=_("Method"), required=False)
+    species = forms.ChoiceField(label=_("Species"), required=False, widget=QuickSelect)
+    site = forms.ChoiceField(label=_("Site"), required=False, widget=QuickSelect)
+    country = forms.ChoiceField(label=_("Country"), required=False, widget=QuickSelect)
+    method = forms.ChoiceField(label=_("Method"), required=False, widget=QuickSelect)
     year = forms.IntegerField(label=_("Year"), required=False, min_value=1900, max_value=2100)
-    access_level = forms.ChoiceField(label=_("Access"), required=False)
+    access_level = forms.ChoiceField(label=_("Access"), required=False, widget=QuickSelect)
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
