@@ -84,7 +84,7 @@ def _marks(text: str, tsquery: str) -> list[tuple[int, int]]:
     return merged
 
 
-#: A letter or digit of a word outside CJK text (``search.text.TOKEN`` reads their runs).
+#: A letter or digit of a word outside CJK text.
 _LETTER = f"[^\\W{CJK_CHARS}]"
 
 
@@ -93,13 +93,13 @@ def _patterns(tsquery: str) -> tuple[list[str], re.Pattern | None, re.Pattern | 
     """Return the lexemes of ``tsquery`` and the expressions of what it marks: whole words
     and prefixes, case aside; then CJK bigrams (overlapping, as a lookahead) and single CJK
     characters."""
-    lexemes = [lexeme for lexeme, _prefix in tsquery_words(tsquery)]
+    words_of_query = tsquery_words(tsquery)
     whole: list[str] = []
     stems: list[str] = []
     prefixes: list[str] = []
     bigrams: list[str] = []
     singles: list[str] = []
-    for lexeme, is_prefix in tsquery_words(tsquery):
+    for lexeme, is_prefix in words_of_query:
         if CJK_RUN.fullmatch(lexeme):
             (bigrams if len(lexeme) > 1 else singles).append(re.escape(lexeme))
         elif is_prefix:
@@ -120,7 +120,7 @@ def _patterns(tsquery: str) -> tuple[list[str], re.Pattern | None, re.Pattern | 
     if singles:
         cjk_parts.append(f"(?P<one>{'|'.join(singles)})")
     cjk = re.compile("|".join(cjk_parts)) if cjk_parts else None
-    return lexemes, words, cjk
+    return [lexeme for lexeme, _prefix in words_of_query], words, cjk
 
 
 def _snap_forward(text: str, position: int, *, limit: int) -> int:

@@ -17,8 +17,6 @@ CJK_CHARS = (
     "\u31f0-\u31ff\uff66-\uff9f"  # Katakana extensions and half-width
 )
 CJK_RUN = re.compile(f"[{CJK_CHARS}]+")
-#: A run of CJK characters, or a word of other letters and digits.
-TOKEN = re.compile(f"[{CJK_CHARS}]+|[^\\W{CJK_CHARS}]+")
 #: tsquery syntax that must never reach PostgreSQL from a user's query.
 _TSQUERY_SYNTAX = re.compile(r"[&|!():*'\\<>]")
 
