@@ -65,27 +65,15 @@ def main() -> None:
     call_command("migrate", verbosity=0)
     from accounts.models import User
     from publications.models import Publication
-    from search import selectors, services
+    from search import selectors
     from search.text import CJK_RUN
-    from tests.search.corpus import DOCUMENTS, QUERIES
+    from tests.search.corpus import DOCUMENTS, QUERIES, index_corpus
 
     Publication.objects.all().delete()
     uploader, _ = User.objects.get_or_create(
         username="quality-uploader", defaults={"country_id": None, "status": "verified"}
     )
-    keys = {}
-    for key, (language, title, abstract) in DOCUMENTS.items():
-        publication = Publication.objects.create(
-            type="report",
-            title=title,
-            abstract=abstract,
-            year=2024,
-            language=language,
-            status="published",
-            uploader=uploader,
-        )
-        services.publication_index(publication)
-        keys[publication.pk] = key
+    keys = {pk: key for key, pk in index_corpus(uploader).items()}
     with connection.cursor() as cursor:
         cursor.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
 

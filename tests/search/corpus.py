@@ -84,3 +84,24 @@ QUERIES = {
     "tigers": {"en_tiger"},
     "снежного барса": {"ru_irbis"},
 }
+
+
+def index_corpus(uploader) -> dict[str, int]:
+    """Create and index a published report per document; return its pk by key."""
+    from publications.models import Publication
+    from search import services
+
+    documents = {}
+    for key, (language, title, abstract) in DOCUMENTS.items():
+        publication = Publication.objects.create(
+            type="report",
+            title=title,
+            abstract=abstract,
+            year=2024,
+            language=language,
+            status="published",
+            uploader=uploader,
+        )
+        services.publication_index(publication)
+        documents[key] = publication.pk
+    return documents

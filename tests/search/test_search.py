@@ -10,27 +10,12 @@ from search import selectors, services
 from search.models import SearchDocument
 from species.models import Species
 from tests.factories import DatasetFactory, UserFactory
-from tests.search.corpus import DOCUMENTS, QUERIES
+from tests.search.corpus import DOCUMENTS, QUERIES, index_corpus
 
 
 @pytest.fixture
 def corpus(secretariat):
-    from publications.models import Publication
-
-    documents = {}
-    for key, (language, title, abstract) in DOCUMENTS.items():
-        publication = Publication.objects.create(
-            type="report",
-            title=title,
-            abstract=abstract,
-            year=2024,
-            language=language,
-            status="published",
-            uploader=secretariat,
-        )
-        services.publication_index(publication)
-        documents[key] = publication.pk
-    return documents
+    return index_corpus(secretariat)
 
 
 def _found(user, query, corpus) -> set[str]:
@@ -413,18 +398,11 @@ def test_past_the_cap_an_or_query_keeps_the_titles_with_all_its_words_first(
 
 
 def test_it_escapes_the_markup_of_a_snippet_and_marks_only_the_matched_words(secretariat, client):
-    from publications.models import Publication
-
-    publication = Publication.objects.create(
-        type="report",
+    _indexed_report(
+        secretariat,
         title="Spoonbill census",
         abstract='<img src=x onerror="alert(1)"> Five spoonbill <b>pairs</b> & chicks.',
-        year=2024,
-        language="en",
-        status="published",
-        uploader=secretariat,
     )
-    services.publication_index(publication)
     page = client.get("/search/", {"q": "spoonbill"}).content.decode()
     api = client.get("/api/v1/search/", {"q": "spoonbill"}).json()["results"][0]["snippet"]
     for html in (page, api):
