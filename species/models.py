@@ -89,6 +89,15 @@ class Sensitivity(models.TextChoices):
     NOT_SENSITIVE = "0", _("Not sensitive")
 
 
+#: Sensitivity categories from the least to the most restrictive.
+STRICTNESS = (
+    Sensitivity.NOT_SENSITIVE,
+    Sensitivity.LOW_MEDIUM,
+    Sensitivity.MEDIUM_HIGH,
+    Sensitivity.HIGH,
+    Sensitivity.EXTREME,
+)
+
 #: Public grid size in decimal degrees per sensitivity category; None means withheld.
 SENSITIVITY_GRID = {
     Sensitivity.EXTREME: None,
@@ -106,6 +115,14 @@ class Species(MultilingualNameMixin):
     scientific_name = models.CharField(_("scientific name"), max_length=200, unique=True)
     synonyms = models.CharField(
         _("synonyms"), max_length=400, blank=True, help_text=_("Separated by semicolons.")
+    )
+    vernacular_names = models.TextField(
+        _("other vernacular names"),
+        blank=True,
+        help_text=_(
+            "Further common names in any language, separated by semicolons: tables that name "
+            "the species so are matched to it."
+        ),
     )
     group = models.CharField(
         _("group"), max_length=20, choices=SpeciesGroup.choices, default=SpeciesGroup.OTHER

@@ -57,6 +57,7 @@ def reference_data_load(*, directory: Path = REFERENCE_DIR) -> ReferenceCounts:
                 **_names(row),
                 "scientific_name": row["scientific_name"],
                 "synonyms": row["synonyms"],
+                "vernacular_names": row.get("vernacular_names", ""),
                 "group": row["group"],
                 "iucn_category": row["iucn_category"],
                 "sensitivity": row["sensitivity"],
