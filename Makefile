@@ -1,12 +1,16 @@
 # The two commands: `make run` serves the portal with demo data on http://127.0.0.1:8000,
 # `make test` runs every check. Both set everything up first (see scripts/dev.sh).
-.PHONY: run test setup lint format messages benchmark clean
+.PHONY: run test test-trust setup lint format messages benchmark clean
 
 run:
 	@scripts/dev.sh run
 
 test:
 	@scripts/dev.sh test
+
+# The location-trust properties with many more generated cases than `make test` runs.
+test-trust:
+	@TRUST_EXAMPLES=$${TRUST_EXAMPLES:-200} scripts/dev.sh test tests/trust
 
 setup:
 	@scripts/dev.sh setup

@@ -6,9 +6,9 @@ functions fetch and authorize at once and raise ``Http404`` for missing and forb
 objects alike, so that a forbidden object cannot be told from a missing one.
 """
 
-from datetime import datetime, timedelta
-from decimal import ROUND_HALF_UP, Decimal
-from typing import Any, TypeGuard, cast
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, TypeGuard, cast
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
@@ -19,6 +19,9 @@ from django.utils import timezone
 from guardian.shortcuts import assign_perm, remove_perm
 
 from accounts.models import AccountStatus, FocalPoint, User
+
+if TYPE_CHECKING:
+    from datasets.models import PublicOccurrenceQuerySet
 
 Actor = User | AnonymousUser
 
@@ -248,11 +251,12 @@ def access_data_file(user: Actor, pk: int | str) -> Any:
     except (models.DataFile.DoesNotExist, ValueError, TypeError):
         raise Http404("No such file.") from None
     if data_file.dataset_id is not None:
-        allowed = (
-            models.Dataset.objects.filter(pk=data_file.dataset_id)
-            .filter(_download_condition(user))
-            .exists()
+        datasets = models.Dataset.objects.filter(pk=data_file.dataset_id).filter(
+            _download_condition(user)
         )
+        if data_file.state == models.FileState.FAILED:
+            datasets = datasets.filter(_failed_file_condition(user, data_file))
+        allowed = datasets.exists()
     else:
         allowed = (
             _publication_models()
@@ -263,6 +267,66 @@ def access_data_file(user: Actor, pk: int | str) -> Any:
     if not allowed:
         raise Http404("No such file.")
     return data_file
+
+
+def _failed_file_condition(user: Actor, data_file: Any) -> Q:
+    """Return who may still fetch ``data_file``, which failed processing: its uploader and
+    the dataset's uploader and collaborators, who may fetch back what they uploaded.
+
+    A file the hub could not read is not data: nobody else is offered it, reviewers included.
+    """
+    if not is_verified(user):
+        return Q(pk__in=[])
+    if data_file.uploaded_by_id == user.pk:
+        return Q()
+    return _contributor_condition(user)
+
+
+def is_dataset_contributor(user: Actor, dataset: Any) -> bool:
+    """Return True for the uploader and the collaborators of ``dataset`` (verified accounts).
+
+    Reads the prefetched collaborators when they are; otherwise costs one query.
+    """
+    if not is_verified(user):
+        return False
+    if dataset.uploader_id == user.pk:
+        return True
+    return any(collaborator.pk == user.pk for collaborator in dataset.collaborators.all())
+
+
+def can_download_file(user: Actor, dataset: Any, data_file: Any) -> bool:
+    """Return True when ``user`` may download ``data_file`` of ``dataset``.
+
+    The same answer as ``access_data_file``, from loaded rows: pages and the API offer a
+    file's download link only when this is True. A failed file goes only to its uploader
+    and the dataset's uploader and collaborators (see ``_failed_file_condition``).
+    """
+    models = _dataset_models()
+    if not can_download(user, dataset):
+        return False
+    if data_file.state != models.FileState.FAILED:
+        return True
+    return is_verified(user) and (
+        data_file.uploaded_by_id == user.pk or is_dataset_contributor(user, dataset)
+    )
+
+
+def can_read_review_comments(user: Actor, dataset: Any) -> bool:
+    """Return True when ``user`` may read the reviewers' comments and names on ``dataset``.
+
+    Only the owner side — uploader, collaborators, focal points of the owner and co-owner
+    countries — and the secretariat. Everyone else who sees the dataset sees which country
+    decided what, and when, but not who or why: comments on a sensitive dataset are where
+    reviewers write "the den is 300 m north of the station". Uses the prefetched co-owners
+    and collaborators when they are.
+    """
+    if is_secretariat(user):
+        return True
+    if not is_verified(user):
+        return False
+    if focal_point_countries(user).intersection(dataset.country_codes()):
+        return True
+    return is_dataset_contributor(user, dataset)
 
 
 def can_edit_dataset(user: Actor, dataset: Any) -> bool:
@@ -521,6 +585,19 @@ def can_review_publication(user: Actor, publication: Any) -> bool:
     return is_secretariat(user) or is_focal_point(user, publication.owner_country_id)
 
 
+def can_read_publication_review(user: Actor, publication: Any) -> bool:
+    """Return True when ``user`` may read the reviewer's comment on ``publication``.
+
+    The uploader, focal points of its country and the secretariat: as for datasets, a
+    comment is written for the people who answer it, not for the public.
+    """
+    if is_secretariat(user):
+        return True
+    if not is_verified(user):
+        return False
+    return publication.uploader_id == user.pk or is_focal_point(user, publication.owner_country_id)
+
+
 def can_review_publications(user: Actor) -> bool:
     """Return True for those who review publications: the secretariat and focal points."""
     return is_secretariat(user) or is_focal_point(user)
@@ -633,63 +710,161 @@ def search_documents_key(user: Actor) -> tuple:
 # --- Occurrences ----------------------------------------------------------------------------
 #
 # Locations leave the server only through here. People who may download a dataset's files
-# get its coordinates as held; everyone else gets sensitive species on the species' grid
-# (Chapman 2020), camera stations and recent collar fixes withheld, and says so in
-# dataGeneralizations / informationWithheld.
+# get its records as held (``Occurrence``); everyone else gets the public form decided when
+# the records were stored (``PublicOccurrence``, built by ``datasets.locations``), which has
+# no exact column: every filter, count, extent and cluster for them is computed on it. The
+# exact table is queried only with the ids of datasets the user may download.
 
-#: Collar fixes younger than this are withheld from people without download rights.
-COLLAR_EMBARGO = timedelta(days=180)
 #: Largest rounding error of each public grid in metres (Chapman & Wieczorek 2020).
-GRID_UNCERTAINTY_M = {Decimal("0.1"): 15_691, Decimal("0.01"): 1_570, Decimal("0.001"): 157}
+GRID_UNCERTAINTY_M = {0.1: 15_691, 0.01: 1_570, 0.001: 157}
 MAX_OCCURRENCES = 5000
 
-
-def _generalized(point: dict, occurrence: Any, species: Any) -> dict:
-    """Apply the species' public rule to ``point`` (a GeoJSON-ready dict)."""
-    models = _dataset_models()
-    context = occurrence.context
-    embargo_ends = timezone.localdate() - COLLAR_EMBARGO
-    recent_fix = context == models.RecordContext.COLLAR_FIX and (
-        occurrence.event_date is None or occurrence.event_date > embargo_ends
-    )
-    grid = species.public_grid if species is not None else Decimal("0")
-    if context == models.RecordContext.CAMERA_STATION or recent_fix or grid is None:
-        reason = {
-            models.RecordContext.CAMERA_STATION: "camera-station coordinates",
-            models.RecordContext.COLLAR_FIX: "collar fixes younger than 180 days",
-        }.get(context, "locations of this species")
-        point["geometry"] = None
-        point["properties"]["informationWithheld"] = (
-            f"Coordinates withheld: {reason} are sensitive. Ask the owner country for access."
-        )
-        return point
-    if grid:
-        latitude = float(Decimal(str(occurrence.latitude)).quantize(grid, ROUND_HALF_UP))
-        longitude = float(Decimal(str(occurrence.longitude)).quantize(grid, ROUND_HALF_UP))
-        point["geometry"]["coordinates"] = [longitude, latitude]
-        point["properties"]["coordinatePrecision"] = float(grid)
-        point["properties"]["coordinateUncertaintyInMeters"] = GRID_UNCERTAINTY_M[grid] + 30
-        point["properties"]["dataGeneralizations"] = (
-            f"Coordinates generalized to a {grid} degree grid: {species.scientific_name} is a "
-            "sensitive species. Exact data may be available on request."
-        )
-        point["properties"]["informationWithheld"] = "Exact coordinates withheld."
-    return point
+_WITHHELD_REASONS = {
+    "camera_station": "camera-station coordinates",
+    "collar_fix": "collar fixes younger than 180 days",
+    "species": "locations of this species",
+}
 
 
-def visible_occurrences(user: Actor, *, published_only: bool = False) -> QuerySet:
-    """Return the occurrences of datasets ``user`` may see, annotated with ``exact``.
+@dataclass(frozen=True)
+class OccurrenceFilters:
+    """What a caller narrows occurrences to; every field is applied to what the user gets."""
 
-    ``exact`` is True where the user may download the dataset. The rows hold exact
-    coordinates: use the queryset for counts and filters only, and hand locations out
-    through ``occurrences_for``. ``published_only`` keeps public lists and maps to
-    published datasets, as ``listed_datasets`` does.
+    dataset: int | None = None
+    species: str | None = None
+    year: int | None = None
+    #: (west, south, east, north) in degrees.
+    bbox: tuple[float, float, float, float] | None = None
+
+
+def occurrence_datasets(
+    user: Actor, *, dataset: int | None = None, published_only: bool = False
+) -> tuple[list[int], QuerySet]:
+    """Return the ids of datasets whose exact records ``user`` may read, and the others.
+
+    The first are the visible datasets with records that ``user`` may download; the
+    second, a subquery of the visible datasets ``user`` may not download (public form only).
     """
     models = _dataset_models()
     visible = listed_datasets(user) if published_only else visible_datasets(user)
-    return models.Occurrence.objects.filter(dataset__in=visible.values("pk")).annotate(
-        exact=Exists(visible.filter(pk=OuterRef("dataset_id"), can_download=True))
+    if dataset is not None:
+        visible = visible.filter(pk=dataset)
+    with_records = models.PublicOccurrence.objects.filter(dataset_id=OuterRef("pk"))
+    exact = list(
+        visible.filter(can_download=True)
+        .filter(Exists(with_records))
+        .values_list("pk", flat=True)
+        .order_by()
     )
+    return exact, visible.filter(can_download=False).values("pk")
+
+
+def public_occurrences(
+    user: Actor, *, dataset: int | None = None, published_only: bool = False
+) -> "PublicOccurrenceQuerySet":
+    """Return the public form of the records of visible datasets ``user`` may not download."""
+    models = _dataset_models()
+    _exact, public = occurrence_datasets(user, dataset=dataset, published_only=published_only)
+    return models.PublicOccurrence.objects.filter(dataset__in=public)
+
+
+def occurrence_summaries(
+    user: Actor, *, published_only: bool = False
+) -> "PublicOccurrenceQuerySet":
+    """Return the public rows of every visible dataset: for counts by species, year, month.
+
+    They carry the number of records (``records``) and their dates, never a location that
+    the public form does not already give; use them for figures, not for points.
+    """
+    models = _dataset_models()
+    visible = listed_datasets(user) if published_only else visible_datasets(user)
+    return models.PublicOccurrence.objects.filter(dataset__in=visible.values("pk"))
+
+
+def _exact_features(ids: list[int], filters: OccurrenceFilters, limit: int) -> list[dict]:
+    models = _dataset_models()
+    rows = models.Occurrence.objects.filter(dataset_id__in=ids)
+    if filters.species:
+        rows = rows.filter(species__code=filters.species)
+    if filters.year is not None:
+        rows = rows.filter(event_date__year=filters.year)
+    if filters.bbox:
+        west, south, east, north = filters.bbox
+        rows = rows.filter(
+            latitude__gte=south, latitude__lte=north, longitude__gte=west, longitude__lte=east
+        )
+    values = rows.order_by("pk").values_list(
+        "dataset_id", "scientific_name", "species__code", "event_date", "latitude", "longitude"
+    )[:limit]
+    return [
+        {
+            "type": "Feature",
+            "geometry": {"type": "Point", "coordinates": [longitude, latitude]},
+            "properties": {
+                "dataset": dataset_id,
+                "scientificName": name,
+                "species": code,
+                "eventDate": day.isoformat() if day else None,
+            },
+        }
+        for dataset_id, name, code, day, latitude, longitude in values
+    ]
+
+
+def _public_feature(row: dict, today) -> dict:
+    first, last = row["first_date"], row["last_date"]
+    when = None
+    if first:
+        when = first.isoformat() if first == last else f"{first.isoformat()}/{last.isoformat()}"
+    properties: dict[str, Any] = {
+        "dataset": row["dataset_id"],
+        "scientificName": row["species__scientific_name"] or "",
+        "species": row["species__code"],
+        "eventDate": when,
+        "recordCount": row["records"],
+    }
+    embargoed = row["public_from"] is not None and row["public_from"] > today
+    if row["withheld"] or embargoed:
+        reason = _WITHHELD_REASONS["collar_fix" if embargoed else row["withheld"]]
+        properties["informationWithheld"] = (
+            f"Coordinates withheld: {reason} are sensitive. Ask the owner country for access."
+        )
+        return {"type": "Feature", "geometry": None, "properties": properties}
+    grid = row["grid"]
+    if grid:
+        properties["coordinatePrecision"] = grid
+        properties["coordinateUncertaintyInMeters"] = GRID_UNCERTAINTY_M.get(grid, 15_691) + 30
+        subject = properties["scientificName"] or "a name that could not be resolved"
+        properties["dataGeneralizations"] = (
+            f"Coordinates generalized to a {grid:g} degree grid: {subject} is treated as a "
+            "sensitive species. Exact data may be available on request."
+        )
+        properties["informationWithheld"] = "Exact coordinates withheld."
+    return {
+        "type": "Feature",
+        "geometry": {"type": "Point", "coordinates": [row["longitude"], row["latitude"]]},
+        "properties": properties,
+    }
+
+
+def filter_public(
+    rows: "PublicOccurrenceQuerySet", filters: OccurrenceFilters, today=None
+) -> "PublicOccurrenceQuerySet":
+    """Return public rows narrowed by ``filters``, judged on their public form only.
+
+    A box keeps only rows with a public point inside it today: withheld records and collar
+    fixes under embargo have none, so a box cannot tell anything about them.
+    """
+    if filters.species:
+        rows = rows.filter(species__code=filters.species)
+    if filters.year is not None:
+        rows = rows.filter(year=filters.year)
+    if filters.bbox:
+        west, south, east, north = filters.bbox
+        rows = rows.shown(today).filter(
+            latitude__gte=south, latitude__lte=north, longitude__gte=west, longitude__lte=east
+        )
+    return rows
 
 
 def occurrences_for(
@@ -703,48 +878,35 @@ def occurrences_for(
 ) -> list[dict]:
     """Return GeoJSON features of the occurrences ``user`` may see, generalized as needed.
 
-    ``bbox`` (west, south, east, north) is applied to the coordinates the user receives,
-    so that a narrow box cannot reveal an exact location. ``year`` filters on the event
-    date, which is never generalized.
+    Datasets ``user`` may download give one feature per record, exact. The others give one
+    feature per row of their public form: a point on the species' grid (or none, withheld)
+    with the dates and number of records it stands for (``recordCount``). Every filter is
+    applied to what the user receives; ``year`` is the year of the event date.
     """
-    occurrences = visible_occurrences(user, published_only=published_only)
-    if dataset is not None:
-        occurrences = occurrences.filter(dataset_id=dataset)
-    if species:
-        occurrences = occurrences.filter(species__code=species)
-    if year is not None:
-        occurrences = occurrences.filter(event_date__year=year)
-    if bbox:
-        west, south, east, north = bbox
-        margin = 0.1  # the coarsest grid: a point may move this far when generalized
-        occurrences = occurrences.filter(
-            latitude__gte=south - margin,
-            latitude__lte=north + margin,
-            longitude__gte=west - margin,
-            longitude__lte=east + margin,
+    filters = OccurrenceFilters(dataset=dataset, species=species, year=year, bbox=bbox)
+    exact_ids, public = occurrence_datasets(user, dataset=dataset, published_only=published_only)
+    features = _exact_features(exact_ids, filters, MAX_OCCURRENCES) if exact_ids else []
+    room = MAX_OCCURRENCES - len(features)
+    if room > 0:
+        models = _dataset_models()
+        today = timezone.localdate()
+        rows = filter_public(
+            models.PublicOccurrence.objects.filter(dataset__in=public), filters, today
         )
-    features = []
-    for occurrence in occurrences.select_related("species").order_by("pk")[:MAX_OCCURRENCES]:
-        point: dict[str, Any] = {
-            "type": "Feature",
-            "geometry": {
-                "type": "Point",
-                "coordinates": [occurrence.longitude, occurrence.latitude],
-            },
-            "properties": {
-                "dataset": occurrence.dataset_id,
-                "scientificName": occurrence.scientific_name,
-                "species": occurrence.species.code if occurrence.species else None,
-                "eventDate": occurrence.event_date.isoformat() if occurrence.event_date else None,
-            },
-        }
-        if not occurrence.exact:
-            point = _generalized(point, occurrence, occurrence.species)
-        if bbox and point["geometry"] is not None:
-            longitude, latitude = point["geometry"]["coordinates"]
-            if not (bbox[0] <= longitude <= bbox[2] and bbox[1] <= latitude <= bbox[3]):
-                continue
-        features.append(point)
+        values = rows.order_by("pk").values(
+            "dataset_id",
+            "species__code",
+            "species__scientific_name",
+            "first_date",
+            "last_date",
+            "latitude",
+            "longitude",
+            "grid",
+            "withheld",
+            "public_from",
+            "records",
+        )[:room]
+        features.extend(_public_feature(row, today) for row in values)
     return features
 
 

@@ -10,7 +10,12 @@ from typing import NoReturn
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import path
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    extend_schema,
+    extend_schema_field,
+    inline_serializer,
+)
 from rest_framework import exceptions, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
@@ -23,6 +28,7 @@ from rest_framework.views import APIView
 from access import policy
 from access.services import client_ip
 from datasets import downloads, selectors, services
+from datasets.messages import FileReport, file_report, species_scientific_names
 from datasets.models import DataFile, Dataset, Decision
 from datasets.uploads import oversize_upload_messages
 from species.models import Country, Site, Species
@@ -35,16 +41,59 @@ def _raise_as_api_error(error: ValidationError | PermissionDenied) -> NoReturn:
 
 
 class DataFileSerializer(serializers.ModelSerializer):
+    """A file and what processing says of it; cell values only to those who may download."""
+
     name = serializers.CharField(source="original_name")
     download_url = serializers.SerializerMethodField()
+    error = serializers.SerializerMethodField()
+    warnings = serializers.SerializerMethodField()
+    problems = serializers.SerializerMethodField()
+    names = serializers.SerializerMethodField()
 
     class Meta:
         model = DataFile
-        fields = ["id", "name", "size", "state", "error", "download_url"]
+        fields = [
+            "id",
+            "name",
+            "size",
+            "state",
+            "error",
+            "warnings",
+            "problems",
+            "names",
+            "download_url",
+        ]
+
+    def _report(self, data_file) -> FileReport:
+        report = getattr(data_file, "report", None)
+        if report is None:
+            dataset = self.context.get("dataset") or data_file.dataset
+            with_values = bool(getattr(dataset, "can_download", False))
+            if data_file.name_matches and "species_names" not in self.context:
+                self.context["species_names"] = species_scientific_names()
+            report = data_file.report = file_report(
+                data_file,
+                with_values=with_values,
+                species_names=self.context.get("species_names", {}),
+            )
+        return report
+
+    def get_error(self, data_file) -> str:
+        return self._report(data_file).error
+
+    def get_warnings(self, data_file) -> list[str]:
+        return self._report(data_file).warnings
+
+    def get_problems(self, data_file) -> list[str]:
+        return self._report(data_file).problems
+
+    def get_names(self, data_file) -> list[str]:
+        return self._report(data_file).names
 
     def get_download_url(self, data_file) -> str | None:
+        """Return the file's download address, or None when the caller may not fetch it."""
         dataset = self.context.get("dataset") or data_file.dataset
-        if not getattr(dataset, "can_download", False):
+        if not policy.can_download_file(self.context["request"].user, dataset, data_file):
             return None
         return self.context["request"].build_absolute_uri(f"/api/v1/files/{data_file.pk}/download/")
 
@@ -105,6 +154,42 @@ class DatasetSerializer(serializers.ModelSerializer):
         return attrs
 
 
+class ReviewDecisionSerializer(serializers.Serializer):
+    """One step of the review trail: which country decided what, and when.
+
+    ``decider`` and ``comment`` are null for callers off the owner side (see
+    ``access.policy.can_read_review_comments``); a decision without a comment has "".
+    """
+
+    country = serializers.CharField(source="country_id")
+    decision = serializers.ChoiceField(choices=Decision.choices)
+    review_round = serializers.IntegerField()
+    at = serializers.DateTimeField()
+    decider = serializers.SerializerMethodField()
+    comment = serializers.SerializerMethodField()
+
+    def get_decider(self, decision) -> str | None:
+        return decision.decider.username if self.context["can_read_review_comments"] else None
+
+    def get_comment(self, decision) -> str | None:
+        return decision.comment if self.context["can_read_review_comments"] else None
+
+
+class DatasetDetailSerializer(DatasetSerializer):
+    """A dataset with its review trail; lists leave the trail out."""
+
+    decisions = serializers.SerializerMethodField()
+
+    class Meta(DatasetSerializer.Meta):
+        fields = [*DatasetSerializer.Meta.fields, "decisions"]
+
+    @extend_schema_field(ReviewDecisionSerializer(many=True))
+    def get_decisions(self, dataset) -> list[dict]:
+        readable = policy.can_read_review_comments(self.context["request"].user, dataset)
+        context = {**self.context, "can_read_review_comments": readable}
+        return ReviewDecisionSerializer(dataset.decisions.all(), many=True, context=context).data
+
+
 class DecisionSerializer(serializers.Serializer):
     decision = serializers.ChoiceField(choices=Decision.choices)
     comment = serializers.CharField(required=False, allow_blank=True, default="")
@@ -149,6 +234,10 @@ class DatasetViewSet(viewsets.GenericViewSet):
 
     serializer_class = DatasetSerializer
     parser_classes = [JSONParser, MultiPartParser, FormParser]
+
+    def get_serializer_class(self):
+        # One dataset comes with its review trail; a list does without (no query per page).
+        return DatasetSerializer if self.action == "list" else DatasetDetailSerializer
 
     def get_queryset(self):
         user = self.request.user
@@ -235,14 +324,14 @@ class DatasetViewSet(viewsets.GenericViewSet):
             self.get_serializer(selectors.dataset_detail(user=request.user, pk=pk)).data
         )
 
-    @extend_schema(request=None, responses=DatasetSerializer)
+    @extend_schema(request=None, responses=DatasetDetailSerializer)
     @action(detail=True, methods=["post"])
     def submit(self, request: Request, pk=None) -> Response:
         return self._act(
             request, pk, lambda d: services.dataset_submit(actor=request.user, dataset=d)
         )
 
-    @extend_schema(request=DecisionSerializer, responses=DatasetSerializer)
+    @extend_schema(request=DecisionSerializer, responses=DatasetDetailSerializer)
     @action(detail=True, methods=["post"])
     def review(self, request: Request, pk=None) -> Response:
         body = DecisionSerializer(data=request.data)
@@ -253,7 +342,7 @@ class DatasetViewSet(viewsets.GenericViewSet):
             lambda d: services.dataset_review(actor=request.user, dataset=d, **body.validated_data),
         )
 
-    @extend_schema(request=ReasonSerializer, responses=DatasetSerializer)
+    @extend_schema(request=ReasonSerializer, responses=DatasetDetailSerializer)
     @action(detail=True, methods=["post"])
     def withdraw(self, request: Request, pk=None) -> Response:
         body = ReasonSerializer(data=request.data)

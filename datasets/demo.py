@@ -8,6 +8,7 @@ from django.db import transaction
 from accounts.models import User
 from datasets import services
 from datasets.models import Dataset
+from datasets.processing import pipeline
 from species.models import Site, Species
 
 DATASETS = [
@@ -24,7 +25,9 @@ DATASETS = [
         "published",
         "scientificName,eventDate,decimalLatitude,decimalLongitude\n"
         "Panthera pardus orientalis,2023-02-11,43.1234,131.4567\n"
-        "Panthera tigris altaica,2023-03-02,43.2101,131.3876\n",
+        "Panthera tigris altaica (Temminck 1844),2023-03-02,43.2101,131.3876\n"
+        "Амурский тигр,2023-03-09,43.1877,131.4122\n"
+        "tiger?,2023-04-17,43.1502,131.5013\n",
     ),
     (
         "researcher-jp",
@@ -117,12 +120,15 @@ def seed_datasets() -> int:
             sites=list(Site.objects.filter(code__in=sites)),
             co_owner_countries=co_owners,
         )
-        services.data_file_add(
+        data_file = services.data_file_add(
             actor=uploader,
             dataset=dataset,
             upload=SimpleUploadedFile("occurrences.csv", csv.encode(), content_type="text/csv"),
         )
         if state in ("submitted", "published"):
+            # A dataset is submitted only once its files are read: read this one now
+            # rather than wait for a worker (the queued task then finds it done).
+            pipeline.process(data_file.pk)
             services.dataset_submit(actor=uploader, dataset=dataset)
         if state == "published":
             for code in dataset.country_codes():

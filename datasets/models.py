@@ -4,6 +4,7 @@ Who may see or download what is decided by ``access.policy`` alone.
 """
 
 import uuid
+from datetime import date
 from pathlib import PurePosixPath
 
 from django.conf import settings
@@ -233,6 +234,11 @@ class DataFile(models.Model):
     bbox = models.JSONField(_("bounding box"), null=True, blank=True)
     species_counts = models.JSONField(_("records per species"), default=dict, blank=True)
     warnings = models.JSONField(_("warnings"), default=list, blank=True)
+    #: Problems found in the table's cells, as codes with parameters (``datasets.messages``):
+    #: worded in the reader's language, quoting cell values only to those who may download.
+    problems = models.JSONField(_("problems"), default=list, blank=True)
+    #: How the table's names were matched to species: [name, species code or None, rows].
+    name_matches = models.JSONField(_("names matched to species"), default=list, blank=True)
     duplicate_of = models.ForeignKey(
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -357,8 +363,11 @@ class RecordContext(models.TextChoices):
 
 
 class Occurrence(models.Model):
-    """One located record read from a data file. Exact coordinates never leave the server
-    except through ``access.policy.occurrences_for``, which generalizes them."""
+    """One located record read from a data file, with its exact coordinates.
+
+    Read only for people who may download the dataset's files, through
+    ``access.policy.occurrences_for``; everyone else reads ``PublicOccurrence``.
+    """
 
     dataset = models.ForeignKey(Dataset, on_delete=models.CASCADE, related_name="occurrences")
     data_file = models.ForeignKey(DataFile, on_delete=models.CASCADE, related_name="occurrences")
@@ -384,3 +393,73 @@ class Occurrence(models.Model):
 
     def __str__(self) -> str:
         return f"{self.scientific_name} {self.event_date} ({self.dataset_id})"
+
+
+class Withheld(models.TextChoices):
+    """Why the public form of some records has no point at all."""
+
+    SHOWN = "", _("Shown")
+    SPECIES = "species", _("Locations of this species are withheld")
+    CAMERA_STATION = "camera_station", _("Camera-station coordinates are withheld")
+    COLLAR_FIX = "collar_fix", _("Collar fixes without a date are withheld")
+
+
+class PublicOccurrenceQuerySet(models.QuerySet):
+    def shown(self, today: date | None = None) -> "PublicOccurrenceQuerySet":
+        """Return the rows that have a public point today (collar embargoes over)."""
+        today = today or timezone.localdate()
+        return self.filter(withheld=Withheld.SHOWN).filter(
+            models.Q(public_from__isnull=True) | models.Q(public_from__lte=today)
+        )
+
+    def hidden(self, today: date | None = None) -> "PublicOccurrenceQuerySet":
+        """Return the rows without a public point today: withheld, or under embargo."""
+        today = today or timezone.localdate()
+        return self.exclude(withheld=Withheld.SHOWN) | self.filter(public_from__gt=today)
+
+
+class PublicOccurrence(models.Model):
+    """The public form of occurrence records, decided once when they are stored.
+
+    One row stands for the records of a file that share a species, a month, a context and a
+    public point: the point on the species' grid (``grid`` degrees, 0 for a species that is
+    not sensitive), or none at all (``withheld``). Collar fixes show only from
+    ``public_from``, 180 days after the group's last fix. The table has no exact column, so
+    that nothing computed from it (filters, counts, extents, clusters) can depend on where
+    a record really is. Built by ``datasets.locations``; names that could not be resolved
+    take the strictest rule of their dataset and never less than the coarsest grid.
+    """
+
+    dataset = models.ForeignKey(Dataset, on_delete=models.CASCADE, related_name="+")
+    data_file = models.ForeignKey(DataFile, on_delete=models.CASCADE, related_name="+")
+    species = models.ForeignKey(
+        Species, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    year = models.SmallIntegerField(null=True, blank=True)
+    month = models.SmallIntegerField(null=True, blank=True)
+    first_date = models.DateField(null=True, blank=True)
+    last_date = models.DateField(null=True, blank=True)
+    context = models.CharField(
+        max_length=20, choices=RecordContext.choices, default=RecordContext.OBSERVATION
+    )
+    latitude = models.FloatField(null=True, blank=True)
+    longitude = models.FloatField(null=True, blank=True)
+    grid = models.FloatField(null=True, blank=True)
+    withheld = models.CharField(max_length=20, choices=Withheld.choices, blank=True)
+    public_from = models.DateField(null=True, blank=True)
+    records = models.PositiveIntegerField()
+
+    objects = PublicOccurrenceQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("public occurrence")
+        verbose_name_plural = _("public occurrences")
+        indexes = [
+            models.Index(fields=["dataset", "species", "year"]),
+            models.Index(fields=["species", "year"]),
+            models.Index(fields=["latitude", "longitude"]),
+            models.Index(fields=["data_file"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.species_id} {self.year}-{self.month} ×{self.records} ({self.dataset_id})"

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from django.db.models import Prefetch, Q, QuerySet, prefetch_related_objects
 
 from access import policy
+from datasets.messages import file_report, species_scientific_names
 from datasets.models import (
     AccessLevel,
     AccessRequest,
@@ -131,7 +132,23 @@ def dataset_detail(*, user, pk) -> Dataset:
         ),
     ]
     prefetch_related_objects([dataset], *prefetch)
+    attach_file_reports(list(dataset.files.all()), with_values=dataset.can_download)
     return dataset
+
+
+def attach_file_reports(files: list[DataFile], *, with_values: bool) -> list[DataFile]:
+    """Give each file its ``report``: what processing says, quoting data only ``with_values``.
+
+    ``with_values`` is whether the reader may download the files (``dataset.can_download``).
+    """
+    species_names = None
+    if any(data_file.name_matches for data_file in files):
+        species_names = species_scientific_names()
+    for data_file in files:
+        data_file.report = file_report(  # type: ignore[attr-defined]
+            data_file, with_values=with_values, species_names=species_names or {}
+        )
+    return files
 
 
 def pending_request(*, user, dataset: Dataset) -> AccessRequest | None:

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from access import policy
 from access.services import audit_record
 from accounts.models import FocalPoint, User
+from datasets import locations
 from datasets.models import (
     AccessGrant,
     AccessRequest,
@@ -24,6 +25,7 @@ from datasets.models import (
     Dataset,
     DatasetStatus,
     Decision,
+    FileState,
     RequestStatus,
     ReviewDecision,
 )
@@ -90,6 +92,9 @@ def dataset_update(*, actor: User, dataset: Dataset, **fields: Any) -> Dataset:
     dataset.full_clean(exclude=["uploader", "owner_country"])
     dataset.save()
     _apply_relations(dataset, fields)
+    if "species" in fields:
+        # Unresolved names take the strictest rule of the dataset's species.
+        locations.generalize_dataset(dataset)
     audit_record(
         actor=actor,
         action="dataset.update",
@@ -136,12 +141,57 @@ def data_file_delete(*, actor: User, data_file: DataFile) -> None:
     transaction.on_commit(lambda: storage.delete(name))
 
 
+#: How many file names a refusal quotes at most.
+MAX_NAMED_FILES = 10
+
+
+def _file_names(names: list[str]) -> str:
+    shown = ", ".join(names[:MAX_NAMED_FILES])
+    return shown + ", …" if len(names) > MAX_NAMED_FILES else shown
+
+
+def _check_files_read(dataset: Dataset) -> None:
+    """Refuse to submit ``dataset`` while any of its files is not read successfully.
+
+    A failed file is not data: reviewers would be asked to approve what nobody can open
+    (and they are not offered it), so it is removed or replaced first. A file still
+    pending or processing is refused too, with a word to wait: reviewers decide on what
+    the files hold (rows, dates, extent, species), which is known only once they are read,
+    and a file that failed after its dataset was submitted would slip past the first rule.
+    Reading takes seconds to minutes, and the sweeper retries a stuck file.
+    """
+    unread = list(
+        dataset.files.exclude(state=FileState.READY)
+        .order_by("uploaded_at", "pk")
+        .values_list("state", "original_name")
+    )
+    failed = [name for state, name in unread if state == FileState.FAILED]
+    waiting = [name for state, name in unread if state != FileState.FAILED]
+    errors = []
+    if failed:
+        errors.append(
+            _("Remove or replace the files that could not be read: %(names)s")
+            % {"names": _file_names(failed)}
+        )
+    if waiting:
+        errors.append(
+            _("Wait until these files have been checked, then submit again: %(names)s")
+            % {"names": _file_names(waiting)}
+        )
+    if errors:
+        raise ValidationError(errors)
+
+
 @transaction.atomic
 def dataset_submit(*, actor: User, dataset: Dataset) -> Dataset:
-    """Send a draft or returned dataset to the focal points of its owner and co-owners."""
+    """Send a draft or returned dataset to the focal points of its owner and co-owners.
+
+    Refuse while a file failed or is not read yet (``_check_files_read`` says why).
+    """
     dataset = policy.access_editable_dataset(actor, dataset.pk)
     if not dataset.files.exists():
         raise ValidationError(_("Add at least one file before submitting."))
+    _check_files_read(dataset)
     dataset.status = DatasetStatus.SUBMITTED
     dataset.review_round += 1
     dataset.submitted_at = timezone.now()

@@ -16,6 +16,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 
+from datasets.messages import file_report
 from datasets.models import DataFile
 from datasets.storage import file_too_large_message
 
@@ -79,18 +80,22 @@ def upload_answer(
     return redirect(page)
 
 
-def file_states_answer(files: Iterable[DataFile]) -> JsonResponse:
-    """Return the processing state of ``files`` for a files page to poll."""
-    return JsonResponse(
-        {
-            "files": [
-                {
-                    "id": data_file.pk,
-                    "state": data_file.state,
-                    "label": str(data_file.get_state_display()),
-                    "error": data_file.error,
-                }
-                for data_file in files
-            ]
-        }
-    )
+def file_states_answer(files: Iterable[DataFile], *, with_values: bool) -> JsonResponse:
+    """Return the processing state of ``files`` for a files page to poll.
+
+    ``with_values``: whether the reader may download the files, and so read messages that
+    quote their cells (``datasets.messages``).
+    """
+    answer = []
+    for data_file in files:
+        report = file_report(data_file, with_values=with_values)
+        answer.append(
+            {
+                "id": data_file.pk,
+                "state": data_file.state,
+                "label": str(data_file.get_state_display()),
+                "error": report.error,
+                "problems": report.problems,
+            }
+        )
+    return JsonResponse({"files": answer})

@@ -75,6 +75,12 @@ def dataset_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_withdraw": policy.can_withdraw(user, dataset),
         "can_request": policy.can_request_access(user, dataset),
         "pending_request": selectors.pending_request(user=user, dataset=dataset),
+        "downloadable_files": {
+            data_file.pk
+            for data_file in dataset.files.all()
+            if policy.can_download_file(user, dataset, data_file)
+        },
+        "can_read_review_comments": policy.can_read_review_comments(user, dataset),
         "review_form": ReviewForm(),
         "reason_form": ReasonForm(),
     }
@@ -299,4 +305,6 @@ def audit_log(request: AuthenticatedRequest) -> HttpResponse:
 def file_states(request: HttpRequest, pk: int) -> JsonResponse:
     """Return the processing state of each file of a dataset, for the page to poll."""
     dataset = selectors.dataset_detail(user=request.user, pk=pk)
-    return file_states_answer(dataset.files.all())
+    return file_states_answer(
+        dataset.files.all(), with_values=policy.can_download(request.user, dataset)
+    )

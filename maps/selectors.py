@@ -1,16 +1,17 @@
 """Reads of the maps: sites, dataset extents and occurrence points, all through the policy.
 
-Locations come only from ``access.policy.occurrences_for`` (generalized for people who may
-not download a dataset's files) and from the bounding boxes of files the user may download.
-For every other dataset the extent is the box around its generalized points, so that an
-extent never says more than the points already do.
+Locations come only from ``access.policy.occurrences_for`` (the public form for people who
+may not download a dataset's files) and from the bounding boxes of files the user may
+download. For every other dataset the extent is the box around the public points of all
+its records, computed in SQL on the public form, so that an extent never says more than
+the points already do.
 """
 
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Q
-from django.db.models.functions import ExtractYear
+from django.db.models import F, Max, Min, Q
+from django.utils.translation import gettext as _
 
 from access import policy
 from datasets.models import DataFile, FileState
@@ -47,35 +48,48 @@ def points_and_legend(
     grids: dict[str, str] = {}
     for feature in features:
         properties = feature["properties"]
+        records = properties.get("recordCount", 1)
         if feature["geometry"] is None:
-            legend.withheld += 1
+            legend.withheld += records
             continue
         longitude, latitude = feature["geometry"]["coordinates"]
         name = _species_label(properties, species_by_code)
-        label = " · ".join(part for part in [name, properties.get("eventDate") or ""] if part)
+        when = (properties.get("eventDate") or "").replace("/", "–")
+        label = " · ".join(part for part in [name, when] if part)
+        if records > 1:
+            label = f"{label} ({records})"
         precision = properties.get("coordinatePrecision")
         if precision:
-            grids[name] = str(Decimal(str(precision)).normalize())
+            grids[name or str(_("names not resolved"))] = str(Decimal(str(precision)).normalize())
         points.append([latitude, longitude, label, properties["dataset"], 1 if precision else 0])
-    legend.shown = len(points)
+        legend.shown += records
     legend.generalized = sorted(grids.items())
     return points, legend
 
 
-def _extents_from_points(features: list[dict]) -> dict[int, list[float]]:
-    """Return, per dataset, the box around its points padded by half their grid."""
-    boxes: dict[int, list[float]] = {}
-    for feature in features:
-        if feature["geometry"] is None:
-            continue
-        longitude, latitude = feature["geometry"]["coordinates"]
-        pad = (feature["properties"].get("coordinatePrecision") or 0) / 2
-        box = boxes.setdefault(feature["properties"]["dataset"], [180.0, 90.0, -180.0, -90.0])
-        box[0] = min(box[0], longitude - pad)
-        box[1] = min(box[1], latitude - pad)
-        box[2] = max(box[2], longitude + pad)
-        box[3] = max(box[3], latitude + pad)
-    return {key: [round(value, 6) for value in box] for key, box in boxes.items()}
+def _extents_from_public_points(*, user, dataset_ids: list[int]) -> dict[int, list[float]]:
+    """Return, per dataset, the box around its public points padded by half their grid.
+
+    ``dataset_ids`` are visible datasets ``user`` may not download.
+    """
+    half = F("grid") / 2
+    rows = (
+        policy.occurrence_summaries(user, published_only=True)
+        .filter(dataset_id__in=dataset_ids)
+        .shown()
+        .values("dataset_id")
+        .annotate(
+            west=Min(F("longitude") - half),
+            south=Min(F("latitude") - half),
+            east=Max(F("longitude") + half),
+            north=Max(F("latitude") + half),
+        )
+        .order_by()
+    )
+    return {
+        row["dataset_id"]: [round(row[key], 6) for key in ("west", "south", "east", "north")]
+        for row in rows
+    }
 
 
 def _extents_from_files(dataset_ids: list[int]) -> dict[int, list[float]]:
@@ -101,9 +115,8 @@ def species_choices() -> list[Species]:
 def year_choices(*, user) -> list[int]:
     """Return the years of the occurrence records ``user`` may see on the map, newest first."""
     return list(
-        policy.visible_occurrences(user, published_only=True)
-        .filter(event_date__isnull=False)
-        .annotate(year=ExtractYear("event_date"))
+        policy.occurrence_summaries(user, published_only=True)
+        .filter(year__isnull=False)
         .values_list("year", flat=True)
         .distinct()
         .order_by("-year")
@@ -151,7 +164,9 @@ def map_data(
         .order_by("-published_at", "-pk")[:MAX_EXTENTS]
     )
     exact = _extents_from_files([d.pk for d in datasets if d.can_download])
-    generalized = _extents_from_points(features)
+    generalized = _extents_from_public_points(
+        user=user, dataset_ids=[d.pk for d in datasets if not d.can_download]
+    )
     extents, without_extent = [], []
     for dataset in datasets:
         box = exact.get(dataset.pk) if dataset.can_download else generalized.get(dataset.pk)

@@ -82,6 +82,7 @@ class PublicationSerializer(serializers.ModelSerializer):
     targets = _codes(KmgbfTarget, slug="number")
     themes = _codes(Theme)
     files = serializers.SerializerMethodField()
+    review_comment = serializers.SerializerMethodField()
     can_download = serializers.BooleanField(read_only=True)
     confirm_duplicate = serializers.BooleanField(
         write_only=True,
@@ -118,7 +119,13 @@ class PublicationSerializer(serializers.ModelSerializer):
             "published_at",
             "confirm_duplicate",
         ]
-        read_only_fields = ["status", "featured", "review_comment", "created_at", "published_at"]
+        read_only_fields = ["status", "featured", "created_at", "published_at"]
+
+    def get_review_comment(self, publication) -> str | None:
+        """Return the reviewer's comment to those it is written for; None to everyone else."""
+        if policy.can_read_publication_review(self.context["request"].user, publication):
+            return publication.review_comment
+        return None
 
     @extend_schema_field(PublicationFileSerializer(many=True))
     def get_files(self, publication) -> list[dict]:

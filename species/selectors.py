@@ -3,8 +3,7 @@
 from datetime import date
 from typing import Any
 
-from django.db.models import Count, Prefetch, QuerySet
-from django.db.models.functions import ExtractMonth
+from django.db.models import Prefetch, QuerySet, Sum
 from django.utils import formats
 from django.utils.dates import MONTHS
 from django.utils.translation import gettext_lazy as _
@@ -150,14 +149,13 @@ def records_by_month(*, user, species: Species) -> dict:
     from access import policy
 
     rows = (
-        policy.visible_occurrences(user, published_only=True)
+        policy.occurrence_summaries(user, published_only=True)
         .filter(species=species)
-        .annotate(month=ExtractMonth("event_date"))
         .values("month")
-        .annotate(records=Count("pk"))
+        .annotate(total=Sum("records"))
         .order_by()
     )
-    counts = {row["month"]: row["records"] for row in rows}
+    counts = {row["month"]: row["total"] for row in rows}
     undated = counts.pop(None, 0)
     highest = max(counts.values(), default=0)
     months = [

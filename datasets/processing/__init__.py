@@ -2,4 +2,12 @@
 
 
 class ProcessingError(Exception):
-    """A file cannot be accepted; the message is shown to the researcher as it is."""
+    """A file cannot be accepted; the message is shown to the researcher as it is.
+
+    ``problems`` are the problems found in a table's cells, in the stored form of
+    ``datasets.messages.problem``: worded when read, for the reader.
+    """
+
+    def __init__(self, message: str = "", problems: list[dict] | None = None) -> None:
+        super().__init__(message)
+        self.problems = problems or []

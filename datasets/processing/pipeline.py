@@ -23,9 +23,11 @@ from django.db.models import F, Field, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from datasets import locations
 from datasets.models import DataFile, FileState, Occurrence, RecordContext
 from datasets.processing import ProcessingError, extract, sniff, tabular
 from species.models import Species
+from species.names import NameResolver
 
 logger = logging.getLogger(__name__)
 
@@ -36,14 +38,12 @@ MAX_ATTEMPTS = 5
 SOFT_TIME_LIMIT = 600
 
 
-def _known_species() -> dict[str, str]:
-    names = {}
-    for species in Species.objects.all():
-        names[species.scientific_name.lower()] = species.code
-        for synonym in species.synonyms.split(";"):
-            if synonym.strip():
-                names[synonym.strip().lower()] = species.code
-    return names
+#: Most names kept in a file's matching report (the most frequent first).
+MAX_NAME_MATCHES = 50
+
+
+def _name_resolver() -> NameResolver:
+    return NameResolver.from_species(locations.species_by_strictness())
 
 
 def claim(file_id: int) -> bool:
@@ -167,9 +167,9 @@ def examine(data_file: DataFile, path: Path, on_points=None) -> dict:
     elif kind in {"docx", "pptx"}:
         results["extracted_text"] = extract.office_text(path, kind)
     if kind == "csv":
-        profile = tabular.profile_csv(path, _known_species(), on_points)
+        profile = tabular.profile_csv(path, _name_resolver(), on_points)
         if profile.errors:
-            raise ProcessingError("; ".join(profile.errors))
+            raise ProcessingError(problems=profile.errors)
         results.update(
             detected_type=f"csv/{profile.format}",
             row_count=profile.rows,
@@ -178,14 +178,13 @@ def examine(data_file: DataFile, path: Path, on_points=None) -> dict:
             date_end=profile.date_end,
             bbox=profile.bbox,
             species_counts=dict(profile.species),
+            name_matches=[
+                [name, code, rows]
+                for (name, code), rows in profile.names.most_common(MAX_NAME_MATCHES)
+            ],
         )
         if profile.rows == 0:
             results["warnings"].append(_("The table has a header but no rows."))
-        if profile.unknown_species:
-            names = ", ".join(sorted(profile.unknown_species)[:10])
-            results["warnings"].append(
-                _("Names not in the species list (kept, not linked): %(names)s") % {"names": names}
-            )
     results["thumbnail"] = extract.thumbnail(path, kind)
     return results
 
@@ -203,9 +202,10 @@ def process(file_id: int) -> str:
             results = examine(data_file, Path(data_file.file.path), writer)
             if writer is not None:
                 writer.flush()
+                locations.generalize_file(data_file)
             _save_results(file_id, results)
     except ProcessingError as error:
-        return _fail(file_id, str(error))
+        return _fail(file_id, str(error), error.problems)
     except SoftTimeLimitExceeded:
         return _fail(
             file_id,
@@ -241,9 +241,12 @@ def process(file_id: int) -> str:
     return FileState.READY
 
 
-def _fail(file_id: int, reason: str) -> str:
+def _fail(file_id: int, reason: str, problems: list[dict] | None = None) -> str:
     DataFile.objects.filter(pk=file_id).update(
-        state=FileState.FAILED, error=reason[:2000], processed_at=timezone.now()
+        state=FileState.FAILED,
+        error=reason[:2000],
+        problems=problems or [],
+        processed_at=timezone.now(),
     )
     return FileState.FAILED
 
@@ -271,6 +274,7 @@ def _save_results(file_id: int, results: dict) -> None:
         ]
     data_file.state = FileState.READY
     data_file.error = ""
+    data_file.problems = []
     data_file.processed_at = timezone.now()
     data_file.save()
 

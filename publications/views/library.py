@@ -207,7 +207,10 @@ def publication_files(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 def publication_file_states(request: AuthenticatedRequest, pk: int) -> JsonResponse:
     """Return the processing state of each file of a publication, for the files page to poll."""
     publication = selectors.publication_for_edit(user=request.user, pk=pk)
-    return file_states_answer(link.data_file for link in publication.links.all())
+    return file_states_answer(
+        (link.data_file for link in publication.links.all()),
+        with_values=bool(getattr(publication, "can_download", False)),
+    )
 
 
 @login_required

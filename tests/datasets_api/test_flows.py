@@ -6,6 +6,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
+from datasets.models import DataFile
 from tests.factories import DataFileFactory, DatasetFactory
 
 
@@ -51,6 +52,12 @@ def test_a_researcher_shares_a_dataset_through_the_api(
     assert files.status_code == 201
     assert files.json()[0]["state"] == "pending"
 
+    early = client.post(f"/api/v1/datasets/{pk}/submit/", **auth)
+    assert early.status_code == 400
+    assert early.json()["detail"] == [
+        "Wait until these files have been checked, then submit again: tracks.csv"
+    ]
+    DataFile.objects.filter(dataset_id=pk).update(state="ready")  # as the worker leaves it
     assert client.post(f"/api/v1/datasets/{pk}/submit/", **auth).json()["status"] == "submitted"
     fp = _token(client, focal_point_a, password)
     reviewed = client.post(

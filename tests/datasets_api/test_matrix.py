@@ -1,6 +1,10 @@
 """The access policy on every surface: every kind of user × access level × state.
 
-Surfaces: the HTML list, detail and download, and the API list, detail and download.
+Surfaces: the HTML list, detail and download, and the API list, detail and download; on
+the detail surfaces, the review trail (reviewers' comments and names) and the link to a file
+that failed processing. Derived surfaces: the occurrences API, the map page's points and
+extents, the file states and the processing messages of the page and the API (which quote
+a cell only to those who may download).
 
 The expectations come from ``expected`` below, written from PRODUCT.md §3 independently
 of ``access.policy``.
@@ -14,6 +18,10 @@ from django.utils import timezone
 
 from access import policy
 from accounts.models import AccountStatus, FocalPoint
+from datasets import locations
+from datasets.messages import problem
+from datasets.models import Occurrence, ReviewDecision
+from species.models import Species
 from tests.factories import DataFileFactory, DatasetFactory, UserFactory
 
 LEVELS = ["public", "registered", "member_states", "country", "restricted"]
@@ -60,6 +68,17 @@ def expected(person: str, level: str, state: str) -> tuple[bool, bool]:
     return sees, by_level or granted
 
 
+def expected_review_and_failed_file(person: str, level: str, state: str) -> tuple[bool, bool]:
+    """Return (reads reviewers' comments and names, may fetch a failed file) for ``person``.
+
+    Comments and names: the owner side and the secretariat, wherever they see the dataset.
+    A file that failed processing: only those who uploaded it (uploader, collaborators).
+    """
+    sees, _downloads = expected(person, level, state)
+    owner_side = {"uploader", "collaborator", "owner_fp", "co_owner_fp", "secretariat"}
+    return sees and person in owner_side, person in {"uploader", "collaborator"}
+
+
 @pytest.fixture(scope="module")
 def cast(django_db_setup, django_db_blocker):
     """Create the people and one dataset per level × state, once for the module."""
@@ -94,6 +113,7 @@ def cast(django_db_setup, django_db_blocker):
         people["group_member"].groups.add(team)
         later = timezone.now() + timedelta(days=30)
         datasets = {}
+        tiger = Species.objects.get(code="TIGER_AMUR")
         for level in LEVELS:
             for state in STATES:
                 dataset = DatasetFactory(
@@ -104,7 +124,33 @@ def cast(django_db_setup, django_db_blocker):
                     co_owners=["MN"],
                 )
                 dataset.collaborators.add(people["collaborator"])
-                DataFileFactory(dataset=dataset)
+                dataset.species.add(tiger)
+                exact = [131.38761, _exact_latitude(dataset)]
+                records = DataFileFactory(dataset=dataset, state="ready", bbox=exact + exact)
+                Occurrence.objects.create(
+                    dataset=dataset,
+                    data_file=records,
+                    species=tiger,
+                    scientific_name="Panthera tigris altaica",
+                    latitude=exact[1],
+                    longitude=131.38761,
+                    row=2,
+                )
+                locations.generalize_file(records)
+                DataFileFactory(
+                    dataset=dataset,
+                    original_name="m-unreadable.csv",
+                    state="failed",
+                    problems=[problem(7, "latitude", ["decimalLatitude"], ["m-cell-91.7"])],
+                )
+                ReviewDecision.objects.create(
+                    dataset=dataset,
+                    review_round=1,
+                    country_id="KR",
+                    decider=people["owner_fp"],
+                    decision="approve",
+                    comment="m-den-300m-north",
+                )
                 fp = people["owner_fp"]
                 policy.grant(
                     dataset=dataset, user=people["grant_holder"], until=later, granted_by=fp
@@ -130,6 +176,28 @@ def cast(django_db_setup, django_db_blocker):
         reference_data_load()
 
 
+def _exact_latitude(dataset) -> float:
+    """Return a latitude of the dataset's tiger that only its exact form can show."""
+    return round(43.21013 + (dataset.pk % 30) / 1000, 5)  # always in the cell of 43.2
+
+
+def expected_location(person: str, level: str, state: str) -> str:
+    """Return how ``person`` gets the dataset's tiger from the occurrences API."""
+    sees, downloads = expected(person, level, state)
+    if not sees:
+        return "nothing"
+    return "exact" if downloads else "generalized"
+
+
+def _location(features: list[dict], dataset) -> str:
+    coordinates = [f["geometry"]["coordinates"] for f in features if f["geometry"]]
+    if coordinates == [[131.38761, _exact_latitude(dataset)]]:
+        return "exact"
+    if coordinates == [[131.4, 43.2]]:
+        return "generalized"
+    return "nothing" if not coordinates else f"unexpected {coordinates}"
+
+
 @pytest.mark.django_db
 @pytest.mark.parametrize("person", PEOPLE)
 def test_every_surface_obeys_the_policy_for_every_level_and_state(client, cast, person):
@@ -138,13 +206,16 @@ def test_every_surface_obeys_the_policy_for_every_level_and_state(client, cast, 
         client.force_login(people[person])
     api_listed = {item["title"] for item in _all_pages(client, "/api/v1/datasets/")}
     html_list = client.get("/data/", {"q": "m-"}).content.decode()
+    map_page = client.get("/map/").content.decode()
     mismatches = []
     for (level, state), dataset in datasets.items():
         sees, downloads = expected(person, level, state)
-        file_id = dataset.files.get().pk
+        file_id = dataset.files.exclude(state="failed").get().pk
+        failed_id = dataset.files.get(state="failed").pk
         responses = {
             "api detail": client.get(f"/api/v1/datasets/{dataset.pk}/"),
             "api download": client.get(f"/api/v1/files/{file_id}/download/"),
+            "api failed download": client.get(f"/api/v1/files/{failed_id}/download/"),
             "html detail": client.get(f"/data/{dataset.pk}/"),
             "html download": client.get(f"/data/files/{file_id}/download/"),
         }
@@ -155,15 +226,51 @@ def test_every_surface_obeys_the_policy_for_every_level_and_state(client, cast, 
             "html detail": 200 if sees else 404,
             "html download": 200 if downloads else 404,
         }
+        reads_review, fetches_failed = expected_review_and_failed_file(person, level, state)
+        wanted["api failed download"] = 200 if fetches_failed else 404
         listed = sees and state == "published"
         actual["api list"] = dataset.title in api_listed
         actual["html list"] = f">{dataset.title}<" in html_list
         wanted["api list"] = wanted["html list"] = listed
         if sees:
-            actual["can_download"] = responses["api detail"].json()["can_download"]
+            body = responses["api detail"].json()
+            actual["can_download"] = body["can_download"]
             wanted["can_download"] = downloads
+            (decision,) = body["decisions"]
+            actual["api decision"] = (decision["country"], decision["decision"])
+            wanted["api decision"] = ("KR", "approve")
+            actual["api review"] = (decision["decider"], decision["comment"])
+            wanted["api review"] = (
+                ("m-owner-fp", "m-den-300m-north") if reads_review else (None, None)
+            )
+            html = responses["html detail"].content.decode()
+            actual["html review"] = ("m-owner-fp" in html, "m-den-300m-north" in html)
+            wanted["html review"] = (reads_review, reads_review)
+            urls = {item["name"]: item["download_url"] for item in body["files"]}
+            actual["api failed url"] = urls["m-unreadable.csv"] is not None
+            actual["html failed link"] = f"/data/files/{failed_id}/download/" in html
+            wanted["api failed url"] = wanted["html failed link"] = fetches_failed
+        # Derived surfaces: locations and messages.
+        occurrences = client.get("/api/v1/occurrences/", {"dataset": dataset.pk}).json()
+        actual["occurrences"] = _location(occurrences["features"], dataset)
+        wanted["occurrences"] = expected_location(person, level, state)
+        actual["map exact point"] = f"{_exact_latitude(dataset)}" in map_page
+        wanted["map exact point"] = listed and downloads
+        actual["map extent"] = f'"id": {dataset.pk},' in map_page
+        wanted["map extent"] = listed
+        states = client.get(f"/data/{dataset.pk}/files/states/")
+        actual["file states"] = (states.status_code, "m-cell-91.7" in states.content.decode())
+        wanted["file states"] = (200 if sees else 404, sees and downloads)
+        if sees:
+            actual["messages quote the cell"] = (
+                "m-cell-91.7" in html,
+                "m-cell-91.7" in responses["api detail"].content.decode(),
+            )
+            wanted["messages quote the cell"] = (downloads, downloads)
         if actual != wanted:
-            mismatches.append((level, state, actual, wanted))
+            differ = {key: (actual.get(key), wanted.get(key)) for key in actual | wanted}
+            differ = {key: pair for key, pair in differ.items() if pair[0] != pair[1]}
+            mismatches.append((level, state, differ))
     assert mismatches == []
 
 

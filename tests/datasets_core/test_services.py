@@ -12,6 +12,7 @@ from django.utils import timezone
 from access import policy
 from access.models import AuditEvent
 from datasets import services
+from datasets.models import DataFile, FileState
 from tests.factories import DataFileFactory, DatasetFactory
 
 
@@ -32,6 +33,13 @@ def _upload(actor, dataset, name="deployments.csv", data=b"deploymentID,latitude
     return services.data_file_add(
         actor=actor, dataset=dataset, upload=SimpleUploadedFile(name, data)
     )
+
+
+def _upload_read(actor, dataset, name="deployments.csv", state=FileState.READY):
+    """Upload a file and give it the state the worker leaves once it has read it."""
+    data_file = _upload(actor, dataset, name=name)
+    DataFile.objects.filter(pk=data_file.pk).update(state=state)
+    return data_file
 
 
 def test_it_creates_a_draft_owned_by_the_uploaders_country(draft, researcher_a):
@@ -68,7 +76,7 @@ def test_submitting_needs_a_file_and_tells_the_focal_points(
 ):
     with pytest.raises(ValidationError, match="at least one file"):
         services.dataset_submit(actor=researcher_a, dataset=draft)
-    _upload(researcher_a, draft)
+    _upload_read(researcher_a, draft)
     draft.co_owner_countries.set(["MN"])
     with django_capture_on_commit_callbacks(execute=True):
         services.dataset_submit(actor=researcher_a, dataset=draft)
@@ -79,10 +87,40 @@ def test_submitting_needs_a_file_and_tells_the_focal_points(
     )
 
 
+def test_a_failed_file_blocks_submission_until_it_is_removed(draft, researcher_a):
+    _upload_read(researcher_a, draft, name="stations.csv")
+    failed = _upload_read(researcher_a, draft, name="x.csv", state=FileState.FAILED)
+    with pytest.raises(ValidationError) as raised:
+        services.dataset_submit(actor=researcher_a, dataset=draft)
+    assert raised.value.messages == ["Remove or replace the files that could not be read: x.csv"]
+    draft.refresh_from_db()
+    assert (draft.status, draft.review_round) == ("draft", 0)
+
+    services.data_file_delete(actor=researcher_a, data_file=failed)
+    services.dataset_submit(actor=researcher_a, dataset=draft)
+    draft.refresh_from_db()
+    assert draft.status == "submitted"
+
+
+def test_files_not_read_yet_make_the_uploader_wait(draft, researcher_a):
+    _upload_read(researcher_a, draft, name="broken.csv", state=FileState.FAILED)
+    _upload(researcher_a, draft, name="waiting.csv")
+    _upload_read(researcher_a, draft, name="reading.csv", state=FileState.PROCESSING)
+    _upload_read(researcher_a, draft, name="fine.csv")
+    with pytest.raises(ValidationError) as raised:
+        services.dataset_submit(actor=researcher_a, dataset=draft)
+    assert raised.value.messages == [
+        "Remove or replace the files that could not be read: broken.csv",
+        "Wait until these files have been checked, then submit again: waiting.csv, reading.csv",
+    ]
+    draft.refresh_from_db()
+    assert draft.status == "draft"
+
+
 def test_a_transboundary_dataset_needs_every_countrys_approval(
     draft, researcher_a, focal_point_a, focal_point_b
 ):
-    _upload(researcher_a, draft)
+    _upload_read(researcher_a, draft)
     draft.co_owner_countries.set(["MN"])
     services.dataset_submit(actor=researcher_a, dataset=draft)
 
@@ -101,7 +139,7 @@ def test_a_transboundary_dataset_needs_every_countrys_approval(
 def test_changes_requested_go_back_to_the_uploader_and_a_new_round_starts(
     draft, researcher_a, focal_point_a, django_capture_on_commit_callbacks
 ):
-    _upload(researcher_a, draft)
+    _upload_read(researcher_a, draft)
     services.dataset_submit(actor=researcher_a, dataset=draft)
     with pytest.raises(ValidationError):
         services.dataset_review(actor=focal_point_a, dataset=draft, decision="request_changes")
@@ -123,7 +161,7 @@ def test_changes_requested_go_back_to_the_uploader_and_a_new_round_starts(
 
 
 def test_a_focal_point_of_another_country_cannot_decide(draft, researcher_a, focal_point_b):
-    _upload(researcher_a, draft)
+    _upload_read(researcher_a, draft)
     services.dataset_submit(actor=researcher_a, dataset=draft)
     with pytest.raises(Exception) as raised:
         services.dataset_review(actor=focal_point_b, dataset=draft, decision="approve")
@@ -131,7 +169,7 @@ def test_a_focal_point_of_another_country_cannot_decide(draft, researcher_a, foc
 
 
 def test_a_submitted_dataset_is_frozen_for_its_uploader(draft, researcher_a):
-    _upload(researcher_a, draft)
+    _upload_read(researcher_a, draft)
     services.dataset_submit(actor=researcher_a, dataset=draft)
     with pytest.raises(PermissionDenied):
         services.dataset_update(actor=researcher_a, dataset=draft, title="Changed")

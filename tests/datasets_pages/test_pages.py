@@ -95,6 +95,7 @@ def test_the_whole_workflow_through_the_pages(
     upload = SimpleUploadedFile("stations.csv", b"deploymentID,latitude\nd1,43.1\n")
     client.post(reverse("datasets:files", args=[dataset.pk]), {"files": [upload]})
     assert dataset.files.count() == 1
+    dataset.files.update(state="ready")  # as the worker leaves it once read
     with django_capture_on_commit_callbacks(execute=True):
         client.post(reverse("datasets:submit", args=[dataset.pk]))
     dataset.refresh_from_db()
@@ -243,7 +244,7 @@ def test_file_states_are_polled_under_the_policy(client, researcher_a, researche
     assert client.get(url).status_code == 404
     client.force_login(researcher_a)
     assert client.get(url).json()["files"] == [
-        {"id": data_file.pk, "state": "pending", "label": "Pending", "error": ""}
+        {"id": data_file.pk, "state": "pending", "label": "Pending", "error": "", "problems": []}
     ]
 
 

@@ -361,3 +361,26 @@ def test_the_publication_api_list_costs_the_same_for_any_number(
     # themes, and the files joined to their stored file.
     with django_assert_num_queries(9):
         assert client.get("/api/v1/publications/").status_code == 200
+
+
+def test_the_review_comment_reaches_only_those_it_is_written_for(
+    client, researcher_a, researcher_b, focal_point_a, secretariat
+):
+    """An approval comment stays on a published publication: the public does not read it."""
+    publication = _publication(researcher_a, visibility="public")
+    services.publication_review(
+        actor=focal_point_a, publication=publication, decision="approve", comment="Nest at 35.1"
+    )
+    url = f"/api/v1/publications/{publication.pk}/"
+    for reader, sees in [
+        (None, False),
+        (researcher_b, False),
+        (researcher_a, True),
+        (focal_point_a, True),
+        (secretariat, True),
+    ]:
+        client.logout()
+        if reader is not None:
+            client.force_login(reader)
+        answer = client.get(url).json()
+        assert answer["review_comment"] == ("Nest at 35.1" if sees else None), reader

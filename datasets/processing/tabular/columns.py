@@ -11,6 +11,7 @@ from pathlib import Path
 
 from django.utils.translation import gettext as _
 
+from datasets import messages
 from datasets.processing import ProcessingError
 
 MAX_FIELD = 1024 * 1024
@@ -62,7 +63,10 @@ class Profile:
     bbox: list[float] | None = None
     species: Counter = field(default_factory=Counter)
     unknown_species: Counter = field(default_factory=Counter)
-    errors: list[str] = field(default_factory=list)
+    #: Rows per name as written, with the species it resolved to: {(name, code): rows}.
+    names: Counter = field(default_factory=Counter)
+    #: Problems found in cells, in the stored form of ``datasets.messages.problem``.
+    errors: list[dict] = field(default_factory=list)
 
 
 def _first(header: list[str], names: tuple[str, ...]) -> int | None:
@@ -172,29 +176,12 @@ def open_text(path: Path):
     return io.TextIOWrapper(path.open("rb"), encoding="utf-8-sig", errors="strict", newline="")
 
 
-def _error_message(error: tuple) -> str:
+def _problem(error: tuple, header: list[str], lat: int | None, lon: int | None, when: int | None):
+    """Return the stored form of ``error`` (row number, kind, raw values) with its columns."""
     number, kind, *values = error
-    row = f"{number:,}"
-    if kind == "coordinates":
-        return _("row %(row)s: the coordinates “%(lat)s, %(lon)s” are not numbers") % {
-            "row": row,
-            "lat": values[0][:30],
-            "lon": values[1][:30],
-        }
-    if kind == "latitude":
-        return _("row %(row)s: latitude %(value)s is outside −90..90") % {
-            "row": row,
-            "value": values[0][:30],
-        }
-    if kind == "longitude":
-        return _("row %(row)s: longitude %(value)s is outside −180..180") % {
-            "row": row,
-            "value": values[0][:30],
-        }
-    return _("row %(row)s: “%(value)s” is not a date (use YYYY-MM-DD)") % {
-        "row": row,
-        "value": values[0][:40],
-    }
+    index = {"coordinates": [lat, lon], "latitude": [lat], "longitude": [lon]}.get(kind, [when])
+    columns = [header[i] for i in index if i is not None and i < len(header)]
+    return messages.problem(number, kind, columns, list(values))
 
 
 def _amount(raw: str) -> int:

@@ -25,6 +25,7 @@ from datasets.processing.tabular.columns import (
 from datasets.processing.tabular.table import (
     _Table,
 )
+from species.names import NameResolver
 
 
 def _read_header(header: list[str]) -> list[str]:
@@ -207,7 +208,7 @@ def _profile_with_csv(
 
 def profile_csv(
     path: Path,
-    known_species: dict[str, str],
+    known_species: NameResolver,
     on_points: PointsCallback | None = None,
     *,
     parallel: bool = True,

@@ -19,12 +19,13 @@ from datasets.processing.tabular.columns import (
     PointsCallback,
     Profile,
     _amount,
-    _error_message,
     _first,
     _is_timestamp_prefix,
     _parse_date,
+    _problem,
     detect_format,
 )
+from species.names import NameResolver
 
 
 class _NotSimple(Exception):
@@ -43,7 +44,7 @@ class _Table:
         self,
         header: list[str],
         delimiter: str,
-        known_species: dict[str, str],
+        known_species: NameResolver,
         on_points: PointsCallback | None = None,
     ) -> None:
         self.header = header
@@ -62,6 +63,7 @@ class _Table:
         self.last: date | None = None
         self.species: Counter = Counter()
         self.unknown: Counter = Counter()
+        self.names: Counter = Counter()
         #: (row number, kind, raw values...), formatted into words by ``profile()``.
         self.errors: list[tuple] = []
         self._days: dict[str, date | None] = {}
@@ -79,7 +81,7 @@ class _Table:
             if len(self._taxa) >= CACHE_SIZE:
                 self._taxa.clear()
             scientific = raw.strip()
-            taxon = (scientific, self.known.get(scientific.lower()) if scientific else None)
+            taxon = (scientific, self.known.get(scientific) if scientific else None)
             self._taxa[raw] = taxon
         return taxon
 
@@ -88,6 +90,7 @@ class _Table:
             scientific, code = self._taxon(raw)
             if not scientific:
                 continue
+            self.names[(scientific[:100], code)] += times
             amount = _amount(raw_count)
             if code:
                 self.species[code] += amount * times
@@ -146,6 +149,7 @@ class _Table:
             if name is not None and width > name:
                 scientific, code = self._taxon(row[name])
                 if scientific:
+                    self.names[(scientific[:100], code)] += 1
                     raw_count = row[count] if count is not None and width > count else ""
                     amount = _amount(raw_count)
                     if code:
@@ -333,6 +337,7 @@ class _Table:
             "dates": (self.first, self.last),
             "species": self.species,
             "unknown": self.unknown,
+            "names": self.names,
             "errors": self.errors,
         }
 
@@ -357,6 +362,7 @@ class _Table:
                 self.last = day if self.last is None or day > self.last else self.last
         self.species.update(state["species"])
         self.unknown.update(state["unknown"])
+        self.names.update(state["names"])
 
     def profile(self) -> Profile:
         return Profile(
@@ -370,5 +376,8 @@ class _Table:
             else None,
             species=self.species,
             unknown_species=self.unknown,
-            errors=[_error_message(error) for error in self.errors],
+            names=self.names,
+            errors=[
+                _problem(error, self.header, self.lat, self.lon, self.when) for error in self.errors
+            ],
         )

@@ -1,0 +1,169 @@
+"""The public form of occurrence records, decided once when they are stored.
+
+``generalize_file`` turns the exact records of one file into ``PublicOccurrence`` rows in
+one SQL statement, in the transaction that stores them. Each record takes the rule of its
+species (``Species.public_grid``: a grid in degrees, 0 for "as recorded", None for
+"withheld"); camera stations are withheld, collar fixes wait 180 days after the group's
+last fix, and collar fixes without a date are withheld. A record whose name could not be
+resolved to a species takes the strictest rule among its dataset's species and never less
+than the coarsest grid (``COARSEST_GRID``): the policy fails closed.
+
+Everything shown to people who may not download a dataset is read from those rows; the
+rules change only with a species' sensitivity or a dataset's species, and then
+``generalize_dataset`` (or the ``generalize_occurrences`` command) decides again.
+"""
+
+from datetime import timedelta
+from decimal import Decimal
+
+from django.db import connection, transaction
+
+from datasets.models import (
+    DataFile,
+    Dataset,
+    Occurrence,
+    PublicOccurrence,
+    RecordContext,
+    Withheld,
+)
+from species.models import STRICTNESS, Species
+
+#: The coarsest public grid: the least an unresolved name is generalized to.
+COARSEST_GRID = Decimal("0.1")
+#: Collar fixes younger than this are withheld from people without download rights.
+COLLAR_EMBARGO = timedelta(days=180)
+
+Rule = Decimal | None  # a grid in degrees (0 = as recorded), or None = withheld
+
+
+def _stricter(first: Rule, second: Rule) -> Rule:
+    if first is None or second is None:
+        return None
+    return max(first, second)
+
+
+def fallback_rule(species: list[Species]) -> Rule:
+    """Return the rule for unresolved names in a dataset tagged with ``species``."""
+    rule: Rule = COARSEST_GRID
+    for item in species:
+        rule = _stricter(rule, item.public_grid)
+    return rule
+
+
+def species_by_strictness() -> list[Species]:
+    """Return every species, from the least to the most sensitive (for name resolution)."""
+    order = {category.value: index for index, category in enumerate(STRICTNESS)}
+    return sorted(Species.objects.all(), key=lambda item: (order[item.sensitivity], item.pk))
+
+
+_INSERT = """
+INSERT INTO {public} (dataset_id, data_file_id, species_id, year, month, first_date, last_date,
+                      context, latitude, longitude, grid, withheld, public_from, records)
+SELECT dataset_id, data_file_id, species_id, year, month, min(event_date), max(event_date),
+       context, latitude, longitude, grid, withheld,
+       CASE WHEN context = %(collar)s THEN max(event_date) + %(embargo)s END,
+       count(*)
+FROM (
+    SELECT o.dataset_id, o.data_file_id, o.species_id, o.event_date, o.context,
+           extract(year FROM o.event_date)::smallint AS year,
+           extract(month FROM o.event_date)::smallint AS month,
+           rule.withheld,
+           CASE WHEN rule.withheld <> '' THEN NULL ELSE rule.grid::float8 END AS grid,
+           CASE WHEN rule.withheld <> '' THEN NULL
+                WHEN rule.grid = 0 THEN o.latitude
+                ELSE (round(o.latitude::numeric / rule.grid) * rule.grid)::float8 END AS latitude,
+           CASE WHEN rule.withheld <> '' THEN NULL
+                WHEN rule.grid = 0 THEN o.longitude
+                ELSE (round(o.longitude::numeric / rule.grid) * rule.grid)::float8 END AS longitude
+    FROM {occurrence} o
+    LEFT JOIN unnest(%(species)s::bigint[], %(grids)s::numeric[]) AS r(species_id, grid)
+           ON r.species_id = o.species_id
+    CROSS JOIN LATERAL (
+        SELECT CASE
+                 WHEN o.context = %(camera)s THEN %(withheld_camera)s
+                 WHEN o.context = %(collar)s AND o.event_date IS NULL THEN %(withheld_collar)s
+                 WHEN (CASE WHEN r.species_id IS NULL THEN %(fallback)s::numeric ELSE r.grid END)
+                      IS NULL THEN %(withheld_species)s
+                 ELSE '' END AS withheld,
+               CASE WHEN r.species_id IS NULL THEN %(fallback)s::numeric ELSE r.grid END AS grid
+    ) AS rule
+    WHERE o.data_file_id = %(file)s
+) AS decided
+GROUP BY dataset_id, data_file_id, species_id, year, month, context, latitude, longitude, grid,
+         withheld
+"""
+
+
+def write_public_form(
+    connection,
+    *,
+    data_file_id: int,
+    rules: dict[int, Rule],
+    fallback: Rule,
+    public_table: str,
+    occurrence_table: str,
+) -> int:
+    """Insert the public form of one file's records; return how many rows were made.
+
+    ``rules`` maps species ids to their rule, ``fallback`` is the rule of unresolved names.
+    The tables are named, so that a migration can run this with its own models.
+    """
+    species_ids = list(rules)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _INSERT.format(
+                public=connection.ops.quote_name(public_table),
+                occurrence=connection.ops.quote_name(occurrence_table),
+            ),
+            {
+                "file": data_file_id,
+                "species": species_ids,
+                # A species whose locations are withheld has no grid: NULL in the array.
+                "grids": [None if rules[pk] is None else str(rules[pk]) for pk in species_ids],
+                "fallback": None if fallback is None else str(fallback),
+                "camera": RecordContext.CAMERA_STATION.value,
+                "collar": RecordContext.COLLAR_FIX.value,
+                "embargo": COLLAR_EMBARGO.days,
+                "withheld_camera": Withheld.CAMERA_STATION.value,
+                "withheld_collar": Withheld.COLLAR_FIX.value,
+                "withheld_species": Withheld.SPECIES.value,
+            },
+        )
+        return cursor.rowcount
+
+
+def generalize_file(data_file: DataFile, *, species: list[Species] | None = None) -> int:
+    """Replace the public form of ``data_file``'s records; return how many rows it has.
+
+    ``species`` are the dataset's species (read when not given): they decide the rule of
+    names that were not resolved.
+    """
+    if species is None:
+        species = list(Species.objects.filter(datasets=data_file.dataset_id))
+    with transaction.atomic():
+        PublicOccurrence.objects.filter(data_file_id=data_file.pk).delete()
+        return write_public_form(
+            connection,
+            data_file_id=data_file.pk,
+            rules={item.pk: item.public_grid for item in Species.objects.all()},
+            fallback=fallback_rule(species),
+            public_table=PublicOccurrence._meta.db_table,
+            occurrence_table=Occurrence._meta.db_table,
+        )
+
+
+def generalize_dataset(dataset: Dataset) -> int:
+    """Decide again the public form of every record of ``dataset``; return the rows made."""
+    species = list(dataset.species.all())
+    return sum(
+        generalize_file(data_file, species=species)
+        for data_file in DataFile.objects.filter(dataset=dataset).only("pk", "dataset_id")
+    )
+
+
+def generalize_all() -> int:
+    """Decide again the public form of every stored record; return the rows made."""
+    return sum(
+        generalize_dataset(dataset)
+        for dataset in Dataset.objects.filter(files__isnull=False).distinct()
+    )
