@@ -7,6 +7,9 @@
   "use strict";
   if (typeof L === "undefined") { return; }
 
+  // Names and titles are text typed by users: they go into the page only as text nodes,
+  // never as markup. Leaflet treats a string given to bindPopup or bindTooltip as HTML, so
+  // every popup and tooltip gets a fresh element (one element cannot sit in both).
   function link(url, text) {
     var element = document.createElement(url ? "a" : "span");
     if (url) { element.href = url; }
@@ -14,9 +17,11 @@
     return element;
   }
 
+  function label(text) { return link("", text); }
+
   function pointPopup(point, datasets) {
     var box = document.createElement("div");
-    box.appendChild(link("", point[2]));
+    box.appendChild(label(point[2]));
     var dataset = datasets[String(point[3])];
     if (dataset) {
       box.appendChild(document.createElement("br"));
@@ -43,7 +48,7 @@
       L.rectangle(box, {
         className: "map-extent", color: "#8a4b08", weight: 2, fillOpacity: 0.06,
         dashArray: extent.generalized ? "6 4" : null
-      }).bindPopup(link(extent.url, extent.title)).bindTooltip(extent.title).addTo(map);
+      }).bindPopup(link(extent.url, extent.title)).bindTooltip(label(extent.title)).addTo(map);
       bounds.extend(box);
     });
 
@@ -52,7 +57,7 @@
       L.circleMarker(point, {
         className: "map-site", radius: 7, color: "#1d4e6b", weight: 2,
         fillColor: "#3d8bbd", fillOpacity: 0.85
-      }).bindPopup(link(site.url, site.name)).bindTooltip(site.name).addTo(map);
+      }).bindPopup(link(site.url, site.name)).bindTooltip(label(site.name)).addTo(map);
       bounds.extend(point);
     });
 
