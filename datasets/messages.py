@@ -9,6 +9,7 @@ the names a table gives its species (``DataFile.name_matches``).
 
 from dataclasses import dataclass, field
 
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -28,6 +29,11 @@ def problem(row: int, kind: str, columns: list[str], values: list[str]) -> dict:
     }
 
 
+def _number(value: int) -> str:
+    """Return ``value`` grouped as the reader's language groups digits (1,204 or 1 204)."""
+    return number_format(value, force_grouping=True)
+
+
 def _columns(item: dict) -> str:
     return ", ".join(item.get("columns") or [])
 
@@ -39,7 +45,7 @@ def problem_text(item: dict, *, with_values: bool) -> str:
         if with_values:
             return str(item.get("text", ""))
         return _("A problem in the table (its wording quotes data, so it is not shown).")
-    row = f"{item.get('row', 0):,}"
+    row = _number(item.get("row", 0))
     columns = _columns(item)
     if with_values and values:
         if code == "coordinates":
@@ -100,7 +106,11 @@ def name_match_lines(matches: list, species_names: dict[str, str], *, with_value
                         "%(rows)s rows “%(name)s” → %(species)s",
                         rows,
                     )
-                    % {"rows": f"{rows:,}", "name": name, "species": species_names.get(code, code)}
+                    % {
+                        "rows": _number(rows),
+                        "name": name,
+                        "species": species_names.get(code, code),
+                    }
                 )
             else:
                 lines.append(
@@ -109,7 +119,7 @@ def name_match_lines(matches: list, species_names: dict[str, str], *, with_value
                         "%(rows)s rows “%(name)s” not resolved: treated as sensitive",
                         rows,
                     )
-                    % {"rows": f"{rows:,}", "name": name}
+                    % {"rows": _number(rows), "name": name}
                 )
         return lines
     per_species: dict[str | None, int] = {}
@@ -119,7 +129,7 @@ def name_match_lines(matches: list, species_names: dict[str, str], *, with_value
         if code:
             lines.append(
                 ngettext("%(rows)s row → %(species)s", "%(rows)s rows → %(species)s", rows)
-                % {"rows": f"{rows:,}", "species": species_names.get(code, code)}
+                % {"rows": _number(rows), "species": species_names.get(code, code)}
             )
         else:
             lines.append(
@@ -128,7 +138,7 @@ def name_match_lines(matches: list, species_names: dict[str, str], *, with_value
                     "%(rows)s rows with names not resolved: treated as sensitive",
                     rows,
                 )
-                % {"rows": f"{rows:,}"}
+                % {"rows": _number(rows)}
             )
     return lines
 

@@ -17,6 +17,11 @@ class SpeciesAdmin(admin.ModelAdmin):
     list_filter = ("group", "iucn_category", "sensitivity", "is_flagship")
     search_fields = ("code", "scientific_name", "synonyms", *NAME_FIELDS)
 
+    def get_readonly_fields(self, request, obj=None):
+        # The public form of stored records follows the category: it changes only with
+        # `manage.py set_species_sensitivity`, which decides every record again.
+        return ("sensitivity",) if obj is not None else ()
+
 
 @admin.register(Site)
 class SiteAdmin(admin.ModelAdmin):

@@ -328,3 +328,16 @@ def test_no_public_surface_reads_the_exact_table(db, client, researcher_a, resea
     features = client.get(reverse("api:occurrences"), {"dataset": dataset.pk}).json()["features"]
     assert features[0]["geometry"]["coordinates"] == [131.38761, 43.21013]
     assert math.isclose(policy.occurrences_for(researcher_b)[0]["geometry"]["coordinates"][1], 43.2)
+
+
+def test_a_stricter_category_reaches_the_records_already_stored(db, researcher_a, visitor):
+    from django.core.management import call_command
+
+    dataset = _store(
+        researcher_a, [("Grus monacha", "HOODED_CRANE", 35.12345, 126.54321)], ["HOODED_CRANE"]
+    )
+    [before] = policy.occurrences_for(visitor, dataset=dataset.pk)
+    assert before["geometry"]["coordinates"] == [126.54, 35.12]
+    call_command("set_species_sensitivity", "HOODED_CRANE", "1", stdout=open(os.devnull, "w"))
+    [after] = policy.occurrences_for(visitor, dataset=dataset.pk)
+    assert after["geometry"] is None and "withheld" in after["properties"]["informationWithheld"]
