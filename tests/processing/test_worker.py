@@ -40,10 +40,17 @@ def worker():
 
 
 def _wait_for(file_id: int, timeout: float = 30) -> DataFile:
+    """Return the file once processed and the worker idle again.
+
+    The task goes on after the file's state is final (it reindexes the dataset): a test
+    that ended then would empty the database under the worker's feet (a deadlock).
+    """
+    from celery.worker import state as worker_state
+
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         data_file = DataFile.objects.get(pk=file_id)
-        if data_file.state in ("ready", "failed"):
+        if data_file.state in ("ready", "failed") and not worker_state.active_requests:
             return data_file
         time.sleep(0.2)
     raise AssertionError(f"file {file_id} still {data_file.state} after {timeout} s")
