@@ -1,9 +1,12 @@
 """Fail when a view or API reaches protected objects without going through access.policy.
 
-Two rules, both "often a security bug" when broken:
+Three rules, each "often a security bug" when broken:
 1. Only ``access/policy.py`` imports django-guardian.
 2. Views and APIs never query protected models directly (``Model.objects``,
    ``get_object_or_404``); they call ``access.policy`` (``access_*``, ``visible_*``).
+3. Exact locations (the ``Occurrence`` model) are read only by the policy, and written by
+   the processing pipeline and the public-form builder; everything else reads the public
+   form (``PublicOccurrence``) through the policy.
 
 Usage: python scripts/check_policy.py [ROOT]
 """
@@ -27,8 +30,27 @@ PROTECTED_MODELS = (
     "AuditEvent",
 )
 POLICY_MODULE = Path("access/policy.py")
+#: The modules that may name the model holding exact coordinates.
+EXACT_LOCATION_MODULES = {
+    POLICY_MODULE,
+    Path("datasets/models.py"),
+    Path("datasets/locations.py"),
+    Path("datasets/processing/pipeline.py"),
+    Path("datasets/management/commands/set_species_sensitivity.py"),
+}
+#: The model named as code: imported, or followed by an attribute, call or list separator.
+EXACT_LOCATIONS = re.compile(r"\bOccurrence\b(?=\s*[.,()\]]|\s*$)")
 SURFACE_NAMES = {"views.py", "api.py", "apis.py", "feeds.py", "sitemaps.py"}
-SKIP_DIRS = {".venv", ".data", "node_modules", "static", "migrations", "tests", "scripts"}
+SKIP_DIRS = {
+    ".venv",
+    ".data",
+    "node_modules",
+    "static",
+    "migrations",
+    "tests",
+    "scripts",
+    "benchmarks",  # they time the exact table on purpose
+}
 
 GUARDIAN_IMPORT = re.compile(r"^\s*(from|import)\s+guardian\b", re.MULTILINE)
 GUARDIAN_MODEL_BASES = re.compile(
@@ -65,6 +87,14 @@ def problems(root: Path) -> list[str]:
         uses_guardian = GUARDIAN_IMPORT.search(GUARDIAN_MODEL_BASES.sub("", text))
         if relative != POLICY_MODULE and uses_guardian:
             found.append(f"{relative}: imports guardian; only {POLICY_MODULE} may.")
+        if relative not in EXACT_LOCATION_MODULES:
+            for number, line in enumerate(text.splitlines(), start=1):
+                if EXACT_LOCATIONS.search(line.split("#")[0]):
+                    found.append(
+                        f"{relative}:{number}: names Occurrence, the exact locations; read "
+                        "the public form through access.policy (occurrences_for, "
+                        "public_occurrences, occurrence_summaries) instead."
+                    )
         if not _is_surface(relative):
             continue
         for number, line in enumerate(text.splitlines(), start=1):

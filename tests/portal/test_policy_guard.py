@@ -30,3 +30,18 @@ def test_the_guard_catches_guardian_imports_and_direct_queries(tmp_path):
     assert any("views.py:3: queries Dataset directly" in line for line in found)
     assert any("views.py:5: get_object_or_404" in line for line in found)
     assert not any("services.py" in line for line in found)
+
+
+def test_the_guard_keeps_exact_locations_inside_the_policy(tmp_path):
+    maps = tmp_path / "maps"
+    maps.mkdir()
+    (maps / "selectors.py").write_text(
+        "from datasets.models import DataFile, Occurrence\n"
+        "def points():\n"
+        "    return models.Occurrence.objects.values('latitude')\n"
+        "def public():\n"
+        "    return PublicOccurrence.objects.all()  # Occurrence points, in words\n"
+    )
+    found = check_policy.problems(tmp_path)
+    assert [line.split(":")[1] for line in found] == ["1", "3"]
+    assert "exact locations" in found[0]
