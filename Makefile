@@ -1,6 +1,6 @@
 # The two commands: `make run` serves the portal with demo data on http://127.0.0.1:8000,
 # `make test` runs every check. Both set everything up first (see scripts/dev.sh).
-.PHONY: run test test-trust setup lint format messages benchmark clean
+.PHONY: run test test-trust fuzz setup lint format messages benchmark clean
 
 run:
 	@scripts/dev.sh run
@@ -11,6 +11,12 @@ test:
 # The location-trust properties with many more generated cases than `make test` runs.
 test-trust:
 	@TRUST_EXAMPLES=$${TRUST_EXAMPLES:-200} scripts/dev.sh test tests/trust
+
+# Bad input at length: every hostile value on every query parameter of every URL pattern,
+# and Schemathesis with FUZZ_EXAMPLES examples per operation and person (make test: 10).
+fuzz:
+	@CRAWL_VALUES=all SCHEMATHESIS_EXAMPLES=$${FUZZ_EXAMPLES:-100} scripts/dev.sh test -s \
+		tests/portal/test_bad_input.py tests/portal/test_schemathesis.py
 
 setup:
 	@scripts/dev.sh setup

@@ -98,6 +98,64 @@ def can_review_accounts(user: Actor) -> bool:
     return is_secretariat(user) or is_focal_point(user)
 
 
+# --- Roles ----------------------------------------------------------------------------------
+#
+# The secretariat gives and takes the focal-point and secretariat roles (``accounts.roles``),
+# never its own: nobody changes their own roles.
+
+
+def can_manage_roles(user: Actor) -> bool:
+    """Return True for those who give and take roles: the secretariat (and admins)."""
+    return is_secretariat(user)
+
+
+def role_accounts(user: Actor) -> QuerySet[User]:
+    """Return the accounts whose roles ``user`` may change: all but their own, if any."""
+    if not can_manage_roles(user):
+        return User.objects.none()
+    user = cast(User, user)  # only accounts manage roles, never AnonymousUser
+    return User.objects.exclude(pk=user.pk).select_related("country")
+
+
+def access_role_account(user: Actor, pk: int | str) -> User:
+    """Return the account ``pk`` if ``user`` may change its roles; raise Http404 otherwise."""
+    try:
+        return role_accounts(user).get(pk=pk)
+    except (User.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such account, or it is your own.") from None
+
+
+def secretariat_members(user: Actor) -> QuerySet[User]:
+    """Return the secretariat staff and admins, for those who manage roles."""
+    if not can_manage_roles(user):
+        return User.objects.none()
+    return (
+        User.objects.filter(Q(is_secretariat=True) | Q(is_superuser=True))
+        .select_related("country")
+        .order_by("username")
+    )
+
+
+def focal_point_appointments(user: Actor) -> QuerySet[FocalPoint]:
+    """Return every focal-point appointment, for those who manage roles."""
+    if not can_manage_roles(user):
+        return FocalPoint.objects.none()
+    return FocalPoint.objects.select_related("user", "country").order_by(
+        "country__name_en", "user__username"
+    )
+
+
+def access_focal_point_appointment(user: Actor, pk: int | str) -> FocalPoint:
+    """Return the appointment ``pk`` if ``user`` may take it away; raise Http404 otherwise."""
+    appointments = focal_point_appointments(user)
+    if can_manage_roles(user):
+        appointments = appointments.exclude(user_id=cast(User, user).pk)
+    try:
+        return appointments.get(pk=pk)
+    except (FocalPoint.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such appointment, or it is your own.") from None
+
+
 # --- Datasets -------------------------------------------------------------------------------
 #
 # Metadata is visible when the dataset is published, or the user is its uploader or a
@@ -346,10 +404,59 @@ def access_editable_dataset(user: Actor, pk: int | str | None) -> Any:
     return dataset
 
 
-def review_countries(user: Actor, dataset: Any) -> list[str]:
-    """Return the countries ``user`` may still decide for on ``dataset``'s current submission."""
+# --- Four eyes ------------------------------------------------------------------------------
+#
+# Nobody decides on what they submitted. A country's decision on a dataset is made by its
+# focal points who are neither the dataset's uploader nor a collaborator; when the country
+# has no such focal point (the only one submitted it, or it has none), by the secretariat,
+# who must not have contributed either. Publications: see ``can_review_publication``.
+
+
+def _deciding_focal_points(*, country: Any, uploader: Any, dataset: Any) -> QuerySet[FocalPoint]:
+    """Return the appointments of ``country`` whose holder may decide on a dataset.
+
+    Each argument is a value or, inside a subquery, an expression: ``country`` and
+    ``uploader`` are read at the appointment's level, ``dataset`` one level deeper (in the
+    collaborators subquery), so a caller in SQL passes ``OuterRef(OuterRef(...))`` for it.
+    """
     models = _dataset_models()
-    if dataset.status != models.DatasetStatus.SUBMITTED:
+    collaborates = models.Dataset.collaborators.through.objects.filter(
+        dataset_id=dataset, user_id=OuterRef("user_id")
+    )
+    return (
+        FocalPoint.objects.filter(country_id=country, user__is_active=True)
+        .filter(Q(user__status=AccountStatus.VERIFIED) | Q(user__is_superuser=True))
+        .exclude(user_id=uploader)
+        .exclude(Exists(collaborates))
+    )
+
+
+def secretariat_decides_for(dataset: Any, country_code: str) -> bool:
+    """Return True when no focal point of ``country_code`` may decide on ``dataset``.
+
+    Then the secretariat decides for that country: the country's only focal point
+    submitted the dataset (or collaborates on it), or the country has no focal point.
+    """
+    return not _deciding_focal_points(
+        country=country_code, uploader=dataset.uploader_id, dataset=dataset.pk
+    ).exists()
+
+
+def can_review_datasets(user: Actor) -> bool:
+    """Return True for those who may be asked to decide on datasets: focal points, secretariat."""
+    return is_focal_point(user) or is_secretariat(user)
+
+
+def review_countries(user: Actor, dataset: Any) -> list[str]:
+    """Return the countries ``user`` may still decide for on ``dataset``'s current submission.
+
+    Never any for its uploader and collaborators (four eyes). A focal point decides for
+    their countries; the secretariat for those that have no other deciding focal point.
+    """
+    models = _dataset_models()
+    if dataset.status != models.DatasetStatus.SUBMITTED or not can_review_datasets(user):
+        return []
+    if is_dataset_contributor(user, dataset):
         return []
     mine = focal_point_countries(user)
     decided = set(
@@ -357,14 +464,49 @@ def review_countries(user: Actor, dataset: Any) -> list[str]:
             "country_id", flat=True
         )
     )
-    return [code for code in dataset.country_codes() if code in mine and code not in decided]
+    waiting = [code for code in dataset.country_codes() if code not in decided]
+    secretariat = is_secretariat(user)
+    return [
+        code
+        for code in waiting
+        if code in mine or (secretariat and secretariat_decides_for(dataset, code))
+    ]
+
+
+def dataset_deciders(dataset: Any) -> list[User]:
+    """Return the people asked to decide on ``dataset``'s submission, for the notice.
+
+    Per country, its deciding focal points, or the secretariat when it has none; never
+    the uploader or a collaborator.
+    """
+    contributors = {dataset.uploader_id, *dataset.collaborators.values_list("pk", flat=True)}
+    deciders: dict[int, User] = {}
+    for code in dataset.country_codes():
+        appointments = _deciding_focal_points(
+            country=code, uploader=dataset.uploader_id, dataset=dataset.pk
+        ).select_related("user")
+        people = [appointment.user for appointment in appointments]
+        if not people:
+            people = list(
+                User.objects.filter(
+                    is_secretariat=True, is_active=True, status=AccountStatus.VERIFIED
+                ).exclude(pk__in=contributors)
+            )
+        deciders.update((person.pk, person) for person in people)
+    return list(deciders.values())
 
 
 def datasets_to_review(user: Actor) -> QuerySet:
-    """Return submitted datasets of the user's countries still waiting for their decision."""
+    """Return submitted datasets still waiting for ``user``'s decision for some country.
+
+    The same rule as ``review_countries``, as one SQL condition: the owner country or a
+    co-owner undecided in this round, and ``user`` deciding for it (its focal point, or
+    the secretariat when it has no deciding focal point); never ``user``'s own datasets.
+    """
     models = _dataset_models()
     countries = focal_point_countries(user)
-    if not countries:
+    secretariat = is_secretariat(user)
+    if not countries and not secretariat:
         return models.Dataset.objects.none()
     undecided_owner = ~Q(
         Exists(
@@ -375,19 +517,47 @@ def datasets_to_review(user: Actor) -> QuerySet:
             )
         )
     )
-    co_owner_waiting = models.Dataset.co_owner_countries.through.objects.filter(
-        dataset_id=OuterRef("pk"), country_id__in=countries
-    ).exclude(
-        Exists(
-            models.ReviewDecision.objects.filter(
-                dataset_id=OuterRef("dataset_id"),
-                review_round=OuterRef("dataset__review_round"),
-                country_id=OuterRef("country_id"),
+    mine_as_owner = Q(owner_country_id__in=countries)
+    mine_as_co_owner = Q(country_id__in=countries)
+    if secretariat:
+        mine_as_owner |= ~Q(
+            Exists(
+                _deciding_focal_points(
+                    country=OuterRef("owner_country_id"),
+                    uploader=OuterRef("uploader_id"),
+                    dataset=OuterRef(OuterRef("pk")),
+                )
+            )
+        )
+        mine_as_co_owner |= ~Q(
+            Exists(
+                _deciding_focal_points(
+                    country=OuterRef("country_id"),
+                    uploader=OuterRef("dataset__uploader_id"),
+                    dataset=OuterRef(OuterRef("dataset_id")),
+                )
+            )
+        )
+    co_owner_waiting = (
+        models.Dataset.co_owner_countries.through.objects.filter(dataset_id=OuterRef("pk"))
+        .filter(mine_as_co_owner)
+        .exclude(
+            Exists(
+                models.ReviewDecision.objects.filter(
+                    dataset_id=OuterRef("dataset_id"),
+                    review_round=OuterRef("dataset__review_round"),
+                    country_id=OuterRef("country_id"),
+                )
             )
         )
     )
-    waiting = (Q(owner_country_id__in=countries) & undecided_owner) | Q(Exists(co_owner_waiting))
-    return visible_datasets(user).filter(status=models.DatasetStatus.SUBMITTED).filter(waiting)
+    waiting = (mine_as_owner & undecided_owner) | Q(Exists(co_owner_waiting))
+    return (
+        visible_datasets(user)
+        .filter(status=models.DatasetStatus.SUBMITTED)
+        .filter(waiting)
+        .exclude(_contributor_condition(user))
+    )
 
 
 def can_manage_access(user: Actor, dataset: Any) -> bool:
@@ -578,9 +748,15 @@ def access_publication(user: Actor, pk: int | str) -> Any:
 
 
 def can_review_publication(user: Actor, publication: Any) -> bool:
-    """Return True for the secretariat and the uploader's country's focal points, while waiting."""
+    """Return True for the secretariat and the uploader's country's focal points, while waiting.
+
+    Never for the uploader (four eyes): a focal point's own publication is reviewed by
+    another focal point of their country or by the secretariat.
+    """
     models = _publication_models()
     if publication.status != models.PublicationStatus.SUBMITTED:
+        return False
+    if not is_verified(user) or publication.uploader_id == user.pk:
         return False
     return is_secretariat(user) or is_focal_point(user, publication.owner_country_id)
 
@@ -604,9 +780,13 @@ def can_review_publications(user: Actor) -> bool:
 
 
 def publications_to_review(user: Actor) -> QuerySet:
-    """Return the submitted publications ``user`` reviews."""
+    """Return the submitted publications ``user`` reviews (never their own uploads)."""
     models = _publication_models()
-    waiting = visible_publications(user).filter(status=models.PublicationStatus.SUBMITTED)
+    waiting = (
+        visible_publications(user)
+        .filter(status=models.PublicationStatus.SUBMITTED)
+        .exclude(uploader_id=user.pk)
+    )
     if is_secretariat(user):
         return waiting
     countries = focal_point_countries(user)

@@ -62,19 +62,10 @@ class RegistrationForm(forms.Form):
             (PARTNER, _("Partner organisation (no member State)")),
         ]
 
-    def clean_username(self) -> str:
-        username = self.cleaned_data["username"]
-        if User.objects.filter(username__iexact=username).exists():
-            raise forms.ValidationError(_("This username is taken; please choose another."))
-        return username
-
+    # Whether the username or the email is taken is not said here but by email to the
+    # address (accounts.services.account_register): the page answers the same either way.
     def clean_email(self) -> str:
-        email = self.cleaned_data["email"].strip()
-        if User.objects.filter(email__iexact=email).exists():
-            raise forms.ValidationError(
-                _("An account with this email exists already; reset its password instead.")
-            )
-        return email
+        return self.cleaned_data["email"].strip()
 
     def clean(self) -> dict:
         cleaned = super().clean() or self.cleaned_data

@@ -1,5 +1,7 @@
 """People: accounts with their affiliation, verification state and focal-point appointments."""
 
+from datetime import datetime
+
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.urls import reverse
@@ -94,3 +96,40 @@ class FocalPoint(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} – {self.country_id}"
+
+
+class ApiToken(models.Model):
+    """A key to the REST API. Only the SHA-256 digest of the key is stored: it is shown once.
+
+    A token works until it expires or is revoked, and only while its owner's password is the
+    one it was made under (``password_marker``), so that any password change ends it.
+    """
+
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="api_tokens", verbose_name=_("account")
+    )
+    name = models.CharField(_("name"), max_length=100)
+    digest = models.CharField(_("SHA-256 of the key"), max_length=64, unique=True)
+    prefix = models.CharField(_("begins with"), max_length=8)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires"))
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+    second_factor = models.BooleanField(
+        _("made with a second factor"),
+        default=False,
+        help_text=_("A code from the owner's authenticator was given when it was made."),
+    )
+    password_marker = models.CharField(max_length=128, editable=False)
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    def is_usable(self, at: datetime) -> bool:
+        """Return True when the token is neither revoked nor expired at ``at``."""
+        return self.revoked_at is None and self.expires_at > at

@@ -1,7 +1,7 @@
-"""Writes of accounts: registration and verification."""
+"""Writes of accounts: registration and verification. Roles are in ``accounts.roles``."""
 
-from django.contrib.auth.models import Group, Permission
-from django.db import transaction
+from django.contrib.auth.hashers import make_password
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from access import policy
@@ -22,24 +22,62 @@ def account_register(
     first_name: str = "",
     last_name: str = "",
     preferred_language: str = "",
-) -> User:
-    """Create a pending account and tell the people who can verify it."""
-    user = User(
-        username=username,
-        email=email,
-        country=country,
-        organisation=organisation,
-        first_name=first_name,
-        last_name=last_name,
-        preferred_language=preferred_language,
-        status=AccountStatus.PENDING,
+) -> User | None:
+    """Create a pending account, tell its owner and the people who can verify it.
+
+    When the email address or the username is taken, create nothing and tell the address
+    what happened instead: the address's account holder that someone tried to register
+    with it, or the registrant that the username is taken. The person registering gets the
+    same answer either way (``None`` instead of the account), so registration never says
+    which usernames or addresses exist, as signing in and resetting a password do not.
+    """
+    holder = User.objects.filter(email__iexact=email).order_by("pk").first()
+    if holder is None:
+        try:
+            with transaction.atomic():
+                user = _account_create(
+                    username=username,
+                    email=email,
+                    password=password,
+                    country=country,
+                    organisation=organisation,
+                    first_name=first_name,
+                    last_name=last_name,
+                    preferred_language=preferred_language,
+                )
+        except IntegrityError:
+            user = None  # the username was taken meanwhile
+        if user is not None:
+            return user
+    # The same work as a registration, so that the time taken does not tell either.
+    make_password(password)
+    if holder is not None:
+        audit_record(actor=None, action="account.register_taken_email", obj=holder)
+        send_templated_email(
+            recipients=[holder], template="registration-email-taken", context={"account": holder}
+        )
+        return None
+    taken = User.objects.filter(username__iexact=username).order_by("pk").first()
+    if taken is not None:
+        audit_record(actor=None, action="account.register_taken_username", obj=taken)
+    registrant = User(username=username, email=email, preferred_language=preferred_language)
+    send_templated_email(
+        recipients=[registrant], template="registration-username-taken", context={}
     )
+    return None
+
+
+def _account_create(*, username: str, email: str, password: str, **fields) -> User | None:
+    if User.objects.filter(username__iexact=username).exists():
+        return None
+    user = User(username=username, email=email, status=AccountStatus.PENDING, **fields)
     user.set_password(password)
     user.save()
     audit_record(actor=user, action="account.register", obj=user, country=user.country_id or "")
     send_templated_email(
         recipients=account_verifiers(user), template="account-pending", context={"account": user}
     )
+    send_templated_email(recipients=[user], template="account-registered", context={})
     return user
 
 
@@ -89,44 +127,3 @@ def account_reject(*, actor: User, account: User, reason: str) -> User:
         recipients=[account], template="account-rejected", context={"reason": reason}
     )
     return account
-
-
-#: What the secretariat manages in the Django admin: reference data, vocabularies, accounts.
-SECRETARIAT_ADMIN_MODELS = {
-    "species": ["country", "species", "site", "kmgbftarget", "theme"],
-    "accounts": ["user", "focalpoint"],
-    "publications": [
-        "publication",
-        "author",
-        "publicationfile",
-        "event",
-        "session",
-        "participantcount",
-        "material",
-    ],
-    "auth": ["group"],
-}
-SECRETARIAT_GROUP = "Secretariat"
-
-
-@transaction.atomic
-def secretariat_group_ensure() -> Group:
-    """Create or refresh the admin group that gives the secretariat its model permissions."""
-    group, _created = Group.objects.get_or_create(name=SECRETARIAT_GROUP)
-    permissions = Permission.objects.none()
-    for app_label, models in SECRETARIAT_ADMIN_MODELS.items():
-        permissions |= Permission.objects.filter(
-            content_type__app_label=app_label, content_type__model__in=models
-        )
-    group.permissions.set(permissions)
-    return group
-
-
-@transaction.atomic
-def secretariat_appoint(*, user: User) -> User:
-    """Make ``user`` secretariat staff with access to the admin for reference data and accounts."""
-    user.is_secretariat = True
-    user.is_staff = True
-    user.save(update_fields=["is_secretariat", "is_staff"])
-    user.groups.add(secretariat_group_ensure())
-    return user

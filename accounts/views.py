@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from access import policy
-from accounts import services
+from accounts import services, two_factor
 from accounts.forms import ProfileForm, RegistrationForm, RejectAccountForm
 from neaspec_portal.typing import AuthenticatedRequest
 
@@ -45,6 +45,7 @@ def profile(request: AuthenticatedRequest) -> HttpResponse:
         "is_verified": policy.is_verified(request.user),
         "focal_point_countries": sorted(policy.focal_point_countries(request.user)),
         "is_secretariat": policy.is_secretariat(request.user),
+        "security": two_factor.security_summary(request.user),
     }
     return render(request, "accounts/profile.html", context)
 

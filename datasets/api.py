@@ -11,7 +11,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import path
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
-    OpenApiParameter,
     extend_schema,
     extend_schema_field,
     inline_serializer,
@@ -31,6 +30,7 @@ from datasets import downloads, selectors, services
 from datasets.messages import FileReport, file_report, species_scientific_names
 from datasets.models import DataFile, Dataset, Decision
 from datasets.uploads import oversize_upload_messages
+from neaspec_portal import params
 from species.models import Country, Site, Species
 
 
@@ -229,6 +229,9 @@ class GrantUntilSerializer(serializers.Serializer):
     until = serializers.DateField(required=False)
 
 
+MINE = params.flag("mine", description="Only the caller's own datasets, in every state.")
+
+
 class DatasetViewSet(viewsets.GenericViewSet):
     """Datasets the caller may see; ``?mine=1`` lists the caller's own in every state."""
 
@@ -241,13 +244,15 @@ class DatasetViewSet(viewsets.GenericViewSet):
 
     def get_queryset(self):
         user = self.request.user
-        if self.request.query_params.get("mine") and user.is_authenticated:
+        mine = params.read(self.request.query_params, [MINE], strict=True)["mine"]
+        if mine and user.is_authenticated:
             datasets = selectors.my_datasets(user=user)
         else:
-            filters = selectors.DatasetFilters.from_params(self.request.query_params)
+            filters = selectors.DatasetFilters.from_params(self.request.query_params, strict=True)
             datasets = selectors.dataset_list(user=user, filters=filters)
         return selectors.with_files(datasets)
 
+    @extend_schema(parameters=params.openapi([MINE, *selectors.DATASET_FILTERS]))
     def list(self, request: Request) -> Response:
         page = self.paginate_queryset(self.get_queryset())
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
@@ -448,44 +453,36 @@ class FileDownloadView(APIView):
         return downloads.protected_file_response(data_file, download_name=data_file.original_name)
 
 
+#: The query parameters of the occurrences endpoint.
+OCCURRENCE_FILTERS = (
+    params.code("species", description="Species code, e.g. TIGER_AMUR."),
+    params.integer("dataset", minimum=1, maximum=2**31 - 1),
+    params.year(description="Year of the event date, e.g. 2023."),
+    params.bbox(),
+)
+
+
 class OccurrenceView(APIView):
     """Occurrence points as GeoJSON; sensitive species generalized for people without rights."""
 
     @extend_schema(
-        parameters=[
-            OpenApiParameter("species", str, description="Species code, e.g. TIGER_AMUR."),
-            OpenApiParameter("dataset", int),
-            OpenApiParameter("year", int, description="Year of the event date, e.g. 2023."),
-            OpenApiParameter("bbox", str, description="west,south,east,north in degrees."),
-        ],
+        parameters=params.openapi(OCCURRENCE_FILTERS),
         responses={(200, "application/geo+json"): OpenApiTypes.OBJECT},
     )
     def get(self, request: Request) -> Response:
-        params = request.query_params
-        bbox = None
-        if params.get("bbox"):
-            try:
-                parts = tuple(float(part) for part in params["bbox"].split(","))
-            except ValueError:
-                parts = ()
-            if len(parts) != 4:
-                raise exceptions.ValidationError({"bbox": "Give west,south,east,north in degrees."})
-            bbox = parts
-        dataset = params.get("dataset")
-        year = params.get("year") or None
-        if year is not None and not (year.isdecimal() and len(year) == 4):
-            raise exceptions.ValidationError({"year": "Give a year of four digits, e.g. 2023."})
+        query = params.read(request.query_params, OCCURRENCE_FILTERS, strict=True)
         features = policy.occurrences_for(
             request.user,
-            dataset=int(dataset) if dataset and dataset.isdecimal() else None,
-            species=params.get("species") or None,
-            year=int(year) if year else None,
-            bbox=bbox,
+            dataset=query["dataset"],
+            species=query["species"] or None,
+            year=query["year"],
+            bbox=query["bbox"],
         )
         return Response({"type": "FeatureCollection", "features": features})
 
 
 router = DefaultRouter(trailing_slash=True)
+router.include_format_suffixes = False
 router.include_root_view = False
 router.register("datasets", DatasetViewSet, basename="dataset")
 router.register("access-requests", AccessRequestViewSet, basename="access-request")

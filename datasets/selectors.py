@@ -15,6 +15,18 @@ from datasets.models import (
     RequestStatus,
     ReviewDecision,
 )
+from neaspec_portal import params
+
+#: The query parameters that narrow a dataset list, on the page and in the API.
+DATASET_FILTERS = (
+    params.code("species", description="Species code, e.g. TIGER_AMUR."),
+    params.code("site", max_length=60),
+    params.country(),
+    params.choice("method", Method.values),
+    params.year(),
+    params.choice("access_level", AccessLevel.values),
+    params.text("q", max_length=200, description="Words of the title or description."),
+)
 
 
 @dataclass(frozen=True)
@@ -30,22 +42,10 @@ class DatasetFilters:
     q: str = ""
 
     @classmethod
-    def from_params(cls, params) -> "DatasetFilters":
-        """Build filters from query parameters, ignoring values that are not valid."""
-        year = params.get("year", "")
-        return cls(
-            species=params.get("species", "")[:40],
-            site=params.get("site", "")[:60],
-            country=params.get("country", "")[:2].upper(),
-            method=params.get("method", "") if params.get("method") in Method.values else "",
-            year=int(year) if year.isdigit() and 1900 <= int(year) <= 2100 else None,
-            access_level=(
-                params.get("access_level", "")
-                if params.get("access_level") in AccessLevel.values
-                else ""
-            ),
-            q=params.get("q", "")[:200].strip(),
-        )
+    def from_params(cls, query, *, strict: bool = False) -> "DatasetFilters":
+        """Build filters from query parameters (``params.read``: the API refuses invalid
+        values, the page ignores them)."""
+        return cls(**params.read(query, DATASET_FILTERS, strict=strict))
 
     def is_empty(self) -> bool:
         return not any(
@@ -113,7 +113,7 @@ def my_datasets(*, user) -> QuerySet[Dataset]:
 
 
 def review_queue(*, user) -> QuerySet[Dataset]:
-    """Return the submissions waiting for ``user``'s decision as a focal point."""
+    """Return the submissions waiting for ``user``'s decision (focal point or secretariat)."""
     return _with_relations(policy.datasets_to_review(user)).order_by("submitted_at")
 
 

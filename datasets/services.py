@@ -7,6 +7,7 @@ affected by email once the transaction commits. Authorization is asked of ``acce
 from datetime import date, datetime, time, timedelta
 from typing import Any, cast
 
+from django.conf import settings
 from django.contrib.auth.models import AnonymousUser, Group
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
@@ -196,12 +197,11 @@ def dataset_submit(*, actor: User, dataset: Dataset) -> Dataset:
     dataset.review_round += 1
     dataset.submitted_at = timezone.now()
     dataset.save(update_fields=["status", "review_round", "submitted_at", "updated_at"])
-    countries = dataset.country_codes()
     audit_record(
         actor=actor, action="dataset.submit", obj=dataset, country=dataset.owner_country_id
     )
     send_templated_email(
-        recipients=_focal_points(countries),
+        recipients=policy.dataset_deciders(dataset),
         template="dataset-submitted",
         context={"dataset": dataset},
     )
@@ -213,15 +213,30 @@ def dataset_submit(*, actor: User, dataset: Dataset) -> Dataset:
 def dataset_review(
     *, actor: User, dataset: Dataset, decision: str, comment: str = "", country: str | None = None
 ) -> Dataset:
-    """Record a focal point's decision and move the dataset on when it is settled.
+    """Record a decision and move the dataset on when it is settled.
 
-    Approval needs every country (owner and co-owners); a request for changes or a
-    rejection by any of them ends the round at once.
+    ``actor`` decides for the countries ``policy.review_countries`` names: as their focal
+    point, or as the secretariat for a country with no other deciding focal point; never
+    on a dataset they uploaded or collaborate on (four eyes). Approval needs every country
+    (owner and co-owners); a request for changes or a rejection by any of them ends the
+    round at once.
     """
     dataset = Dataset.objects.select_for_update().get(
         pk=policy.access_dataset(actor, dataset.pk).pk
     )
     allowed = policy.review_countries(actor, dataset)
+    if (
+        not allowed
+        and dataset.status == DatasetStatus.SUBMITTED
+        and policy.can_review_datasets(actor)
+        and policy.is_dataset_contributor(actor, dataset)
+    ):
+        raise PermissionDenied(
+            _(
+                "Nobody decides on a dataset they uploaded or collaborate on: another focal "
+                "point of its country decides, or the secretariat when there is none."
+            )
+        )
     if not allowed or (country is not None and country not in allowed):
         raise PermissionDenied(_("You cannot decide on this submission."))
     if decision != Decision.APPROVE and not comment.strip():
@@ -301,6 +316,7 @@ def access_request_create(
         raise PermissionDenied(_("You can already download this dataset, or cannot ask for it."))
     if wanted_until <= timezone.localdate():
         raise ValidationError(_("The date must be in the future."))
+    _check_within_grant_limit(wanted_until)
     if AccessRequest.objects.filter(
         dataset=dataset, requester=actor, status=RequestStatus.PENDING
     ).exists():
@@ -323,6 +339,25 @@ def access_request_create(
     return request
 
 
+def _check_within_grant_limit(until: date) -> None:
+    """Refuse an end of access beyond ``settings.GRANT_MAX_DAYS`` from today."""
+    latest = timezone.localdate() + timedelta(days=settings.GRANT_MAX_DAYS)
+    if until > latest:
+        raise ValidationError(
+            _(
+                "Access lasts at most %(days)d days: choose a date no later than %(latest)s; "
+                "it can be granted again when it ends."
+            )
+            % {"days": settings.GRANT_MAX_DAYS, "latest": latest.isoformat()}
+        )
+
+
+def _check_grant_end(until: date) -> None:
+    if until <= timezone.localdate():
+        raise ValidationError(_("The grant must end in the future."))
+    _check_within_grant_limit(until)
+
+
 def _end_of_day(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day, time(23, 59, 59)))
 
@@ -331,11 +366,11 @@ def _end_of_day(day: date) -> datetime:
 def access_request_grant(
     *, actor: User, access_request: AccessRequest, until: date | None = None
 ) -> AccessGrant:
-    """Grant a pending request until ``until`` (default: one year) and tell the requester."""
+    """Grant a pending request until ``until`` (default: one year, at most
+    ``settings.GRANT_MAX_DAYS``) and tell the requester."""
     access_request = policy.access_access_request(actor, access_request.pk)
     until = until or timezone.localdate() + timedelta(days=DEFAULT_GRANT_DAYS)
-    if until <= timezone.localdate():
-        raise ValidationError(_("The grant must end in the future."))
+    _check_grant_end(until)
     grant_row = policy.grant(
         dataset=access_request.dataset,
         user=access_request.requester,
@@ -396,6 +431,7 @@ def group_grant(*, actor: User, dataset: Dataset, group: Group, until: date) -> 
     dataset = policy.access_dataset(actor, dataset.pk)
     if not policy.can_manage_access(actor, dataset):
         raise PermissionDenied(_("Only focal points of the owner country grant access."))
+    _check_grant_end(until)
     grant_row = policy.grant(
         dataset=dataset, group=group, until=_end_of_day(until), granted_by=actor
     )

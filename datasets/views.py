@@ -1,5 +1,7 @@
 """Pages of datasets: browse, describe and upload, review, access requests, grants, audit."""
 
+from dataclasses import asdict
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -22,6 +24,7 @@ from datasets.forms import (
 )
 from datasets.models import AccessLevel
 from datasets.uploads import file_states_answer, oversize_upload_messages, upload_answer
+from neaspec_portal import params
 from neaspec_portal.page_cache import visitor_page
 from neaspec_portal.refusals import refusal_text
 from neaspec_portal.typing import AuthenticatedRequest
@@ -51,9 +54,8 @@ def dataset_list(request: HttpRequest) -> HttpResponse:
     form = DatasetFilterForm(request.GET or None)
     filters = selectors.DatasetFilters.from_params(request.GET)
     page = Paginator(selectors.dataset_list(user=request.user, filters=filters), PAGE_SIZE)
-    page_obj = page.get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
+    page_obj = page.get_page(params.read(request.GET, [params.page()], strict=False)["page"])
+    query = params.encode(selectors.DATASET_FILTERS, asdict(filters))
     context = {
         "form": form,
         "page_obj": page_obj,
@@ -217,8 +219,8 @@ def my_datasets(request: AuthenticatedRequest) -> HttpResponse:
 
 @login_required
 def review_queue(request: AuthenticatedRequest) -> HttpResponse:
-    if not policy.is_focal_point(request.user):
-        raise Http404("Only focal points review datasets.")
+    if not policy.can_review_datasets(request.user):
+        raise Http404("Only focal points and the secretariat review datasets.")
     datasets = list(selectors.review_queue(user=request.user))
     return render(request, "datasets/review_queue.html", {"datasets": datasets})
 
@@ -298,7 +300,9 @@ def audit_log(request: AuthenticatedRequest) -> HttpResponse:
     events = policy.visible_audit_events(request.user)
     if not policy.can_read_audit(request.user):
         raise Http404("Only focal points and the secretariat read the audit log.")
-    page_obj = Paginator(events, 50).get_page(request.GET.get("page"))
+    page_obj = Paginator(events, 50).get_page(
+        params.read(request.GET, [params.page()], strict=False)["page"]
+    )
     return render(request, "datasets/audit.html", {"page_obj": page_obj})
 
 

@@ -5,26 +5,29 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from maps import selectors
+from neaspec_portal import params
 
-#: Years outside this range are not years of monitoring data: the filter ignores them.
-YEAR_RANGE = range(1900, 2101)
+#: The map's filters; a value that is not a year or a species code is named and ignored.
+MAP_FILTERS = (params.code("species"), params.year())
 
 
-def _year(value: str) -> int | None:
-    value = value.strip()
-    if value.isdecimal() and int(value) in YEAR_RANGE:
-        return int(value)
-    return None
+def _shown(value: str) -> str:
+    """Return a value the reader gave, printable and short, to name it in a notice."""
+    return "".join(char if char.isprintable() else "\ufffd" for char in value.strip()[:40])
 
 
 def map_page(request: HttpRequest) -> HttpResponse:
     """Draw the map for the current user; unknown filter values are named and ignored."""
-    species_code = request.GET.get("species", "").strip()[:40]
-    year_text = request.GET.get("year", "").strip()[:10]
-    year = _year(year_text)
+    values = params.read(request.GET, MAP_FILTERS, strict=False)
+    species_code, year = values["species"], values["year"]
     notices = []
-    if year_text and year is None:
-        notices.append(_("“%(value)s” is not a year; showing every year.") % {"value": year_text})
+    if "year" in values.ignored:
+        notices.append(
+            _("“%(value)s” is not a year; showing every year.")
+            % {"value": _shown(request.GET.get("year", ""))}
+        )
+    if "species" in values.ignored:
+        species_code = _shown(request.GET.get("species", ""))
 
     species_options = selectors.species_choices()
     species = next((item for item in species_options if item.code == species_code), None)

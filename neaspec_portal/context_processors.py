@@ -13,13 +13,16 @@ def portal(request: HttpRequest) -> dict:
     is_focal_point = policy.is_focal_point(user)
     is_secretariat = policy.is_secretariat(user)
     can_review_publications = policy.can_review_publications(user)
+    can_review_datasets = policy.can_review_datasets(user)
     return {
         "is_focal_point": is_focal_point,
         "is_secretariat_user": is_secretariat,
         "can_review_publications": can_review_publications,
         "can_read_audit": policy.can_read_audit(user),
+        "can_review_datasets": can_review_datasets,
+        "can_manage_roles": policy.can_manage_roles(user),
         "datasets_to_review_count": (
-            policy.datasets_to_review(user).count() if is_focal_point else 0
+            policy.datasets_to_review(user).count() if can_review_datasets else 0
         ),
         "access_requests_count": (
             policy.access_requests_to_answer(user).count() if is_focal_point else 0

@@ -1,6 +1,7 @@
 """Typed readers of environment variables that fail loudly on bad values."""
 
 import os
+from ipaddress import IPv4Network, IPv6Network, ip_network
 from urllib.parse import parse_qs, unquote, urlparse
 
 from django.core.exceptions import ImproperlyConfigured
@@ -44,6 +45,20 @@ def env_list(name: str, default: list[str] | None = None) -> list[str]:
     if raw is None:
         return list(default or [])
     return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def env_networks(name: str) -> list[IPv4Network | IPv6Network]:
+    """Return a comma-separated list of IP addresses or CIDR networks (``10.0.0.0/8``)."""
+    networks = []
+    for item in env_list(name):
+        try:
+            networks.append(ip_network(item, strict=False))
+        except ValueError:
+            raise ImproperlyConfigured(
+                f"{name} holds {item!r}, which is neither an IP address nor a network such as "
+                "10.0.0.0/8."
+            ) from None
+    return networks
 
 
 def database_from_url(url: str) -> dict:

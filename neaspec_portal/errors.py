@@ -5,11 +5,36 @@ import hashlib
 import re
 
 from csp.decorators import csp_update
-from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpResponseServerError
+from django.conf import settings
+from django.core.exceptions import TooManyFilesSent
+from django.http import (
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBase,
+    HttpResponseServerError,
+    JsonResponse,
+)
 from django.shortcuts import render
 from django.template import loader
+from django.utils.translation import gettext as _
+from django.views import defaults
 
 INLINE_STYLE = re.compile(r"<style>(.*?)</style>", re.DOTALL)
+
+
+def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """Answer a request Django refused while reading it (``SuspiciousOperation``, ``BadRequest``).
+
+    Too many files in one upload is refused as JSON naming the limit, for the API and for the
+    upload pages alike: the body is read before any view (the CSRF check reads the form),
+    so no view could answer it.
+    """
+    if isinstance(exception, TooManyFilesSent):
+        message = _("Send at most %(count)d files in one upload.") % {
+            "count": settings.DATA_UPLOAD_MAX_NUMBER_FILES
+        }
+        return JsonResponse({"detail": message, "added": [], "errors": [message]}, status=400)
+    return defaults.bad_request(request, exception)
 
 
 def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:

@@ -8,17 +8,26 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponseRedirect
 from django.utils.http import url_has_allowed_host_and_scheme
 
+from neaspec_portal import params
+
+#: Where to go back to, and the language chosen; anything else is ignored.
+CHOICE = (
+    params.text("next", max_length=2000),
+    params.choice("language", [code for code, _name in settings.LANGUAGES]),
+)
+
 
 def choose_language(request: HttpRequest) -> HttpResponseRedirect:
     """Set the language cookie to ``?language=`` and go back to ``?next=`` (this site only)."""
-    next_url = request.GET.get("next", "/")
+    values = params.read(request.GET, CHOICE, strict=False)
+    next_url = values["next"] or "/"
     if not url_has_allowed_host_and_scheme(
         next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         next_url = "/"
     response = HttpResponseRedirect(next_url)
-    language = request.GET.get("language", "")
-    if language in dict(settings.LANGUAGES):
+    language = values["language"]
+    if language:
         response.set_cookie(
             settings.LANGUAGE_COOKIE_NAME,
             language,

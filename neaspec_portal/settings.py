@@ -12,7 +12,14 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from neaspec_portal.content_security import source_of
-from neaspec_portal.env import database_from_url, env_bool, env_int, env_list, env_str
+from neaspec_portal.env import (
+    database_from_url,
+    env_bool,
+    env_int,
+    env_list,
+    env_networks,
+    env_str,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -41,7 +48,9 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
-    "rest_framework.authtoken",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -68,8 +77,12 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # After messages (they tell why a page was refused), before Axes.
+    "accounts.middleware.PrivilegedSessionMiddleware",
+    "accounts.middleware.SecondFactorMiddleware",
     # Axes must come last so that it sees the outcome of authentication.
     "axes.middleware.AxesMiddleware",
 ]
@@ -110,6 +123,10 @@ AUTHENTICATION_BACKENDS = [
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "accounts.passwords.KeyHolderMinimumLengthValidator",
+        "OPTIONS": {"min_length": env_int("PRIVILEGED_PASSWORD_MIN_LENGTH", 12)},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -117,13 +134,24 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
 
+# Accounts that hold keys (focal points, secretariat, admins): two-factor sign-in with
+# django-otp, shorter idle sessions, and a fresh code before role changes and 2FA resets.
+OTP_FRESH_MINUTES = env_int("OTP_FRESH_MINUTES", 15)
+PRIVILEGED_SESSION_IDLE_MINUTES = env_int("PRIVILEGED_SESSION_IDLE_MINUTES", 30)
+OTP_TOTP_ISSUER = "NEASPEC Knowledge Hub"
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+# API tokens expire this many days after they are made.
+API_TOKEN_DAYS = env_int("API_TOKEN_DAYS", 30)
+
 # django-axes: lock the username + IP pair after five failures, for an hour.
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = 1
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
-AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+# The address of a failed sign-in, as the audit trail takes it: X-Forwarded-For only from
+# TRUSTED_PROXIES (below).
+AXES_CLIENT_IP_CALLABLE = "access.services.client_ip"
 
 # django-guardian: no anonymous user row; the policy module decides for visitors.
 ANONYMOUS_USER_NAME = None
@@ -165,7 +193,11 @@ FILE_UPLOAD_HANDLERS = [
     "django.core.files.uploadhandler.TemporaryFileUploadHandler",
 ]
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+# Files in one upload request; more are refused with a JSON 400 that names the limit.
+DATA_UPLOAD_MAX_NUMBER_FILES = env_int("DATA_UPLOAD_MAX_NUMBER_FILES", 100)
 MAX_UPLOAD_SIZE = env_int("MAX_UPLOAD_SIZE", 2 * 1024**3)
+# The longest access to a dataset's raw files one grant gives, in days (two years).
+GRANT_MAX_DAYS = env_int("GRANT_MAX_DAYS", 730)
 # "django" streams files from Django itself; "accel" hands them to nginx.
 PROTECTED_DOWNLOADS = env_str("PROTECTED_DOWNLOADS", "django")
 if PROTECTED_DOWNLOADS not in {"django", "accel"}:
@@ -211,13 +243,12 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "NEASPEC Knowledge Hub <hub@n
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "accounts.authentication.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "DEFAULT_PAGINATION_CLASS": "neaspec_portal.params.StrictPageNumberPagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
 }
 SPECTACULAR_SETTINGS = {
@@ -231,14 +262,32 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Several models have a "status" or a "decision": one named enum each, so that the
+    # schema (and check --deploy) has no name collision.
+    "ENUM_NAME_OVERRIDES": {
+        "DatasetStatusEnum": "datasets.models.DatasetStatus",
+        "DatasetDecisionEnum": "datasets.models.Decision",
+    },
 }
 
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", default=not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+# HTTPS, from the environment (deploy/README.md, "Production settings"): browsers keep to
+# HTTPS for SECURE_HSTS_SECONDS once they have seen the header; preload only when the
+# domain is submitted to the browsers' preload list.
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=False)
+# The health check is asked over plain HTTP from inside the network (Docker, the proxy).
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=False)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=False)
 if env_bool("BEHIND_TLS_PROXY", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# The proxies (addresses or networks) whose X-Forwarded-For is believed; from anyone else
+# the header is ignored and the peer's address is the client's (access.services.client_ip).
+TRUSTED_PROXIES = env_networks("TRUSTED_PROXIES")
 
 MAP_TILE_URL = env_str("MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
 MAP_TILE_ATTRIBUTION = env_str("MAP_TILE_ATTRIBUTION", "&copy; OpenStreetMap contributors")

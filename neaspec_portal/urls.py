@@ -24,5 +24,6 @@ urlpatterns = [
     path("", include("species.urls")),
 ]
 
+handler400 = "neaspec_portal.errors.bad_request"
 handler404 = "neaspec_portal.errors.not_found"
 handler500 = "neaspec_portal.errors.server_error"

@@ -11,7 +11,6 @@ from django.http import HttpResponse
 from django.urls import path
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
-    OpenApiParameter,
     OpenApiResponse,
     extend_schema,
     extend_schema_field,
@@ -29,6 +28,7 @@ from rest_framework.views import APIView
 
 from access import policy
 from datasets.uploads import oversize_upload_messages
+from neaspec_portal import params
 from publications import cite, selectors, services
 from publications.forms import LANGUAGE_CODES, EventForm, doi_error, upload_error, year_error
 from publications.models import Event, MaterialKind, Publication, Session, Visibility
@@ -208,19 +208,11 @@ class WritesNeedAccount:
         return [IsAuthenticated()]
 
 
-PUBLICATION_FILTERS = [
-    OpenApiParameter("type", str, description="Publication type, e.g. report, article."),
-    OpenApiParameter("year", int),
-    OpenApiParameter("language", str, description="ISO 639-1 code."),
-    OpenApiParameter("species", str, description="Species code, e.g. TIGER_AMUR."),
-    OpenApiParameter("site", str, description="Site code."),
-    OpenApiParameter("country", str, description="ISO 3166-1 alpha-2 code."),
-    OpenApiParameter("target", int, description="KMGBF target number."),
-    OpenApiParameter("theme", str, description="Theme code."),
-    OpenApiParameter("sort", str, enum=["newest", "title"]),
-    OpenApiParameter("mine", bool, description="Only the caller's uploads, in every state."),
-    OpenApiParameter("to_review", bool, description="Only those waiting for the caller's review."),
-]
+#: Which part of the library the list shows: the caller's uploads, or their review queue.
+LIBRARY_PARTS = (
+    params.flag("mine", description="Only the caller's uploads, in every state."),
+    params.flag("to_review", description="Only those waiting for the caller's review."),
+)
 
 
 class PublicationViewSet(WritesNeedAccount, viewsets.GenericViewSet):
@@ -230,13 +222,14 @@ class PublicationViewSet(WritesNeedAccount, viewsets.GenericViewSet):
     parser_classes = [JSONParser, MultiPartParser, FormParser]
 
     def get_queryset(self):
-        user, params = self.request.user, self.request.query_params
-        if params.get("mine") in ("1", "true"):
+        user, query = self.request.user, self.request.query_params
+        part = params.read(query, LIBRARY_PARTS, strict=True)
+        if part["mine"]:
             found = selectors.my_publications(user=user)
-        elif params.get("to_review") in ("1", "true"):
+        elif part["to_review"]:
             found = selectors.review_queue(user=user)
         else:
-            filters = selectors.PublicationFilters.from_params(params)
+            filters = selectors.PublicationFilters.from_params(query, strict=True)
             found = selectors.publication_list(user=user, filters=filters)
         return selectors.with_everything(found)
 
@@ -244,7 +237,7 @@ class PublicationViewSet(WritesNeedAccount, viewsets.GenericViewSet):
         publication = selectors.publication_detail(user=self.request.user, pk=pk)
         return self.get_serializer(publication).data
 
-    @extend_schema(parameters=PUBLICATION_FILTERS)
+    @extend_schema(parameters=params.openapi([*selectors.PUBLICATION_FILTERS, *LIBRARY_PARTS]))
     def list(self, request: Request) -> Response:
         page = self.paginate_queryset(self.get_queryset())
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
@@ -334,6 +327,9 @@ class IgnoreFormatParameter(DefaultContentNegotiation):
         DEFAULT_RENDERER_CLASSES = api_settings.DEFAULT_RENDERER_CLASSES
 
 
+CITATION_FORMAT = params.choice("format", cite.FORMATS, default="bibtex", description="Style.")
+
+
 class PublicationCiteView(APIView):
     """The citation of one publication as BibTeX, RIS or CSL-JSON."""
 
@@ -341,11 +337,7 @@ class PublicationCiteView(APIView):
 
     @extend_schema(
         operation_id="publications_cite",
-        parameters=[
-            OpenApiParameter(
-                "format", str, enum=list(cite.FORMATS), default="bibtex", description="Style."
-            )
-        ],
+        parameters=params.openapi([CITATION_FORMAT]),
         responses={
             (200, "application/x-bibtex"): OpenApiTypes.STR,
             (200, "application/x-research-info-systems"): OpenApiTypes.STR,
@@ -354,10 +346,7 @@ class PublicationCiteView(APIView):
         },
     )
     def get(self, request: Request, pk: int):
-        style = request.query_params.get("format", "bibtex")
-        if style not in cite.FORMATS:
-            choices = ", ".join(cite.FORMATS)
-            raise exceptions.ValidationError({"format": f"Choose one of {choices}."})
+        style = params.read(request.query_params, [CITATION_FORMAT], strict=True)["format"]
         publication = selectors.publication_detail(user=request.user, pk=pk)
         render_citation, content_type, extension = cite.FORMATS[style]
         response = HttpResponse(
@@ -562,15 +551,6 @@ class MaterialUploadSerializer(serializers.Serializer):
         return data
 
 
-EVENT_FILTERS = [
-    OpenApiParameter("type", str, description="workshop, expert_meeting, training, webinar."),
-    OpenApiParameter("year", int, description="Events held (partly) in that year."),
-    OpenApiParameter("species", str, description="Species code."),
-    OpenApiParameter("site", str, description="Site code."),
-    OpenApiParameter("country", str, description="ISO 3166-1 alpha-2 code."),
-]
-
-
 class EventViewSet(WritesNeedAccount, viewsets.GenericViewSet):
     """Events with their sessions and the materials the caller may see; the secretariat
     creates and edits them."""
@@ -591,9 +571,9 @@ class EventViewSet(WritesNeedAccount, viewsets.GenericViewSet):
         if not policy.can_curate_events(self.request.user):
             raise exceptions.PermissionDenied("Only the secretariat edits events.")
 
-    @extend_schema(parameters=EVENT_FILTERS)
+    @extend_schema(parameters=params.openapi(selectors.EVENT_FILTERS))
     def list(self, request: Request) -> Response:
-        filters = selectors.EventFilters.from_params(request.query_params)
+        filters = selectors.EventFilters.from_params(request.query_params, strict=True)
         found = selectors.with_agenda(
             selectors.events(filters=filters).order_by("-start_date", "-pk"), user=request.user
         )
@@ -688,6 +668,7 @@ class EventViewSet(WritesNeedAccount, viewsets.GenericViewSet):
 
 
 router = DefaultRouter(trailing_slash=True)
+router.include_format_suffixes = False
 router.include_root_view = False
 router.register("publications", PublicationViewSet, basename="publication")
 router.register("events", EventViewSet, basename="event")

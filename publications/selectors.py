@@ -11,6 +11,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from access import policy
+from neaspec_portal import params
 from publications.models import (
     Event,
     EventType,
@@ -23,6 +24,18 @@ from publications.models import (
 from species.models import Country, KmgbfTarget, Site, Species, Theme
 
 SORTS = {"newest": ["-year", "-published_at", "-pk"], "title": ["title", "pk"]}
+#: The query parameters that narrow the library, on the page and in the API.
+PUBLICATION_FILTERS = (
+    params.choice("type", PublicationType.values),
+    params.year(),
+    params.code("language", max_length=8, description="Language code, e.g. en or zh."),
+    params.code("species", description="Species code, e.g. TIGER_AMUR."),
+    params.code("site", max_length=60),
+    params.country(),
+    params.integer("target", minimum=1, maximum=23, description="KMGBF target number."),
+    params.code("theme", max_length=60),
+    params.choice("sort", list(SORTS), default="newest"),
+)
 
 
 @dataclass(frozen=True)
@@ -40,21 +53,10 @@ class PublicationFilters:
     sort: str = "newest"
 
     @classmethod
-    def from_params(cls, params) -> "PublicationFilters":
-        """Build filters from query parameters, ignoring values that are not valid."""
-        year = params.get("year", "").strip()
-        target = params.get("target", "").strip()
-        return cls(
-            type=params.get("type", "") if params.get("type") in PublicationType.values else "",
-            year=int(year) if year.isdigit() and 1900 <= int(year) <= 2100 else None,
-            language=params.get("language", "")[:8],
-            species=params.get("species", "")[:40],
-            site=params.get("site", "")[:60],
-            country=params.get("country", "")[:2].upper(),
-            target=int(target) if target.isdigit() and int(target) < 100 else None,
-            theme=params.get("theme", "")[:60],
-            sort="title" if params.get("sort") == "title" else "newest",
-        )
+    def from_params(cls, query, *, strict: bool = False) -> "PublicationFilters":
+        """Build filters from query parameters (``params.read``: the API refuses invalid
+        values, the page ignores them)."""
+        return cls(**params.read(query, PUBLICATION_FILTERS, strict=strict))
 
     def is_empty(self) -> bool:
         """Return True when no filter narrows the list (the sort is not a filter)."""
@@ -186,6 +188,16 @@ def filter_options() -> dict[str, list]:
 # --- Events ---------------------------------------------------------------------------------
 
 
+#: The query parameters that narrow the events, on the page and in the API.
+EVENT_FILTERS = (
+    params.choice("type", EventType.values),
+    params.year(description="A year the event took place in."),
+    params.code("species", description="Species code, e.g. TIGER_AMUR."),
+    params.code("site", max_length=60),
+    params.country(),
+)
+
+
 @dataclass(frozen=True)
 class EventFilters:
     type: str = ""
@@ -195,15 +207,10 @@ class EventFilters:
     country: str = ""
 
     @classmethod
-    def from_params(cls, params) -> "EventFilters":
-        year = params.get("year", "").strip()
-        return cls(
-            type=params.get("type", "") if params.get("type") in EventType.values else "",
-            year=int(year) if year.isdigit() and 1900 <= int(year) <= 2100 else None,
-            species=params.get("species", "")[:40],
-            site=params.get("site", "")[:60],
-            country=params.get("country", "")[:2].upper(),
-        )
+    def from_params(cls, query, *, strict: bool = False) -> "EventFilters":
+        """Build filters from query parameters (``params.read``: the API refuses invalid
+        values, the page ignores them)."""
+        return cls(**params.read(query, EVENT_FILTERS, strict=strict))
 
     def is_empty(self) -> bool:
         return not any([self.type, self.year, self.species, self.site, self.country])

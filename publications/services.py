@@ -41,7 +41,8 @@ def _reviewers(publication: Publication) -> list[User]:
                 country_id=publication.owner_country_id
             ).select_related("user")
         }
-    return list(reviewers)
+    # Four eyes: the uploader is never asked to review their own publication.
+    return [user for user in reviewers if user.pk != publication.uploader_id]
 
 
 def _set_authors(publication: Publication, authors: Iterable[dict[str, str]]) -> None:
@@ -173,6 +174,13 @@ def publication_review(
     """Publish (``approve``) or return (``return``) a submitted publication."""
     publication = policy.access_publication(actor, publication.pk)
     if not policy.can_review_publication(actor, publication):
+        if publication.uploader_id == actor.pk and policy.can_review_publications(actor):
+            raise PermissionDenied(
+                _(
+                    "Nobody reviews their own publication: another focal point of your "
+                    "country or the secretariat decides."
+                )
+            )
         raise PermissionDenied(_("You cannot review this publication."))
     if decision == "approve":
         publication.status = PublicationStatus.PUBLISHED

@@ -1,13 +1,13 @@
 """``GET /api/v1/search/``: ranked results and facet counts under the access policy."""
 
 from django.utils.html import escape
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from neaspec_portal import params
 from search import selectors
 
 
@@ -33,22 +33,7 @@ class SearchResultSerializer(serializers.Serializer):
         return selectors.document_url(document)
 
 
-QUERY_PARAMETERS = [
-    OpenApiParameter("q", OpenApiTypes.STR, description="Words in any of the six languages."),
-    OpenApiParameter(
-        "type", OpenApiTypes.STR, enum=["publication", "presentation", "event", "dataset"]
-    ),
-    OpenApiParameter("species", OpenApiTypes.STR, description="Species code, e.g. TIGER_AMUR."),
-    OpenApiParameter("site", OpenApiTypes.STR),
-    OpenApiParameter("country", OpenApiTypes.STR, description="ISO alpha-2 code."),
-    OpenApiParameter("year", OpenApiTypes.INT),
-    OpenApiParameter("target", OpenApiTypes.INT, description="KMGBF target number."),
-    OpenApiParameter("theme", OpenApiTypes.STR),
-    OpenApiParameter("language", OpenApiTypes.STR),
-    OpenApiParameter("access", OpenApiTypes.STR),
-    OpenApiParameter("sort", OpenApiTypes.STR, enum=["relevance", "date"]),
-    OpenApiParameter("page", OpenApiTypes.INT),
-]
+QUERY_PARAMETERS = params.openapi([*selectors.SEARCH_QUERY, *selectors.SEARCH_FILTERS])
 
 
 class SearchView(APIView):
@@ -74,15 +59,11 @@ class SearchView(APIView):
         ),
     )
     def get(self, request: Request) -> Response:
-        params = request.query_params
-        page = params.get("page", "1")
-        page = min(int(page), 10_000) if page.isdigit() and int(page) > 0 else 1
+        values = params.read(request.query_params, selectors.SEARCH_QUERY, strict=True)
+        filters = selectors.SearchFilters.from_params(request.query_params, strict=True)
+        page = values["page"]
         results = selectors.search(
-            user=request.user,
-            query=params.get("q", ""),
-            filters=selectors.SearchFilters.from_params(params),
-            sort="date" if params.get("sort") == "date" else "relevance",
-            page=page,
+            user=request.user, query=values["q"], filters=filters, sort=values["sort"], page=page
         )
         return Response(
             {

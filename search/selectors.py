@@ -12,6 +12,7 @@ from django.db.models.expressions import RawSQL
 from django.utils.safestring import mark_safe
 
 from access import policy
+from neaspec_portal import params
 from search.models import HEAD_INLINE_CHARS, Kind, SearchDocument
 from search.snippets import snippet_html
 from search.text import (
@@ -47,19 +48,6 @@ PAGE_SIZE = 20
 #: matches of a query that needs several words: the best ranked, see ``_title_tier``). Beyond it
 #: the count says "more than", facets count these candidates only and no further page exists.
 COUNT_CAP = 300
-#: Query parameters of the search page; the rest of the URL is ignored.
-FILTER_PARAMS = (
-    "q",
-    "type",
-    "species",
-    "site",
-    "country",
-    "year",
-    "target",
-    "theme",
-    "language",
-    "access",
-)
 __all__ = ["MAX_QUERY_LENGTH"]
 _ARRAY_FACETS = ("species", "sites", "countries", "targets", "themes")
 #: Columns every tier of candidates carries: enough to order them. A title tier reads no
@@ -129,6 +117,31 @@ _NEGATION = re.compile(r"(?:^|\s)-\w")
 _OR = re.compile(r"(?<!\S)or(?!\S)", re.IGNORECASE)
 
 
+#: The query parameters of a search besides its words (``SEARCH_QUERY``).
+SEARCH_FILTERS = (
+    params.choice("type", Kind.values, key="kind"),
+    params.code("species", description="Species code, e.g. TIGER_AMUR."),
+    params.code("site", max_length=60),
+    params.country(),
+    params.year(),
+    params.integer("target", minimum=1, maximum=23, description="KMGBF target number."),
+    params.code("theme", max_length=60),
+    params.code("language", max_length=8),
+    params.code("access", max_length=20),
+)
+#: The words of a search (shortened to ``MAX_QUERY_LENGTH``), its order and its page.
+SEARCH_QUERY = (
+    params.text(
+        "q",
+        max_length=MAX_QUERY_LENGTH,
+        shorten=True,
+        description="Words in any of the six languages.",
+    ),
+    params.choice("sort", ["relevance", "date"], default="relevance"),
+    params.page(),
+)
+
+
 @dataclass(frozen=True)
 class SearchFilters:
     kind: str = ""
@@ -142,25 +155,14 @@ class SearchFilters:
     access: str = ""
 
     @classmethod
-    def from_params(cls, params) -> "SearchFilters":
-        """Build filters from query parameters; unknown or malformed values are ignored."""
+    def from_params(cls, query, *, strict: bool = False) -> "SearchFilters":
+        """Build filters from query parameters (``params.read``: the API refuses invalid
+        values, the page ignores them)."""
+        return cls(**params.read(query, SEARCH_FILTERS, strict=strict))
 
-        def number(name: str, low: int, high: int) -> int | None:
-            value = params.get(name, "")
-            return int(value) if value.isdigit() and low <= int(value) <= high else None
-
-        kind = params.get("type", "")
-        return cls(
-            kind=kind if kind in Kind.values else "",
-            species=params.get("species", "")[:40],
-            site=params.get("site", "")[:60],
-            country=params.get("country", "")[:2].upper(),
-            year=number("year", 1900, 2100),
-            target=number("target", 1, 23),
-            theme=params.get("theme", "")[:60],
-            language=params.get("language", "")[:8],
-            access=params.get("access", "")[:20],
-        )
+    def is_empty(self) -> bool:
+        """Return True when no filter narrows the search."""
+        return self == SearchFilters()
 
     def apply(self, documents: QuerySet) -> QuerySet:
         if self.kind:

@@ -17,8 +17,13 @@ CJK_CHARS = (
     "\u31f0-\u31ff\uff66-\uff9f"  # Katakana extensions and half-width
 )
 CJK_RUN = re.compile(f"[{CJK_CHARS}]+")
-#: tsquery syntax that must never reach PostgreSQL from a user's query.
-_TSQUERY_SYNTAX = re.compile(r"[&|!():*'\\<>]")
+#: tsquery syntax that must never reach PostgreSQL from a user's query, and control
+#: characters (a NUL cannot even travel as a parameter).
+_TSQUERY_SYNTAX = re.compile(r"[&|!():*'\\<>\x00-\x1f\x7f]")
+#: Hyphens that neither exclude a word ("-tiger") nor join two ("camera-trap"): a run of
+#: them would nest one NOT in another until PostgreSQL's tsquery stack overflows.
+_LOOSE_HYPHENS = re.compile(r"-+(?!\w)")
+_HYPHEN_RUN = re.compile(r"-{2,}")
 
 MAX_QUERY_LENGTH = 300
 
@@ -70,9 +75,11 @@ def cjk_index_text(text: str) -> str:
 def clean_query(raw: str) -> str:
     """Return a user's query safe for ``websearch_to_tsquery``: bounded, no operator syntax.
 
-    Double quotes (phrases) and a leading minus (exclusion) keep their web-search meaning.
+    Double quotes (phrases) and a leading minus (exclusion) keep their web-search meaning;
+    a run of hyphens counts as one, and a hyphen before no word as a space.
     """
     query = _TSQUERY_SYNTAX.sub(" ", raw[:MAX_QUERY_LENGTH])
+    query = _HYPHEN_RUN.sub("-", _LOOSE_HYPHENS.sub(" ", query))
     return " ".join(query.split())
 
 

@@ -1,36 +1,45 @@
 """The search page and autocomplete."""
 
+from dataclasses import asdict
+
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+from neaspec_portal import params
 from search import selectors
 from search.facets import facet_choices
 
-
-def _page_number(request: HttpRequest) -> int:
-    value = request.GET.get("page", "1")
-    return min(int(value), 10_000) if value.isdigit() and int(value) > 0 else 1
+AUTOCOMPLETE_QUERY = params.text("q", max_length=selectors.MAX_QUERY_LENGTH, shorten=True)
 
 
 def search_page(request: HttpRequest) -> HttpResponse:
-    query = request.GET.get("q", "")
+    """Search as the API does; invalid filter values are ignored (``params.read``)."""
+    values = params.read(request.GET, selectors.SEARCH_QUERY, strict=False)
+    query, sort, page = values["q"], values["sort"], values["page"]
     filters = selectors.SearchFilters.from_params(request.GET)
-    sort = "date" if request.GET.get("sort") == "date" else "relevance"
-    page = _page_number(request)
     results = selectors.search(
         user=request.user, query=query, filters=filters, sort=sort, page=page
     )
     last_page = max((results.total - 1) // selectors.PAGE_SIZE + 1, 1)
     message = ""
-    if len(query) > selectors.MAX_QUERY_LENGTH:
+    if len(query) == selectors.MAX_QUERY_LENGTH < len(request.GET.get("q", "")):
         message = _("Your query was shortened to its first %(n)d characters.") % {
             "n": selectors.MAX_QUERY_LENGTH
         }
+    # Links and the form carry the parameters as read, never the raw query string.
+    kept = params.encode(selectors.SEARCH_FILTERS, asdict(filters))
+    hidden = list(kept.items())
+    if query:
+        kept["q"] = query
+    if sort != "relevance":
+        kept["sort"] = sort
     context = {
         "query": results.query,
         "results": results,
-        "facets": facet_choices(results.facets, request.GET),
+        "facets": facet_choices(results.facets, kept),
+        "hidden_filters": hidden,
+        "page_query": kept.urlencode(),
         "sort": sort,
         "page": page,
         "last_page": last_page,
@@ -38,15 +47,12 @@ def search_page(request: HttpRequest) -> HttpResponse:
         "has_next": page < last_page,
         "past_the_end": page > last_page,
         "message": message,
-        "filters_active": any(
-            request.GET.get(name) for name in selectors.FILTER_PARAMS if name != "q"
-        ),
+        "filters_active": not filters.is_empty(),
     }
     return render(request, "search/search.html", context)
 
 
 def autocomplete(request: HttpRequest) -> JsonResponse:
     """Return up to ten species, sites and titles starting with or containing ``q``."""
-    return JsonResponse(
-        {"results": selectors.autocomplete(user=request.user, query=request.GET.get("q", ""))}
-    )
+    query = params.read(request.GET, [AUTOCOMPLETE_QUERY], strict=False)["q"]
+    return JsonResponse({"results": selectors.autocomplete(user=request.user, query=query)})

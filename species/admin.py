@@ -1,18 +1,24 @@
+"""Reference data and vocabularies in the admin, where the secretariat curates them.
+
+Each change made here writes an audit row (``AuditedAdminMixin``).
+"""
+
 from django.contrib import admin
 
+from access.admin import AuditedAdminMixin
 from species.models import Country, KmgbfTarget, Site, Species, Theme
 
 NAME_FIELDS = ("name_en", "name_zh", "name_ja", "name_ko", "name_mn", "name_ru")
 
 
 @admin.register(Country)
-class CountryAdmin(admin.ModelAdmin):
+class CountryAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ("code", "name_en", "is_member_state")
     search_fields = ("code", *NAME_FIELDS)
 
 
 @admin.register(Species)
-class SpeciesAdmin(admin.ModelAdmin):
+class SpeciesAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ("code", "name_en", "scientific_name", "group", "iucn_category", "sensitivity")
     list_filter = ("group", "iucn_category", "sensitivity", "is_flagship")
     search_fields = ("code", "scientific_name", "synonyms", *NAME_FIELDS)
@@ -24,7 +30,7 @@ class SpeciesAdmin(admin.ModelAdmin):
 
 
 @admin.register(Site)
-class SiteAdmin(admin.ModelAdmin):
+class SiteAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ("code", "name_en", "latitude", "longitude")
     list_filter = ("countries",)
     search_fields = ("code", *NAME_FIELDS)
@@ -32,12 +38,12 @@ class SiteAdmin(admin.ModelAdmin):
 
 
 @admin.register(KmgbfTarget)
-class KmgbfTargetAdmin(admin.ModelAdmin):
+class KmgbfTargetAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ("number", "title")
     search_fields = ("title",)
 
 
 @admin.register(Theme)
-class ThemeAdmin(admin.ModelAdmin):
+class ThemeAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ("code", "name_en")
     search_fields = ("code", *NAME_FIELDS)

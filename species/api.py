@@ -1,7 +1,9 @@
 """Read-only API of reference data: species, sites and member States."""
 
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers, viewsets
 
+from neaspec_portal import params
 from species import selectors
 from species.models import Country, Site, Species
 
@@ -63,21 +65,27 @@ class CountryViewSet(viewsets.ReadOnlyModelViewSet):
         return selectors.country_list()
 
 
+@extend_schema_view(list=extend_schema(parameters=params.openapi(selectors.SPECIES_FILTERS)))
 class SpeciesViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = SpeciesSerializer
     lookup_field = "code"
-    filterset_fields = ["group", "iucn_category", "is_flagship"]
 
     def get_queryset(self):
-        return selectors.species_list()
+        if self.action != "list":
+            return selectors.species_list()
+        values = params.read(self.request.query_params, selectors.SPECIES_FILTERS, strict=True)
+        return selectors.species_list(**values)
 
 
+@extend_schema_view(list=extend_schema(parameters=params.openapi(selectors.SITE_FILTERS)))
 class SiteViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = SiteSerializer
     lookup_field = "code"
 
     def get_queryset(self):
+        if self.action != "list":
+            return selectors.site_list()
+        values = params.read(self.request.query_params, selectors.SITE_FILTERS, strict=True)
         return selectors.site_list(
-            country=self.request.query_params.get("country") or None,
-            species=self.request.query_params.get("species") or None,
+            country=values["country"] or None, species=values["species"] or None
         )

@@ -8,12 +8,34 @@ from django.utils import formats
 from django.utils.dates import MONTHS
 from django.utils.translation import gettext_lazy as _
 
-from species.models import Country, Site, Species, SpeciesGroup
+from neaspec_portal import params
+from species.models import Country, IucnCategory, Site, Species, SpeciesGroup
+
+#: The query parameters that narrow the species list of the API.
+SPECIES_FILTERS = (
+    params.choice("group", SpeciesGroup.values),
+    params.choice("iucn_category", IucnCategory.values),
+    params.flag("is_flagship", description="1: only NEASPEC's flagship species."),
+)
+#: The query parameters that narrow the sites, on the page and in the API.
+SITE_FILTERS = (
+    params.country(),
+    params.code("species", description="Species code, e.g. TIGER_AMUR."),
+)
 
 
-def species_list() -> QuerySet[Species]:
-    """Return all species, flagship first."""
-    return Species.objects.all()
+def species_list(
+    *, group: str = "", iucn_category: str = "", is_flagship: bool = False
+) -> QuerySet[Species]:
+    """Return the species, flagship first, optionally narrowed (``SPECIES_FILTERS``)."""
+    species = Species.objects.all()
+    if group:
+        species = species.filter(group=group)
+    if iucn_category:
+        species = species.filter(iucn_category=iucn_category)
+    if is_flagship:
+        species = species.filter(is_flagship=True)
+    return species
 
 
 def species_get(code: str) -> Species:

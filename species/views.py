@@ -3,6 +3,7 @@
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from neaspec_portal import params
 from species import selectors
 from species.models import Country, Site, Species
 
@@ -53,8 +54,9 @@ def species_detail(request: HttpRequest, code: str) -> HttpResponse:
 
 
 def site_index(request: HttpRequest) -> HttpResponse:
-    country = request.GET.get("country") or None
-    species = request.GET.get("species") or None
+    """List the sites; a country or species code that is not one is ignored."""
+    values = params.read(request.GET, selectors.SITE_FILTERS, strict=False)
+    country, species = values["country"] or None, values["species"] or None
     sites = list(selectors.site_list(country=country, species=species))
     context = {
         "sites": sites,

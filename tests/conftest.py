@@ -2,6 +2,8 @@
 
 Cast: visitor (anonymous), researcher A (KR), researcher B (MN), focal point A (KR),
 focal point B (MN), secretariat, partner (no country), pending (KR, not verified).
+Focal points and the secretariat have an authenticator, and ``client.force_login`` gives its
+code as signing in would (``tests/two_factor.py``).
 """
 
 import os
@@ -10,10 +12,11 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 
 from accounts.models import AccountStatus
-from accounts.services import secretariat_appoint
+from accounts.roles import secretariat_appoint
 from species.models import Species
 from species.services import reference_data_load
 from tests.factories import PASSWORD, FocalPointFactory, UserFactory
+from tests.two_factor import SecondFactorClient, give_authenticator
 
 # Playwright drives the browser from the test thread while live_server answers.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -48,6 +51,26 @@ def _fast_password_hashing(settings):
 
 
 @pytest.fixture
+def client():
+    """Django's test client; ``force_login`` gives the account's second factor too."""
+    return SecondFactorClient()
+
+
+@pytest.fixture
+def admin_user(admin_user):
+    """pytest-django's superuser, with the authenticator every admin must have."""
+    give_authenticator(admin_user)
+    return admin_user
+
+
+@pytest.fixture
+def admin_client(admin_user):
+    client = SecondFactorClient()
+    client.force_login(admin_user)
+    return client
+
+
+@pytest.fixture
 def password():
     return PASSWORD
 
@@ -79,7 +102,11 @@ def focal_point_b(db):
 
 @pytest.fixture
 def secretariat(db):
-    return secretariat_appoint(user=UserFactory(username="secretariat", country_id=None))
+    user = secretariat_appoint(
+        actor=None, user=UserFactory(username="secretariat", country_id=None)
+    )
+    give_authenticator(user)
+    return user
 
 
 @pytest.fixture

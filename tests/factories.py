@@ -4,6 +4,7 @@ import factory
 from django.utils import timezone
 
 from accounts.models import AccountStatus, FocalPoint, User
+from tests.two_factor import give_authenticator
 
 PASSWORD = "a-Long-test-passw0rd"
 
@@ -29,6 +30,13 @@ class FocalPointFactory(UserFactory):
     def appointment(user, create, extracted, **kwargs):
         if create:
             FocalPoint.objects.get_or_create(user=user, country_id=user.country_id)
+
+    @factory.post_generation
+    def authenticator(user, create, extracted, **kwargs):
+        # Focal points must sign in with a second factor; pass authenticator=False for one
+        # that has not set it up yet.
+        if create and extracted is not False:
+            give_authenticator(user)
 
 
 class DatasetFactory(factory.django.DjangoModelFactory):

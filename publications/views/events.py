@@ -3,6 +3,8 @@
 Only the secretariat curates events; to anyone else the editing pages do not exist (404).
 """
 
+from dataclasses import asdict
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -16,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from access import policy
 from datasets.uploads import oversize_upload_messages
+from neaspec_portal import params
 from neaspec_portal.page_cache import visitor_page
 from neaspec_portal.refusals import refusal_text
 from neaspec_portal.typing import AuthenticatedRequest
@@ -36,9 +39,10 @@ PAST_PAGE_SIZE = 20
 def event_list(request: HttpRequest) -> HttpResponse:
     filters = selectors.EventFilters.from_params(request.GET)
     found = selectors.event_list(filters=filters)
-    past = Paginator(found["past"], PAST_PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
+    past = Paginator(found["past"], PAST_PAGE_SIZE).get_page(
+        params.read(request.GET, [params.page()], strict=False)["page"]
+    )
+    query = params.encode(selectors.EVENT_FILTERS, asdict(filters))
     context = {
         "upcoming": list(found["upcoming"]),
         "past": list(past.object_list),

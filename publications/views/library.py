@@ -1,5 +1,7 @@
 """Pages of the library: browse, read and cite, upload and edit, review."""
 
+from dataclasses import asdict
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -13,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from access import policy
 from datasets.uploads import file_states_answer, oversize_upload_messages, upload_answer
+from neaspec_portal import params
 from neaspec_portal.page_cache import visitor_page
 from neaspec_portal.refusals import refusal_text
 from neaspec_portal.typing import AuthenticatedRequest
@@ -49,12 +52,13 @@ def download_rule(publication) -> str:
 def publication_list(request: HttpRequest) -> HttpResponse:
     filters = selectors.PublicationFilters.from_params(request.GET)
     found = selectors.publication_list(user=request.user, filters=filters)
-    page_obj = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
+    page_obj = Paginator(found, PAGE_SIZE).get_page(
+        params.read(request.GET, [params.page()], strict=False)["page"]
+    )
     publications = list(page_obj.object_list)
     for publication in publications:
         publication.language_label = language_name(publication.language)
-    query = request.GET.copy()
-    query.pop("page", None)
+    query = params.encode(selectors.PUBLICATION_FILTERS, asdict(filters))
     context = {
         "page_obj": page_obj,
         "publications": publications,

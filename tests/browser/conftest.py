@@ -7,6 +7,8 @@ from pathlib import Path
 import pytest
 
 from accounts.management.commands.seed_demo import DEMO_PASSWORD
+from accounts.models import User
+from tests.two_factor import totp_code
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -59,10 +61,17 @@ def screenshot(tmp_path):
 
 
 def sign_in(page, live_server, username: str) -> None:
-    """Sign ``username`` in with the demo password, dropping any earlier session."""
+    """Sign ``username`` in with the demo password, dropping any earlier session.
+
+    Accounts with an authenticator (the demo focal points and secretariat) then give its code.
+    """
     page.context.clear_cookies()
     page.goto(live_server.url + "/accounts/login/")
     page.fill("#id_username", username)
     page.fill("#id_password", DEMO_PASSWORD)
     with page.expect_navigation():
         page.click("main button[type=submit]")
+    if "/accounts/login/code/" in page.url:
+        page.fill("#id_code", totp_code(User.objects.get(username=username)))
+        with page.expect_navigation():
+            page.click("main button[type=submit]")

@@ -6,12 +6,17 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
+from accounts.two_factor import has_second_factor
 from datasets.models import DataFile
 from tests.factories import DataFileFactory, DatasetFactory
+from tests.two_factor import totp_code
 
 
 def _token(client, user, password):
-    response = client.post("/api/v1/auth/token/", {"username": user.username, "password": password})
+    otp = totp_code(user) if has_second_factor(user) else ""
+    response = client.post(
+        "/api/v1/auth/token/", {"username": user.username, "password": password, "otp": otp}
+    )
     return {"HTTP_AUTHORIZATION": f"Token {response.json()['token']}"}
 
 

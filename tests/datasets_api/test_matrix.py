@@ -23,6 +23,7 @@ from datasets.messages import problem
 from datasets.models import Occurrence, ReviewDecision
 from species.models import Species
 from tests.factories import DataFileFactory, DatasetFactory, UserFactory
+from tests.two_factor import give_authenticator
 
 LEVELS = ["public", "registered", "member_states", "country", "restricted"]
 STATES = ["draft", "submitted", "published", "withdrawn"]
@@ -109,6 +110,8 @@ def cast(django_db_setup, django_db_blocker):
         }
         for name, country in [("owner_fp", "KR"), ("other_fp", "JP"), ("co_owner_fp", "MN")]:
             FocalPoint.objects.create(user=people[name], country_id=country)
+        for name in ("owner_fp", "other_fp", "co_owner_fp", "secretariat"):
+            give_authenticator(people[name])  # those who hold keys sign in with a code
         team = Group.objects.create(name="m-team")
         people["group_member"].groups.add(team)
         later = timezone.now() + timedelta(days=30)

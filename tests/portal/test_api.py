@@ -1,5 +1,8 @@
 import pytest
-from rest_framework.authtoken.models import Token
+
+from accounts.models import ApiToken
+from accounts.tokens import key_digest
+from tests.two_factor import totp_code
 
 
 @pytest.mark.parametrize(
@@ -40,10 +43,13 @@ def test_the_sites_list_costs_a_fixed_number_of_queries(client, django_assert_nu
 
 
 def test_a_token_from_username_and_password_authenticates(client, focal_point_a, password):
-    response = client.post("/api/v1/auth/token/", {"username": "focal-a", "password": password})
+    response = client.post(
+        "/api/v1/auth/token/",
+        {"username": "focal-a", "password": password, "otp": totp_code(focal_point_a)},
+    )
     assert response.status_code == 200
     token = response.json()["token"]
-    assert token == Token.objects.get(user=focal_point_a).key
+    assert ApiToken.objects.get(user=focal_point_a).digest == key_digest(token)
 
     me = client.get("/api/v1/me/", HTTP_AUTHORIZATION=f"Token {token}")
     assert me.status_code == 200

@@ -16,6 +16,7 @@ from accounts.models import AccountStatus, FocalPoint
 from datasets.models import DataFile
 from publications.models import Event, Material, Publication, PublicationFile, Session
 from tests.factories import UserFactory
+from tests.two_factor import give_authenticator
 
 VISIBILITIES = ["public", "registered", "member_states"]
 STATES = ["submitted", "returned", "published"]
@@ -74,6 +75,8 @@ def cast(django_db_setup, django_db_blocker):
         }
         FocalPoint.objects.create(user=people["owner_fp"], country_id="KR")
         FocalPoint.objects.create(user=people["other_fp"], country_id="JP")
+        for name in ("owner_fp", "other_fp", "secretariat"):
+            give_authenticator(people[name])  # those who hold keys sign in with a code
         event = Event.objects.create(
             title="p-event",
             type="workshop",

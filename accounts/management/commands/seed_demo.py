@@ -1,18 +1,29 @@
-"""``manage.py seed_demo``: demo accounts (password ``neaspec-demo``) for development."""
+"""``manage.py seed_demo``: demo accounts (password ``neaspec-demo``) for development.
+
+The focal points and the secretariat sign in with a second factor: their authenticator app
+holds ``DEMO_TOTP_SECRET``.
+"""
+
+from base64 import b32decode
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import AccountStatus, FocalPoint, User
-from accounts.services import secretariat_appoint
+from accounts.roles import focal_point_appoint, secretariat_appoint
 from datasets.demo import seed_datasets
 from publications.demo import seed_library
+from species.models import Country
 from species.services import reference_data_load
 
 DEMO_PASSWORD = "neaspec-demo"
 COUNTRIES = ["CN", "KP", "JP", "MN", "KR", "RU"]
+#: The authenticator secret (base32) of the demo focal points and secretariat. Published in
+#: the README so that anyone trying the demo can add it to an app: demo only.
+DEMO_TOTP_SECRET = "NEASPECDEMOTOTPKEYFORDEMOONLY234"
 
 
 class Command(BaseCommand):
@@ -42,6 +53,10 @@ class Command(BaseCommand):
                 f"Demo accounts ready ({len(accounts)}), password '{DEMO_PASSWORD}': "
                 + ", ".join(sorted(account.username for account in accounts))
             )
+        )
+        self.stdout.write(
+            f"Focal points and the secretariat give a code from an authenticator app holding "
+            f"the demo secret {DEMO_TOTP_SECRET} (demo only)."
         )
         self.stdout.write(
             f"Library: {library['publications']} published publications, {library['events']} "
@@ -80,7 +95,9 @@ def seed_accounts() -> list[User]:
             first_name="Secretariat",
         )
     ]
-    secretariat_appoint(user=accounts[0])
+    if not accounts[0].is_secretariat:
+        # The service reads the row again; keep the appointed object in the cast.
+        accounts[0] = secretariat_appoint(actor=None, user=accounts[0])
     for code in COUNTRIES:
         focal_point = _account(
             f"fp-{code.lower()}",
@@ -89,7 +106,10 @@ def seed_accounts() -> list[User]:
             organisation=f"Ministry of Environment ({code})",
             first_name=f"Focal point {code}",
         )
-        FocalPoint.objects.get_or_create(user=focal_point, country_id=code)
+        if not FocalPoint.objects.filter(user=focal_point, country_id=code).exists():
+            focal_point_appoint(
+                actor=None, user=focal_point, country=Country.objects.get(code=code)
+            )
         accounts.append(focal_point)
         accounts.append(
             _account(
@@ -118,4 +138,15 @@ def seed_accounts() -> list[User]:
             first_name="Pending",
         )
     )
+    for account in accounts:
+        if account.username == "secretariat" or account.username.startswith("fp-"):
+            _demo_authenticator(account)
     return accounts
+
+
+def _demo_authenticator(user: User) -> None:
+    """Give ``user`` a confirmed authenticator holding the published ``DEMO_TOTP_SECRET``."""
+    key = b32decode(DEMO_TOTP_SECRET).hex()
+    if not TOTPDevice.objects.filter(user=user, confirmed=True, key=key).exists():
+        TOTPDevice.objects.filter(user=user).delete()
+        TOTPDevice.objects.create(user=user, name="authenticator", key=key, confirmed=True)
