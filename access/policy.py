@@ -939,15 +939,6 @@ def occurrence_datasets(
     return exact, visible.filter(can_download=False).values("pk")
 
 
-def public_occurrences(
-    user: Actor, *, dataset: int | None = None, published_only: bool = False
-) -> "PublicOccurrenceQuerySet":
-    """Return the public form of the records of visible datasets ``user`` may not download."""
-    models = _dataset_models()
-    _exact, public = occurrence_datasets(user, dataset=dataset, published_only=published_only)
-    return models.PublicOccurrence.objects.filter(dataset__in=public)
-
-
 def occurrence_summaries(
     user: Actor, *, published_only: bool = False
 ) -> "PublicOccurrenceQuerySet":

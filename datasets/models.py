@@ -412,11 +412,6 @@ class PublicOccurrenceQuerySet(models.QuerySet):
             models.Q(public_from__isnull=True) | models.Q(public_from__lte=today)
         )
 
-    def hidden(self, today: date | None = None) -> "PublicOccurrenceQuerySet":
-        """Return the rows without a public point today: withheld, or under embargo."""
-        today = today or timezone.localdate()
-        return self.exclude(withheld=Withheld.SHOWN) | self.filter(public_from__gt=today)
-
 
 class PublicOccurrence(models.Model):
     """The public form of occurrence records, decided once when they are stored.

@@ -93,7 +93,7 @@ def problems(root: Path) -> list[str]:
                     found.append(
                         f"{relative}:{number}: names Occurrence, the exact locations; read "
                         "the public form through access.policy (occurrences_for, "
-                        "public_occurrences, occurrence_summaries) instead."
+                        "occurrence_summaries) instead."
                     )
         if not _is_surface(relative):
             continue
