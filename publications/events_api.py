@@ -22,7 +22,7 @@ from neaspec_portal import params
 from publications import events_services, selectors
 from publications.api import PersonSerializer, PublicationFileSerializer, WritesNeedAccount
 from publications.events_forms import EventForm
-from publications.events_services import MAX_COUNT, MAX_TAGS, MAX_TEXT, too_many
+from publications.events_services import MAX_COUNT, MAX_SPEAKERS, MAX_TAGS, MAX_TEXT, too_many
 from publications.forms import LANGUAGE_CODES, upload_error
 from publications.models import Event, MaterialKind, Session, Visibility
 from species.models import Country, Site, Species
@@ -230,6 +230,8 @@ class MaterialUploadSerializer(serializers.Serializer):
     def validate_speakers(self, value) -> list[dict]:
         if not isinstance(value, list):
             raise serializers.ValidationError('Send a JSON list of {"name", "affiliation"}.')
+        if message := too_many(value, MAX_SPEAKERS):
+            raise serializers.ValidationError(message)
         people = SpeakerSerializer(data=value, many=True)
         people.is_valid(raise_exception=True)
         return [

@@ -24,6 +24,7 @@ from publications.models import (
     Material,
     MaterialKind,
     ParticipantCount,
+    Publication,
     PublicationType,
     Session,
 )
@@ -315,6 +316,27 @@ def material_add(
         )
         for upload in uploads:
             publication_file_add(actor=actor, publication=publication, upload=upload)
+    return _material_create(
+        actor=actor,
+        event=event,
+        session=session,
+        kind=kind,
+        title=title,
+        link=link,
+        publication=publication,
+    )
+
+
+def _material_create(
+    *,
+    actor: User,
+    event: Event,
+    session: Session | None,
+    kind: str,
+    title: str,
+    link: str,
+    publication: Publication | None,
+) -> Material:
     material = Material(
         event=event,
         session=session,

@@ -20,6 +20,7 @@ from access.models import AuditEvent
 from publications import events_services
 from publications.demo import simple_pdf
 from publications.models import Event, Material, ParticipantCount, Session
+from species.models import Country
 
 pytestmark = pytest.mark.django_db
 
@@ -452,3 +453,23 @@ def test_only_the_secretariat_reorders_materials(client, secretariat, researcher
     with pytest.raises(PermissionDenied):
         events_services.materials_reorder(actor=researcher_a, event=event, material_ids=[])
     assert not AuditEvent.objects.filter(action="event.materials.reorder").exists()
+
+
+def test_only_member_states_are_named_on_an_event(client, secretariat, event):
+    Country.objects.create(code="US", name_en="United States", is_member_state=False)
+    client.force_login(secretariat)
+    before = _state()
+    page = client.post(
+        reverse("publications:event_edit", args=[event.pk]), {**EVENT_PAGE, "countries": ["US"]}
+    )
+    assert page.status_code == 400
+    assert page.context["event_form"].errors["countries"]
+    api = client.patch(
+        f"/api/v1/events/{event.pk}/",
+        json.dumps({"countries": ["MN", "US"]}),
+        content_type="application/json",
+    )
+    assert api.status_code == 400
+    assert api.json()["countries"] == ["Only member States can be named: not US."]
+    assert _state() == before
+    assert list(event.countries.all()) == []
