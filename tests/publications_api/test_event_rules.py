@@ -15,6 +15,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils.html import escape
 
 from access.models import AuditEvent
 from publications import events_services
@@ -233,6 +234,17 @@ CASES = {
         api_field="counts",
         message="Counts of MN must be three whole numbers from 0 to 100000.",
     ),
+    "session-order-out-of-range": Case(
+        page="publications:session_add",
+        form="new_session_form",
+        page_data=lambda: {"new-session-title": "Flyways", "new-session-order": "40000"},
+        api="sessions/",
+        method="post",
+        api_data=lambda: {"title": "Flyways", "order": 40_000},
+        page_field="order",
+        api_field="order",
+        message=None,  # the model's validator, worded by each framework
+    ),
 }
 
 
@@ -268,6 +280,7 @@ def test_page_and_api_refuse_the_same_input_the_same_way(client, secretariat, ev
 
     if case.message is not None:
         assert case.message in page_errors
+        assert escape(case.message) in page.content.decode(), "the page does not show it"
         assert case.message in api_errors
 
 
@@ -473,3 +486,26 @@ def test_only_member_states_are_named_on_an_event(client, secretariat, event):
     assert api.json()["countries"] == ["Only member States can be named: not US."]
     assert _state() == before
     assert list(event.countries.all()) == []
+
+
+def test_page_and_api_refuse_a_session_past_the_agenda_limit(
+    client, secretariat, event, monkeypatch
+):
+    monkeypatch.setattr(events_services, "MAX_SESSIONS", 1)  # the event has one session
+    client.force_login(secretariat)
+    before = _state()
+    message = "An agenda holds at most 1 sessions."
+    page = client.post(
+        reverse("publications:session_add", args=[event.pk]),
+        {"new-session-title": "Flyways", "new-session-order": "1"},
+    )
+    assert page.status_code == 400
+    assert page.context["new_session_form"].non_field_errors() == [message]
+    api = client.post(
+        f"/api/v1/events/{event.pk}/sessions/",
+        json.dumps({"title": "Flyways"}),
+        content_type="application/json",
+    )
+    assert api.status_code == 400
+    assert api.json() == {"detail": [message]}
+    assert _state() == before
