@@ -1,14 +1,17 @@
-"""Forms of the library and of events: what people type, checked before any service runs."""
+"""Forms of the library: what people type, checked before any service runs.
+
+The forms of events are in ``publications.events_forms``.
+"""
 
 import zipfile
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING
 
 from django import forms
 from django.conf.locale import LANG_INFO
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from publications.models import Event, MaterialKind, Publication, Session, Visibility
+from publications.models import Publication
 from publications.services import doi_normalize
 from species.models import Country, KmgbfTarget, Site, Species, Theme
 
@@ -48,7 +51,6 @@ LANGUAGE_CHOICES = [
 LANGUAGE_CODES = {code for code, _label in MAIN_LANGUAGES + OTHER_LANGUAGES}
 
 AUTHOR_ROWS = 5
-SPEAKER_ROWS = 3
 ALLOWED_EXTENSIONS = (".pdf", ".docx", ".pptx")
 #: What the first bytes of an allowed file look like, and what a DOCX or PPTX zip must hold.
 OFFICE_PARTS = {".docx": "word/document.xml", ".pptx": "ppt/presentation.xml"}
@@ -339,184 +341,4 @@ class ReviewForm(forms.Form):
         cleaned = super().clean() or self.cleaned_data
         if cleaned.get("decision") == "return" and not cleaned.get("comment", "").strip():
             self.add_error("comment", _("Say what should change before returning it."))
-        return cleaned
-
-
-class EventForm(forms.ModelForm):
-    class Meta:
-        model = Event
-        fields = [
-            "title",
-            "type",
-            "start_date",
-            "end_date",
-            "online",
-            "city",
-            "venue",
-            "organisers",
-            "summary",
-            "outcomes",
-            "species",
-            "sites",
-            "countries",
-            "featured",
-        ]
-        widgets = {
-            "start_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-            "end_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-            "summary": forms.Textarea(attrs={"rows": 4}),
-            "outcomes": forms.Textarea(attrs={"rows": 4}),
-        }
-        help_texts = {
-            "online": _("Tick for a webinar or an online meeting; city and venue may stay empty."),
-            "organisers": _("For example: NEASPEC secretariat and the Ministry of Environment."),
-            "featured": _("Shown on the home page."),
-        }
-
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields.update(_tag_fields())
-        self.order_fields(self.Meta.fields)
-
-    def clean(self) -> dict:
-        cleaned = super().clean() or self.cleaned_data
-        start, end = cleaned.get("start_date"), cleaned.get("end_date")
-        if start and end and end < start:
-            self.add_error("end_date", _("The last day is before the first day."))
-        if not cleaned.get("online") and not cleaned.get("city", "").strip():
-            self.add_error("city", _("Give the city, or tick “online”."))
-        return cleaned
-
-    def values(self) -> dict:
-        return {name: self.cleaned_data[name] for name in self.Meta.fields}
-
-
-class SessionForm(forms.ModelForm):
-    class Meta:
-        model = Session
-        fields = ["title", "order", "moderators", "description"]
-        widgets = {"description": forms.Textarea(attrs={"rows": 2})}
-        help_texts = {"order": _("Sessions are shown from the smallest number.")}
-
-    def values(self) -> dict:
-        return {name: self.cleaned_data[name] for name in self.Meta.fields}
-
-
-PARTNERS = "partners"
-
-
-class ParticipantsForm(forms.Form):
-    """Women, men and other/undisclosed per member State and for partners; optional total."""
-
-    total = forms.IntegerField(
-        label=_("Total participants (as reported)"),
-        required=False,
-        min_value=0,
-        max_value=100_000,
-        help_text=_("Optional: if given, the counts below must add up to it."),
-    )
-
-    def __init__(self, *args, countries, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self.rows = [(country.code, country.name) for country in countries]
-        self.rows.append((PARTNERS, _("Partners and others")))
-        for code, name in self.rows:
-            for part, label in (("women", _("Women")), ("men", _("Men")), ("other", _("Other"))):
-                self.fields[f"{code}_{part}"] = forms.IntegerField(
-                    label=f"{name}: {label}", min_value=0, max_value=100_000, required=False
-                )
-
-    def clean(self) -> dict:
-        cleaned = super().clean() or self.cleaned_data
-        total = cleaned.get("total")
-        counted = sum(value or 0 for name, value in cleaned.items() if name != "total")
-        if total is not None and not self.errors and counted != total:
-            self.add_error(
-                "total",
-                _("The counts add up to %(counted)d, not %(total)d.")
-                % {"counted": counted, "total": total},
-            )
-        return cleaned
-
-    def counts(self) -> dict[str | None, tuple[int, int, int]]:
-        """Return the counts as ``services.participants_set`` takes them."""
-        return {
-            (None if code == PARTNERS else code): cast(
-                tuple[int, int, int],  # one count for each of the three parts
-                tuple(
-                    self.cleaned_data.get(f"{code}_{part}") or 0
-                    for part in ("women", "men", "other")
-                ),
-            )
-            for code, _name in self.rows
-        }
-
-    def table(self) -> list[tuple[str, list[forms.BoundField]]]:
-        return [
-            (name, [self[f"{code}_{part}"] for part in ("women", "men", "other")])
-            for code, name in self.rows
-        ]
-
-    @staticmethod
-    def initial_from(counts) -> dict:
-        initial = {}
-        for row in counts:
-            code = row.country_id or PARTNERS
-            initial.update(
-                {f"{code}_women": row.women, f"{code}_men": row.men, f"{code}_other": row.other}
-            )
-        return initial
-
-
-class MaterialForm(PeopleRowsMixin, forms.Form):
-    """A presentation (speakers, slides), a report (files) or a recording (link)."""
-
-    people_prefix = "speaker"
-    people_rows = SPEAKER_ROWS
-    people_label = _("Speaker %(n)d")
-
-    kind = forms.ChoiceField(label=_("Kind"), choices=MaterialKind.choices)
-    session = forms.ModelChoiceField(
-        Session.objects.none(),
-        label=_("Session"),
-        required=False,
-        empty_label=_("The whole event"),
-    )
-    title = forms.CharField(label=_("Title"), max_length=400)
-    # A declared field (moved to base_fields by the metaclass), not BaseForm.files.
-    files = MultipleFileField(  # type: ignore[assignment]
-        label=_("Files"),
-        help_text=_("Slides or report: PDF, PPTX or DOCX. Choose several files at once if needed."),
-    )
-    link = forms.URLField(
-        label=_("Link"),
-        required=False,
-        max_length=500,
-        assume_scheme="https",
-        help_text=_("Required for a recording; optional otherwise."),
-    )
-    language = forms.ChoiceField(label=_("Language"), choices=LANGUAGE_CHOICES, initial="en")
-    visibility = forms.ChoiceField(
-        label=_("Who may download the files"),
-        choices=Visibility.choices,
-        initial=Visibility.PUBLIC,
-    )
-
-    def __init__(self, *args, event: Event, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        cast(forms.ModelChoiceField, self.fields["session"]).queryset = event.sessions.all()
-        self.add_people_fields(first_required=False)
-
-    def clean(self) -> dict:
-        cleaned = super().clean() or self.cleaned_data
-        self.clean_people()
-        kind = cleaned.get("kind")
-        if kind == MaterialKind.RECORDING and not cleaned.get("link"):
-            self.add_error("link", _("A recording needs its link."))
-        if kind in (MaterialKind.PRESENTATION, MaterialKind.REPORT) and not (
-            cleaned.get("files") or cleaned.get("link") or self.has_error("files")
-        ):
-            self.add_error("files", _("Add the file(s), or a link where they can be read."))
-        if kind == MaterialKind.PRESENTATION and not self.people() and not self.errors:
-            self.add_error("speaker_0_name", _("Name the speaker of the presentation."))
         return cleaned

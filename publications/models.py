@@ -5,6 +5,7 @@ dataset files; ``PublicationFile`` links them here. Who sees what is ``access.po
 """
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -180,6 +181,20 @@ class Event(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("publications:event_detail", args=[self.pk])
+
+    def clean(self) -> None:
+        """Refuse an event that ends before it starts, or that is neither online nor in a city.
+
+        The pages and the API both reach this through ``full_clean`` (the form's own, and
+        ``events_services.event_save``'s), so the rule is stated once.
+        """
+        errors = {}
+        if self.start_date and self.end_date and self.end_date < self.start_date:
+            errors["end_date"] = _("The last day is before the first day.")
+        if not self.online and not self.city.strip():
+            errors["city"] = _("Give the city, or mark the event as online.")
+        if errors:
+            raise ValidationError(errors)
 
     @property
     def participants_total(self) -> int:

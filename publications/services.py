@@ -1,4 +1,4 @@
-"""Writes of the library and of events: uploads, review, curation by the secretariat."""
+"""Writes of the library: uploads, review, featuring (those of events: ``events_services``)."""
 
 from collections.abc import Iterable
 from typing import Any
@@ -18,16 +18,11 @@ from neaspec_portal.mail import send_templated_email
 from publications.models import (
     Author,
     Event,
-    Material,
-    MaterialKind,
-    ParticipantCount,
     Publication,
     PublicationFile,
     PublicationStatus,
-    PublicationType,
-    Session,
 )
-from search.services import index_event_on_commit, index_publication_on_commit
+from search.services import index_publication_on_commit
 
 TAG_FIELDS = ("species", "sites", "countries", "targets", "themes")
 
@@ -213,110 +208,6 @@ def publication_review(
 def _require_curator(actor: User) -> None:
     if not policy.can_curate_events(actor):
         raise PermissionDenied(_("Only the secretariat curates events."))
-
-
-@transaction.atomic
-def event_save(*, actor: User, event: Event | None = None, **fields: Any) -> Event:
-    """Create or change an event (secretariat only)."""
-    _require_curator(actor)
-    event = event or Event(created_by=actor)
-    tags = {name: fields.pop(name) for name in ("species", "sites", "countries") if name in fields}
-    for name, value in fields.items():
-        setattr(event, name, value)
-    event.full_clean(exclude=["created_by"])
-    event.save()
-    for name, values in tags.items():
-        getattr(event, name).set(values)
-    audit_record(actor=actor, action="event.save", obj=event)
-    index_event_on_commit(event.pk)
-    return event
-
-
-@transaction.atomic
-def session_save(*, actor: User, event: Event, session: Session | None = None, **fields) -> Session:
-    """Create or change a session of ``event``'s agenda (secretariat only)."""
-    _require_curator(actor)
-    session = session or Session(event=event, order=event.sessions.count())
-    for name, value in fields.items():
-        setattr(session, name, value)
-    session.full_clean(exclude=["event"])
-    session.save()
-    index_event_on_commit(event.pk)
-    return session
-
-
-@transaction.atomic
-def participants_set(*, actor: User, event: Event, counts: dict[str | None, tuple[int, int, int]]):
-    """Replace ``event``'s participant counts: {country code or None: (women, men, other)}."""
-    _require_curator(actor)
-    event.participant_counts.all().delete()
-    ParticipantCount.objects.bulk_create(
-        ParticipantCount(event=event, country_id=code, women=women, men=men, other=other)
-        for code, (women, men, other) in counts.items()
-        if women or men or other
-    )
-
-
-@transaction.atomic
-def material_add(
-    *,
-    actor: User,
-    event: Event,
-    kind: str,
-    title: str,
-    session: Session | None = None,
-    speakers: Iterable[dict[str, str]] = (),
-    uploads: Iterable[UploadedFile] = (),
-    link: str = "",
-    language: str = "en",
-    visibility: str = "public",
-) -> Material:
-    """Attach a presentation, report or recording to ``event`` (secretariat only).
-
-    Presentations and reports become publications, published at once, with the speakers
-    as authors and the uploads as their files.
-    """
-    _require_curator(actor)
-    publication = None
-    if kind in (MaterialKind.PRESENTATION, MaterialKind.REPORT):
-        publication = publication_create(
-            actor=actor,
-            type=PublicationType.PRESENTATION if kind == MaterialKind.PRESENTATION else "report",
-            title=title,
-            year=event.start_date.year,
-            language=language,
-            visibility=visibility,
-            url=link,
-            authors=list(speakers),
-            species=list(event.species.all()),
-            countries=list(event.countries.all()),
-        )
-        for upload in uploads:
-            publication_file_add(actor=actor, publication=publication, upload=upload)
-    elif not link:
-        raise ValidationError(_("A recording needs its link."))
-    material = Material.objects.create(
-        event=event,
-        session=session,
-        kind=kind,
-        publication=publication,
-        title=title,
-        link=link if publication is None else "",
-        order=event.materials.filter(session=session).count(),
-    )
-    audit_record(actor=actor, action="event.material.add", obj=material)
-    return material
-
-
-@transaction.atomic
-def materials_reorder(*, actor: User, event: Event, material_ids: list[int]) -> None:
-    """Put ``event``'s materials in the order of ``material_ids``."""
-    _require_curator(actor)
-    materials = {material.pk: material for material in event.materials.all()}
-    for order, pk in enumerate(material_ids):
-        if pk in materials:
-            materials[pk].order = order
-    Material.objects.bulk_update(materials.values(), ["order"])
 
 
 @transaction.atomic
