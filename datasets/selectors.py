@@ -132,7 +132,7 @@ def dataset_detail(*, user, pk) -> Dataset:
         ),
     ]
     prefetch_related_objects([dataset], *prefetch)
-    attach_file_reports(list(dataset.files.all()), with_values=dataset.can_download)
+    attach_file_reports(list(dataset.files.all()), with_values=policy.can_download(user, dataset))
     return dataset
 
 

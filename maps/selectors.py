@@ -163,13 +163,14 @@ def map_data(
         .only("pk", "title", "title_en", "published_at")
         .order_by("-published_at", "-pk")[:MAX_EXTENTS]
     )
-    exact = _extents_from_files([d.pk for d in datasets if d.can_download])
+    exact = _extents_from_files([d.pk for d in datasets if policy.can_download(user, d)])
     generalized = _extents_from_public_points(
-        user=user, dataset_ids=[d.pk for d in datasets if not d.can_download]
+        user=user, dataset_ids=[d.pk for d in datasets if not policy.can_download(user, d)]
     )
     extents, without_extent = [], []
     for dataset in datasets:
-        box = exact.get(dataset.pk) if dataset.can_download else generalized.get(dataset.pk)
+        downloadable = policy.can_download(user, dataset)
+        box = exact.get(dataset.pk) if downloadable else generalized.get(dataset.pk)
         entry = {
             "id": dataset.pk,
             "title": dataset.display_title,
@@ -178,7 +179,7 @@ def map_data(
         if box is None:
             without_extent.append(entry)
         else:
-            extents.append({**entry, "bbox": box, "generalized": not dataset.can_download})
+            extents.append({**entry, "bbox": box, "generalized": not downloadable})
     site_rows = [
         {
             "name": site.name,
