@@ -102,6 +102,19 @@ def dataset_deciders(dataset: Dataset) -> list[User]:
     return list(deciders.values())
 
 
+def _co_owners_undecided() -> QuerySet:
+    """Return the co-owner rows of the outer dataset not decided in its current round."""
+    return Dataset.co_owner_countries.through.objects.filter(dataset_id=OuterRef("pk")).exclude(
+        Exists(
+            ReviewDecision.objects.filter(
+                dataset_id=OuterRef("dataset_id"),
+                review_round=OuterRef("dataset__review_round"),
+                country_id=OuterRef("country_id"),
+            )
+        )
+    )
+
+
 def datasets_to_review(user: Actor) -> QuerySet[Dataset]:
     """Return submitted datasets still waiting for ``user``'s decision for some country.
 
@@ -143,19 +156,7 @@ def datasets_to_review(user: Actor) -> QuerySet[Dataset]:
                 )
             )
         )
-    co_owner_waiting = (
-        Dataset.co_owner_countries.through.objects.filter(dataset_id=OuterRef("pk"))
-        .filter(mine_as_co_owner)
-        .exclude(
-            Exists(
-                ReviewDecision.objects.filter(
-                    dataset_id=OuterRef("dataset_id"),
-                    review_round=OuterRef("dataset__review_round"),
-                    country_id=OuterRef("country_id"),
-                )
-            )
-        )
-    )
+    co_owner_waiting = _co_owners_undecided().filter(mine_as_co_owner)
     waiting = (mine_as_owner & undecided_owner) | Q(Exists(co_owner_waiting))
     return (
         visible_datasets(user)
