@@ -93,9 +93,12 @@ def _extents_from_public_points(*, user, dataset_ids: list[int]) -> dict[int, li
 
 
 def _extents_from_files(dataset_ids: list[int]) -> dict[int, list[float]]:
-    """Return, per dataset, the union of its processed files' bounding boxes (exact)."""
+    """Return, per dataset, the union of its processed files' bounding boxes (exact).
+
+    ``dataset_ids`` are datasets the user may download (``policy.can_download``).
+    """
     boxes: dict[int, list[float]] = {}
-    rows = DataFile.objects.filter(
+    rows = DataFile.objects.filter(  # policy: only datasets the caller may download
         dataset_id__in=dataset_ids, state=FileState.READY, bbox__isnull=False
     ).values_list("dataset_id", "bbox")
     for dataset_id, bbox in rows:

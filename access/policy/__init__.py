@@ -51,6 +51,7 @@ from access.policy.grants import (
     expire_grants,
     grant,
     managed_grants,
+    own_pending_request,
     revoke,
 )
 from access.policy.occurrences import (
@@ -142,6 +143,7 @@ __all__ = [
     "can_withdraw",
     "can_request_access",
     "access_requests_to_answer",
+    "own_pending_request",
     "access_access_request",
     "managed_grants",
     "access_grant",

@@ -39,6 +39,15 @@ def can_request_access(user: Actor, dataset: Dataset) -> bool:
     )
 
 
+def own_pending_request(user: Actor, dataset: Dataset) -> AccessRequest | None:
+    """Return ``user``'s own open access request on ``dataset``, if any (None for visitors)."""
+    if not user.is_authenticated:
+        return None
+    return AccessRequest.objects.filter(
+        dataset=dataset, requester=user, status=RequestStatus.PENDING
+    ).first()
+
+
 def access_requests_to_answer(user: Actor) -> QuerySet[AccessRequest]:
     """Return pending access requests on datasets of the countries ``user`` is focal point of."""
     countries = focal_point_countries(user)
