@@ -49,6 +49,7 @@ COPY publications/ publications/
 COPY datasets/ datasets/
 COPY accounts/ accounts/
 COPY access/ access/
+COPY home/ home/
 COPY templates/ templates/
 COPY static/ static/
 COPY locale/ locale/

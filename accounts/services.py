@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from access import policy
 from access.services import audit_record
-from accounts.models import AccountStatus, FocalPoint, User
+from accounts.models import AccountStatus, User
 from neaspec_portal.mail import send_templated_email
 from species.models import Country
 
@@ -75,24 +75,12 @@ def _account_create(*, username: str, email: str, password: str, **fields) -> Us
     user.save()
     audit_record(actor=user, action="account.register", obj=user, country=user.country_id or "")
     send_templated_email(
-        recipients=account_verifiers(user), template="account-pending", context={"account": user}
+        recipients=policy.account_verifiers(user),
+        template="account-pending",
+        context={"account": user},
     )
     send_templated_email(recipients=[user], template="account-registered", context={})
     return user
-
-
-def account_verifiers(account: User) -> list[User]:
-    """Return who verifies ``account``: its country's focal points, else the secretariat."""
-    if account.country_id:
-        focal_points = [
-            appointment.user
-            for appointment in FocalPoint.objects.filter(
-                country_id=account.country_id, user__is_active=True
-            ).select_related("user")
-        ]
-        if focal_points:
-            return focal_points
-    return list(User.objects.filter(is_secretariat=True, is_active=True))
 
 
 @transaction.atomic

@@ -7,7 +7,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from datasets.models import AccessLevel, Dataset, Decision, Licence
+from datasets.models import AccessLevel, Dataset, Decision, Licence, Method
 from neaspec_portal.widgets import QuickSelect
 from species.models import Country, Site, Species
 
@@ -148,8 +148,6 @@ class DatasetFilterForm(forms.Form):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        from datasets.models import Method
-
         everything = [("", _("All"))]
         cast(forms.ChoiceField, self.fields["species"]).choices = everything + [
             (s.code, s.name) for s in Species.objects.all()

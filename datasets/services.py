@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from access import policy
 from access.services import audit_record
-from accounts.models import FocalPoint, User
+from accounts.models import User
 from datasets import locations
 from datasets.models import (
     AccessGrant,
@@ -39,13 +39,6 @@ from search.services import index_dataset_on_commit
 DEFAULT_GRANT_DAYS = 365
 
 M2M_FIELDS = ("species", "sites", "co_owner_countries", "collaborators")
-
-
-def _focal_points(countries: list[str]) -> list[User]:
-    appointments = FocalPoint.objects.filter(
-        country_id__in=countries, user__is_active=True
-    ).select_related("user")
-    return list({appointment.user for appointment in appointments})
 
 
 def _apply_fields(dataset: Dataset, fields: dict[str, Any]) -> None:
@@ -332,7 +325,7 @@ def access_request_create(
         actor=actor, action="access.request", obj=request, country=dataset.owner_country_id
     )
     send_templated_email(
-        recipients=_focal_points([dataset.owner_country_id]),
+        recipients=policy.access_request_answerers(dataset),
         template="access-requested",
         context={"request": request, "dataset": dataset},
     )

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from access import policy
 from access.services import audit_record
-from accounts.models import FocalPoint, User
+from accounts.models import User
 from datasets.processing.pipeline import enqueue_on_commit
 from datasets.storage import stored_file_create
 from neaspec_portal.mail import send_templated_email
@@ -25,19 +25,6 @@ from publications.models import (
 from search.services import index_publication_on_commit
 
 TAG_FIELDS = ("species", "sites", "countries", "targets", "themes")
-
-
-def _reviewers(publication: Publication) -> list[User]:
-    reviewers = {user for user in User.objects.filter(is_secretariat=True, is_active=True)}
-    if publication.owner_country_id:
-        reviewers |= {
-            appointment.user
-            for appointment in FocalPoint.objects.filter(
-                country_id=publication.owner_country_id
-            ).select_related("user")
-        }
-    # Four eyes: the uploader is never asked to review their own publication.
-    return [user for user in reviewers if user.pk != publication.uploader_id]
 
 
 def _set_authors(publication: Publication, authors: Iterable[dict[str, str]]) -> None:
@@ -109,7 +96,7 @@ def publication_create(*, actor: User, **fields: Any) -> Publication:
     index_publication_on_commit(publication.pk)
     if publication.status == PublicationStatus.SUBMITTED:
         send_templated_email(
-            recipients=_reviewers(publication),
+            recipients=policy.publication_reviewers(publication),
             template="publication-submitted",
             context={"publication": publication},
         )
