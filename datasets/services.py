@@ -19,7 +19,9 @@ from access import policy
 from access.services import audit_record
 from accounts.models import FocalPoint, User
 from datasets import locations
+from datasets.file_store import files_store
 from datasets.models import (
+    LIST_LIMITS,
     AccessGrant,
     AccessRequest,
     DataFile,
@@ -30,8 +32,7 @@ from datasets.models import (
     RequestStatus,
     ReviewDecision,
 )
-from datasets.processing.pipeline import enqueue_on_commit
-from datasets.storage import stored_file_create
+from neaspec_portal.bounds import check_lengths
 from neaspec_portal.mail import send_templated_email
 from search.services import index_dataset_on_commit
 
@@ -72,6 +73,7 @@ def dataset_create(*, actor: User, **fields: Any) -> Dataset:
     if not policy.is_member_state_researcher(actor):
         raise PermissionDenied(_("Only verified accounts of a member State create datasets."))
     # A member State researcher always has a country.
+    check_lengths(fields, LIST_LIMITS)
     dataset = Dataset(uploader=actor, owner_country_id=cast(str, actor.country_id))
     _apply_fields(dataset, {k: v for k, v in fields.items() if k != "owner_country"})
     dataset.full_clean(exclude=["uploader", "owner_country"])
@@ -89,6 +91,7 @@ def dataset_update(*, actor: User, dataset: Dataset, **fields: Any) -> Dataset:
     """Change the metadata of a draft or returned dataset."""
     dataset = policy.access_editable_dataset(actor, dataset.pk)
     fields.pop("owner_country", None)
+    check_lengths(fields, LIST_LIMITS)
     _apply_fields(dataset, fields)
     dataset.full_clean(exclude=["uploader", "owner_country"])
     dataset.save()
@@ -107,23 +110,9 @@ def dataset_update(*, actor: User, dataset: Dataset, **fields: Any) -> Dataset:
     return dataset
 
 
-@transaction.atomic
 def data_file_add(*, actor: User, dataset: Dataset, upload: UploadedFile) -> DataFile:
-    """Store ``upload`` under a generated name as a pending file of ``dataset``.
-
-    Django has already streamed the upload to a temporary file; storage copies it in chunks.
-    """
-    dataset = policy.access_editable_dataset(actor, dataset.pk)
-    data_file = stored_file_create(actor=actor, upload=upload, dataset=dataset)
-    audit_record(
-        actor=actor,
-        action="file.upload",
-        obj=data_file,
-        country=dataset.owner_country_id,
-        detail={"dataset": dataset.pk, "size": upload.size, "sha256": data_file.sha256},
-    )
-    enqueue_on_commit(data_file.pk)
-    return data_file
+    """Store one ``upload`` as a pending file of ``dataset`` (``file_store.files_store``)."""
+    return files_store(actor=actor, target=dataset, uploads=[upload])[0]
 
 
 @transaction.atomic

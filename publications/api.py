@@ -1,7 +1,8 @@
 """REST API of the library and of events, under the same access policy as the pages.
 
 Reads start from ``publications.selectors`` / ``access.policy``; writes go through
-``publications.services``. A forbidden object answers 404 like a missing one; an action
+``publications.services``, whose refusals (400, 403, 404, 409 for a known DOI) are mapped
+once by ``neaspec_portal.api_errors``. A forbidden object answers 404 like a missing one; an action
 the caller may see but not take answers 403. Files are downloaded through the portal's one
 protected download view (``download_url``), never from a public address.
 """
@@ -27,11 +28,13 @@ from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
 from access import policy
+from datasets.file_store import files_store
 from datasets.uploads import oversize_upload_messages
-from neaspec_portal import params
+from neaspec_portal import bounds, params
 from publications import cite, selectors, services
-from publications.forms import LANGUAGE_CODES, EventForm, doi_error, upload_error, year_error
+from publications.forms import LANGUAGE_CODES, EventForm, upload_error
 from publications.models import Event, MaterialKind, Publication, Session, Visibility
+from publications.rules import LIST_LIMITS
 from species.models import Country, KmgbfTarget, Site, Species, Theme
 
 
@@ -75,12 +78,17 @@ class PublicationFileSerializer(serializers.Serializer):
 
 
 class PublicationSerializer(serializers.ModelSerializer):
-    authors = PersonSerializer(many=True, required=False)
-    species = _codes(Species)
-    sites = _codes(Site)
-    countries = _codes(Country)
-    targets = _codes(KmgbfTarget, slug="number")
-    themes = _codes(Theme)
+    """A publication as the API shows it, and the shape of its input: the rules are
+    ``Publication.clean`` and ``publications.services``'."""
+
+    authors = PersonSerializer(many=True, required=False, max_length=LIST_LIMITS["authors"])
+    species = bounds.codes(Species.objects.all(), max_items=LIST_LIMITS["species"])
+    sites = bounds.codes(Site.objects.all(), max_items=LIST_LIMITS["sites"])
+    countries = bounds.codes(Country.objects.all(), max_items=LIST_LIMITS["countries"])
+    targets = bounds.codes(
+        KmgbfTarget.objects.all(), max_items=LIST_LIMITS["targets"], slug="number"
+    )
+    themes = bounds.codes(Theme.objects.all(), max_items=LIST_LIMITS["themes"])
     files = serializers.SerializerMethodField()
     review_comment = serializers.SerializerMethodField()
     can_download = serializers.BooleanField(read_only=True)
@@ -132,24 +140,6 @@ class PublicationSerializer(serializers.ModelSerializer):
         context = {**self.context, "publication": publication}
         return PublicationFileSerializer(publication.links.all(), many=True, context=context).data
 
-    def validate_year(self, value: int) -> int:
-        if message := year_error(value):
-            raise serializers.ValidationError(message)
-        return value
-
-    def validate_doi(self, value: str) -> str:
-        doi = services.doi_normalize(value)
-        if message := doi_error(doi):
-            raise serializers.ValidationError(message)
-        return doi
-
-    def validate_language(self, value: str) -> str:
-        if value not in LANGUAGE_CODES:
-            raise serializers.ValidationError(
-                "Give an ISO 639-1 code, e.g. en, zh, ja, ko, mn, ru."
-            )
-        return value
-
     def validate_authors(self, value: list) -> list:
         return [dict(author) for author in value]
 
@@ -173,30 +163,6 @@ class ReviewSerializer(serializers.Serializer):
 
 class PublicationFilesUploadSerializer(serializers.Serializer):
     file = serializers.ListField(child=serializers.FileField(), help_text="One or more files.")
-
-
-def _check_duplicates(request: Request, doi: str, confirmed: bool, exclude_pk=None) -> None:
-    """Answer 409 with the publications that already carry ``doi``, unless confirmed."""
-    if confirmed or not doi:
-        return
-    found = list(
-        services.probable_duplicates(user=request.user, doi=doi, exclude_pk=exclude_pk)[:10]
-    )
-    if found:
-        body = {
-            "detail": "This DOI is already in the library; send confirm_duplicate=true to save.",
-            "duplicates": DuplicateSerializer(found, many=True).data,
-        }
-        raise DuplicateDoi(body)
-
-
-class DuplicateDoi(exceptions.APIException):
-    status_code = status.HTTP_409_CONFLICT
-    default_detail = "This DOI is already in the library."
-
-    def __init__(self, body: dict) -> None:
-        super().__init__(body["detail"])
-        self.detail = body
 
 
 class WritesNeedAccount:
@@ -249,12 +215,7 @@ class PublicationViewSet(WritesNeedAccount, viewsets.GenericViewSet):
     def create(self, request: Request) -> Response:
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        values = dict(serializer.validated_data)
-        _check_duplicates(request, values.get("doi", ""), values.pop("confirm_duplicate"))
-        try:
-            publication = services.publication_create(actor=request.user, **values)
-        except (ValidationError, PermissionDenied) as error:
-            _raise_as_api_error(error)
+        publication = services.publication_create(actor=request.user, **serializer.validated_data)
         return Response(self._detail(publication.pk), status=status.HTTP_201_CREATED)
 
     @extend_schema(responses={200: PublicationSerializer, 409: DuplicatesFoundSerializer})
@@ -262,13 +223,9 @@ class PublicationViewSet(WritesNeedAccount, viewsets.GenericViewSet):
         publication = policy.access_publication(request.user, pk)
         serializer = self.get_serializer(publication, data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
-        values = dict(serializer.validated_data)
-        confirmed = values.pop("confirm_duplicate", False)
-        _check_duplicates(request, values.get("doi", ""), confirmed, exclude_pk=publication.pk)
-        try:
-            services.publication_update(actor=request.user, publication=publication, **values)
-        except (ValidationError, PermissionDenied) as error:
-            _raise_as_api_error(error)
+        services.publication_update(
+            actor=request.user, publication=publication, **serializer.validated_data
+        )
         return Response(self._detail(pk))
 
     @extend_schema(
@@ -277,29 +234,19 @@ class PublicationViewSet(WritesNeedAccount, viewsets.GenericViewSet):
     )
     @action(detail=True, methods=["post"], parser_classes=[MultiPartParser])
     def files(self, request: Request, pk=None) -> Response:
-        """Add one or several files (multipart field ``file``): PDF, DOCX or PPTX."""
-        publication = policy.access_publication(request.user, pk)
-        if not policy.can_edit_publication(request.user, publication):
-            raise exceptions.PermissionDenied("You cannot add files to this publication.")
-        uploads = request.FILES.getlist("file")
-        errors = oversize_upload_messages(request._request)
-        errors += [message for upload in uploads if (message := upload_error(upload))]
-        if errors or not uploads:
-            raise exceptions.ValidationError({"file": errors or ["Send at least one file."]})
-        added = []
-        for upload in uploads:
-            try:
-                added.append(
-                    services.publication_file_add(
-                        actor=request.user, publication=publication, upload=upload
-                    )
-                )
-            except (ValidationError, PermissionDenied) as error:
-                _raise_as_api_error(error)
+        """Add one or several files (multipart field ``file``): PDF, DOCX or PPTX, all or
+        none."""
+        added = files_store(
+            actor=request.user,
+            target=policy.access_publication(request.user, pk),
+            uploads=request.FILES.getlist("file"),
+            refused=oversize_upload_messages(request._request),
+        )
+        links = [data_file.publication_link for data_file in added]
         publication = selectors.publication_detail(user=request.user, pk=pk)
         context = {"request": request, "publication": publication}
         return Response(
-            PublicationFileSerializer(added, many=True, context=context).data,
+            PublicationFileSerializer(links, many=True, context=context).data,
             status=status.HTTP_201_CREATED,
         )
 
@@ -310,12 +257,9 @@ class PublicationViewSet(WritesNeedAccount, viewsets.GenericViewSet):
         body = ReviewSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         publication = policy.access_publication(request.user, pk)
-        try:
-            services.publication_review(
-                actor=request.user, publication=publication, **body.validated_data
-            )
-        except (ValidationError, PermissionDenied) as error:
-            _raise_as_api_error(error)
+        services.publication_review(
+            actor=request.user, publication=publication, **body.validated_data
+        )
         return Response(self._detail(pk))
 
 
