@@ -11,6 +11,7 @@ from django.conf import settings
 from django.contrib.auth.models import AnonymousUser, Group
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
+from django.core.validators import MaxLengthValidator
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -22,6 +23,8 @@ from datasets import locations
 from datasets.file_store import files_store
 from datasets.models import (
     LIST_LIMITS,
+    REASON_TEXT,
+    SHORT_TEXT,
     AccessGrant,
     AccessRequest,
     DataFile,
@@ -230,6 +233,7 @@ def dataset_review(
         raise PermissionDenied(_("You cannot decide on this submission."))
     if decision != Decision.APPROVE and not comment.strip():
         raise ValidationError(_("Say what should change, or why the dataset is rejected."))
+    MaxLengthValidator(SHORT_TEXT)(comment)
     for code in [country] if country else allowed:
         ReviewDecision.objects.create(
             dataset=dataset,
@@ -276,6 +280,7 @@ def dataset_withdraw(*, actor: User, dataset: Dataset, reason: str) -> Dataset:
         raise PermissionDenied(_("Only focal points of the owner country withdraw a dataset."))
     if not reason.strip():
         raise ValidationError(_("Give the reason for withdrawing."))
+    MaxLengthValidator(REASON_TEXT)(reason)
     dataset.status = DatasetStatus.WITHDRAWN
     dataset.withdrawn_reason = reason
     dataset.save(update_fields=["status", "withdrawn_reason", "updated_at"])
@@ -305,6 +310,8 @@ def access_request_create(
         raise PermissionDenied(_("You can already download this dataset, or cannot ask for it."))
     if wanted_until <= timezone.localdate():
         raise ValidationError(_("The date must be in the future."))
+    MaxLengthValidator(SHORT_TEXT)(purpose)
+    MaxLengthValidator(SHORT_TEXT)(intended_use)
     _check_within_grant_limit(wanted_until)
     if AccessRequest.objects.filter(
         dataset=dataset, requester=actor, status=RequestStatus.PENDING
@@ -394,6 +401,7 @@ def access_request_decline(
     access_request = policy.access_access_request(actor, access_request.pk)
     if not reason.strip():
         raise ValidationError(_("Give the reason for declining."))
+    MaxLengthValidator(REASON_TEXT)(reason)
     access_request.status = RequestStatus.DECLINED
     access_request.decided_by = actor
     access_request.decided_at = timezone.now()
