@@ -260,12 +260,6 @@ class ReviewForm(forms.Form):
         help_text=_("Required to return it; the uploader reads it."),
     )
 
-    def clean(self) -> dict:
-        cleaned = super().clean() or self.cleaned_data
-        if cleaned.get("decision") == "return" and not cleaned.get("comment", "").strip():
-            self.add_error("comment", _("Say what should change before returning it."))
-        return cleaned
-
 
 class EventForm(forms.ModelForm):
     class Meta:

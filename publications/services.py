@@ -256,7 +256,9 @@ def publication_review(
         publication.published_at = timezone.now()
     elif decision == "return":
         if not comment.strip():
-            raise ValidationError(_("Say what should change before the publication is returned."))
+            raise ValidationError(
+                {"comment": _("Say what should change before the publication is returned.")}
+            )
         publication.status = PublicationStatus.RETURNED
     else:
         raise ValidationError(_("Decide approve or return."))

@@ -17,7 +17,7 @@ from datasets.file_store import files_store
 from datasets.uploads import file_states_answer, oversize_upload_messages, upload_answer
 from neaspec_portal import params
 from neaspec_portal.page_cache import visitor_page
-from neaspec_portal.refusals import form_refusal, refusal_text
+from neaspec_portal.refusals import form_refusal
 from neaspec_portal.typing import AuthenticatedRequest
 from publications import cite, selectors, services
 from publications.forms import (
@@ -240,7 +240,7 @@ def publication_review(request: AuthenticatedRequest, pk: int) -> HttpResponse:
                 actor=request.user, publication=publication, **form.cleaned_data
             )
         except (ValidationError, PermissionDenied) as error:
-            form.add_error(None, refusal_text(error))
+            form_refusal(form, error)
         else:
             if form.cleaned_data["decision"] == "approve":
                 messages.success(request, _("Published. The uploader is told by email."))

@@ -84,7 +84,7 @@ def test_returning_a_publication_without_a_comment_is_400(client, researcher_a, 
     )
     assert (response.status_code, response.json()) == (
         400,
-        {"detail": ["Say what should change before the publication is returned."]},
+        {"comment": ["Say what should change before the publication is returned."]},
     )
 
 

@@ -95,3 +95,21 @@ def test_too_many_authors_are_refused_before_they_are_read(client, researcher_a)
     assert response.status_code == 400
     assert "authors" in response.json()
     assert not Publication.objects.exists()
+
+
+def test_returning_without_a_comment_is_refused_alike(client, researcher_a, focal_point_a):
+    publication = services.publication_create(
+        actor=researcher_a, type="report", title="Tiger corridors", year=2024, language="en"
+    )
+    client.force_login(focal_point_a)
+    page = client.post(
+        reverse("publications:review", args=[publication.pk]), {"decision": "return"}
+    )
+    api = client.post(
+        f"/api/v1/publications/{publication.pk}/review/",
+        json.dumps({"decision": "return"}),
+        content_type="application/json",
+    )
+    assert page.status_code == api.status_code == 400
+    assert page.context["review_form"].errors["comment"] == api.json()["comment"]
+    assert api.json()["comment"] == ["Say what should change before the publication is returned."]
