@@ -46,16 +46,35 @@ class BoundedModelMultipleChoiceField(forms.ModelMultipleChoiceField):
 
 
 class BoundedManyRelatedField(serializers.ManyRelatedField):
-    """The API's list of codes that refuses more than ``max_items`` codes unread."""
+    """The API's list of codes, refused unread beyond ``max_items``, then looked up in one
+    query (DRF looks up each code on its own)."""
+
+    child_relation: serializers.SlugRelatedField
 
     def __init__(self, *args: Any, max_items: int, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.max_items = max_items
 
     def to_internal_value(self, data: Any) -> Any:
-        if isinstance(data, list | tuple) and len(data) > self.max_items:
+        if not isinstance(data, list | tuple):
+            return super().to_internal_value(data)  # DRF's refusal of a non-list
+        if len(data) > self.max_items:
             raise serializers.ValidationError(too_many_message(self.max_items))
-        return super().to_internal_value(data)
+        if not self.allow_empty and not data:
+            self.fail("empty")
+        child = self.child_relation
+        slug = child.slug_field
+        if not all(isinstance(value, str | int) for value in data):
+            return super().to_internal_value(data)  # DRF names the invalid item
+        try:
+            rows = list(child.get_queryset().filter(**{f"{slug}__in": {str(v) for v in data}}))
+        except (TypeError, ValueError):  # e.g. a word where the codes are numbers
+            child.fail("invalid")
+        found = {str(getattr(obj, slug)): obj for obj in rows}
+        for value in data:
+            if str(value) not in found:
+                child.fail("does_not_exist", slug_name=slug, value=value)
+        return [found[str(value)] for value in data]
 
 
 def codes(queryset: Any, *, max_items: int, slug: str = "code") -> BoundedManyRelatedField:

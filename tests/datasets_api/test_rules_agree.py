@@ -7,11 +7,14 @@ import time
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from datasets import services
 from datasets.models import LIST_LIMITS, Dataset
 from neaspec_portal.bounds import too_many_message
+from species.models import Species
 
 pytestmark = pytest.mark.django_db
 
@@ -108,3 +111,26 @@ def test_the_services_refuse_a_long_list_from_any_caller(researcher_a):
     with pytest.raises(ValidationError) as refused:
         services.dataset_create(actor=researcher_a, **PAGE, species=TOO_MANY_SPECIES)
     assert refused.value.message_dict["species"] == [too_many_message(LIST_LIMITS["species"])]
+
+
+def _create_queries(client, species: list[str]) -> int:
+    body = json.dumps({**PAGE, "species": species})
+    with CaptureQueriesContext(connection) as queries:
+        response = client.post("/api/v1/datasets/", body, content_type="application/json")
+    assert response.status_code == 201, response.content
+    return len(queries)
+
+
+def test_the_species_codes_are_looked_up_in_one_query(client, researcher_a):
+    client.force_login(researcher_a)
+    codes = list(Species.objects.values_list("code", flat=True)[:5])
+    assert len(codes) == 5
+    assert _create_queries(client, codes) == _create_queries(client, codes[:1])
+
+
+def test_an_unknown_code_is_named(client, researcher_a):
+    client.force_login(researcher_a)
+    body = json.dumps({**PAGE, "species": ["TIGER_AMUR", "NO_SUCH_CAT"]})
+    response = client.post("/api/v1/datasets/", body, content_type="application/json")
+    assert response.status_code == 400
+    assert response.json() == {"species": ["Object with code=NO_SUCH_CAT does not exist."]}

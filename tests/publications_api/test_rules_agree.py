@@ -113,3 +113,14 @@ def test_returning_without_a_comment_is_refused_alike(client, researcher_a, foca
     assert page.status_code == api.status_code == 400
     assert page.context["review_form"].errors["comment"] == api.json()["comment"]
     assert api.json()["comment"] == ["Say what should change before the publication is returned."]
+
+
+def test_a_word_where_a_target_number_belongs_is_400(client, researcher_a):
+    client.force_login(researcher_a)
+    response = client.post(
+        "/api/v1/publications/",
+        json.dumps({**API, "targets": ["three"]}),
+        content_type="application/json",
+    )
+    assert response.status_code == 400
+    assert response.json() == {"targets": ["Invalid value."]}
