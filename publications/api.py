@@ -2,40 +2,44 @@
 
 Reads start from ``publications.selectors`` / ``access.policy``; writes go through
 ``publications.services``, whose refusals (400, 403, 404, 409 for a known DOI) are mapped
-once by ``neaspec_portal.api_errors``. A forbidden object answers 404 like a missing one; an action
-the caller may see but not take answers 403. Files are downloaded through the portal's one
-protected download view (``download_url``), never from a public address.
+once by ``neaspec_portal.api_errors``. A forbidden object answers 404 like a missing one;
+an action the caller may see but not take answers 403. Files are downloaded through the
+portal's one protected download view (``download_url``), never from a public address.
+The serializers of the library are in ``publications.serializers``, its citations in
+``publications.citation_api``.
 """
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse
 from django.urls import path
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
-    OpenApiResponse,
     extend_schema,
     extend_schema_field,
 )
 from rest_framework import exceptions, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import SAFE_METHODS, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
-from rest_framework.settings import api_settings
-from rest_framework.views import APIView
 
 from access import policy
 from datasets.file_store import files_store
 from datasets.uploads import oversize_upload_messages
-from neaspec_portal import bounds, params
-from publications import cite, selectors, services
+from neaspec_portal import params
+from publications import selectors, services
+from publications.citation_api import PublicationCiteView
 from publications.forms import LANGUAGE_CODES, EventForm, upload_error
-from publications.models import Event, MaterialKind, Publication, Session, Visibility
-from publications.rules import LIST_LIMITS
-from species.models import Country, KmgbfTarget, Site, Species, Theme
+from publications.models import Event, MaterialKind, Session, Visibility
+from publications.serializers import (
+    DuplicatesFoundSerializer,
+    PersonSerializer,
+    PublicationFileSerializer,
+    PublicationFilesUploadSerializer,
+    PublicationSerializer,
+    ReviewSerializer,
+)
+from species.models import Country, Site, Species
 
 
 def _raise_as_api_error(error: ValidationError | PermissionDenied):
@@ -48,121 +52,6 @@ def _codes(model, many=True, slug="code", **kwargs):
     return serializers.SlugRelatedField(
         slug_field=slug, many=many, queryset=model.objects.all(), required=False, **kwargs
     )
-
-
-def _download_url(request: Request, data_file) -> str:
-    return request.build_absolute_uri(f"/api/v1/files/{data_file.pk}/download/")
-
-
-class PersonSerializer(serializers.Serializer):
-    name = serializers.CharField(max_length=200)
-    affiliation = serializers.CharField(max_length=300, required=False, allow_blank=True)
-
-    def validate_name(self, value: str) -> str:
-        if not value.strip():
-            raise serializers.ValidationError("Give the name.")
-        return value.strip()
-
-
-class PublicationFileSerializer(serializers.Serializer):
-    id = serializers.IntegerField(source="data_file.pk")
-    name = serializers.CharField(source="data_file.original_name")
-    size = serializers.IntegerField(source="data_file.size")
-    state = serializers.CharField(source="data_file.state")
-    download_url = serializers.SerializerMethodField()
-
-    def get_download_url(self, link) -> str | None:
-        if not getattr(self.context.get("publication"), "can_download", False):
-            return None
-        return _download_url(self.context["request"], link.data_file)
-
-
-class PublicationSerializer(serializers.ModelSerializer):
-    """A publication as the API shows it, and the shape of its input: the rules are
-    ``Publication.clean`` and ``publications.services``'."""
-
-    authors = PersonSerializer(many=True, required=False, max_length=LIST_LIMITS["authors"])
-    species = bounds.codes(Species.objects.all(), max_items=LIST_LIMITS["species"])
-    sites = bounds.codes(Site.objects.all(), max_items=LIST_LIMITS["sites"])
-    countries = bounds.codes(Country.objects.all(), max_items=LIST_LIMITS["countries"])
-    targets = bounds.codes(
-        KmgbfTarget.objects.all(), max_items=LIST_LIMITS["targets"], slug="number"
-    )
-    themes = bounds.codes(Theme.objects.all(), max_items=LIST_LIMITS["themes"])
-    files = serializers.SerializerMethodField()
-    review_comment = serializers.SerializerMethodField()
-    can_download = serializers.BooleanField(read_only=True)
-    confirm_duplicate = serializers.BooleanField(
-        write_only=True,
-        required=False,
-        default=False,
-        help_text="Save even though the DOI is already in the library (else 409).",
-    )
-
-    class Meta:
-        model = Publication
-        fields = [
-            "id",
-            "title",
-            "title_en",
-            "abstract",
-            "type",
-            "year",
-            "language",
-            "doi",
-            "url",
-            "visibility",
-            "status",
-            "authors",
-            "species",
-            "sites",
-            "countries",
-            "targets",
-            "themes",
-            "files",
-            "can_download",
-            "featured",
-            "review_comment",
-            "created_at",
-            "published_at",
-            "confirm_duplicate",
-        ]
-        read_only_fields = ["status", "featured", "created_at", "published_at"]
-
-    def get_review_comment(self, publication) -> str | None:
-        """Return the reviewer's comment to those it is written for; None to everyone else."""
-        if policy.can_read_publication_review(self.context["request"].user, publication):
-            return publication.review_comment
-        return None
-
-    @extend_schema_field(PublicationFileSerializer(many=True))
-    def get_files(self, publication) -> list[dict]:
-        context = {**self.context, "publication": publication}
-        return PublicationFileSerializer(publication.links.all(), many=True, context=context).data
-
-    def validate_authors(self, value: list) -> list:
-        return [dict(author) for author in value]
-
-
-class DuplicateSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
-    title = serializers.CharField()
-    year = serializers.IntegerField()
-    doi = serializers.CharField()
-
-
-class DuplicatesFoundSerializer(serializers.Serializer):
-    detail = serializers.CharField()
-    duplicates = DuplicateSerializer(many=True)
-
-
-class ReviewSerializer(serializers.Serializer):
-    decision = serializers.ChoiceField(choices=["approve", "return"])
-    comment = serializers.CharField(required=False, allow_blank=True, default="", max_length=4000)
-
-
-class PublicationFilesUploadSerializer(serializers.Serializer):
-    file = serializers.ListField(child=serializers.FileField(), help_text="One or more files.")
 
 
 class WritesNeedAccount:
@@ -261,45 +150,6 @@ class PublicationViewSet(WritesNeedAccount, viewsets.GenericViewSet):
             actor=request.user, publication=publication, **body.validated_data
         )
         return Response(self._detail(pk))
-
-
-class IgnoreFormatParameter(DefaultContentNegotiation):
-    """Content negotiation that leaves ``?format=`` to the view (it names a citation style)."""
-
-    class settings:  # noqa: N801 (stands in for api_settings)
-        URL_FORMAT_OVERRIDE = None
-        DEFAULT_RENDERER_CLASSES = api_settings.DEFAULT_RENDERER_CLASSES
-
-
-CITATION_FORMAT = params.choice("format", cite.FORMATS, default="bibtex", description="Style.")
-
-
-class PublicationCiteView(APIView):
-    """The citation of one publication as BibTeX, RIS or CSL-JSON."""
-
-    content_negotiation_class = IgnoreFormatParameter
-
-    @extend_schema(
-        operation_id="publications_cite",
-        parameters=params.openapi([CITATION_FORMAT]),
-        responses={
-            (200, "application/x-bibtex"): OpenApiTypes.STR,
-            (200, "application/x-research-info-systems"): OpenApiTypes.STR,
-            (200, "application/vnd.citationstyles.csl+json"): OpenApiTypes.OBJECT,
-            404: OpenApiResponse(description="No such publication, or not visible to you."),
-        },
-    )
-    def get(self, request: Request, pk: int):
-        style = params.read(request.query_params, [CITATION_FORMAT], strict=True)["format"]
-        publication = selectors.publication_detail(user=request.user, pk=pk)
-        render_citation, content_type, extension = cite.FORMATS[style]
-        response = HttpResponse(
-            render_citation(publication), content_type=f"{content_type}; charset=utf-8"
-        )
-        response["Content-Disposition"] = (
-            f'attachment; filename="neaspec-{publication.pk}.{extension}"'
-        )
-        return response
 
 
 # --- Events -----------------------------------------------------------------------------------
