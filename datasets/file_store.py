@@ -20,7 +20,7 @@ import contextvars
 import hashlib
 import zipfile
 from collections.abc import Iterator, Sequence
-from typing import TYPE_CHECKING, cast
+from typing import Any, Protocol, cast
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -37,8 +37,15 @@ from datasets.processing.pipeline import enqueue_on_commit
 from datasets.storage import file_too_large_message, safe_display_name
 from search.services import index_publication_on_commit
 
-if TYPE_CHECKING:
-    from publications.models import Publication
+
+class Document(Protocol):
+    """What the store needs of a publication (``publications.models.Publication``), named
+    without importing it: datasets sit below publications in the import graph."""
+
+    pk: Any
+    owner_country_id: Any
+    links: Any  # its PublicationFile rows
+
 
 #: The multipart field of the API that carries files; errors about files are under it.
 FILE_FIELD = "file"
@@ -166,7 +173,7 @@ def uploads_check(
         raise ValidationError({FILE_FIELD: [_("Choose at least one file.")]})
 
 
-def _editable_target(actor: User, target: "Dataset | Publication") -> "Dataset | Publication":
+def _editable_target(actor: User, target: Dataset | Document) -> Dataset | Document:
     if isinstance(target, Dataset):
         return policy.access_editable_dataset(actor, target.pk)
     publication = policy.access_publication(actor, target.pk)
@@ -178,7 +185,7 @@ def _editable_target(actor: User, target: "Dataset | Publication") -> "Dataset |
 def files_store(
     *,
     actor: User,
-    target: "Dataset | Publication",
+    target: Dataset | Document,
     uploads: Sequence[UploadedFile],
     refused: Sequence[str] = (),
 ) -> list[DataFile]:
@@ -191,13 +198,14 @@ def files_store(
     """
     target = _editable_target(actor, target)
     dataset = target if isinstance(target, Dataset) else None
-    uploads_check(uploads=uploads, documents=dataset is None, refused=refused)
+    document = None if isinstance(target, Dataset) else target
+    uploads_check(uploads=uploads, documents=document is not None, refused=refused)
     stored = []
     with atomic_with_blobs():
         for upload in uploads:
             data_file = _blob_and_row(actor, upload, dataset)
-            if dataset is None:
-                cast("Publication", target).links.create(data_file=data_file)
+            if document is not None:
+                document.links.create(data_file=data_file)
             audit_record(
                 actor=actor,
                 action="file.upload",
@@ -211,6 +219,6 @@ def files_store(
             )
             enqueue_on_commit(data_file.pk)
             stored.append(data_file)
-        if dataset is None:
-            index_publication_on_commit(target.pk)
+        if document is not None:
+            index_publication_on_commit(document.pk)
     return stored
