@@ -62,16 +62,14 @@ _stored: contextvars.ContextVar[list[tuple[Storage, str]] | None] = contextvars.
 
 @contextlib.contextmanager
 def atomic_with_blobs() -> Iterator[None]:
-    """Run the block in a transaction; if it raises, delete the blobs it stored.
+    """Run the block in a transaction (a savepoint when nested); if it raises, delete the
+    blobs it stored, which its rollback orphaned.
 
-    Nested uses record into the outermost one, which alone deletes: an inner block that
-    succeeds can still be rolled back by its caller. Wrap a whole service that stores files
-    with it (e.g. creating a publication with its files), not only the storing.
+    When the block succeeds inside an outer ``atomic_with_blobs``, its blobs pass to the
+    outer block, which deletes them if it rolls back in turn. Wrap a whole service that
+    stores files with it (e.g. creating a publication with its files), not only the storing.
     """
-    if _stored.get() is not None:
-        with transaction.atomic():
-            yield
-        return
+    parent = _stored.get()
     stored: list[tuple[Storage, str]] = []
     token = _stored.set(stored)
     try:
@@ -83,6 +81,8 @@ def atomic_with_blobs() -> Iterator[None]:
         raise
     finally:
         _stored.reset(token)
+    if parent is not None:
+        parent.extend(stored)
 
 
 def _checksum(upload: UploadedFile) -> str:

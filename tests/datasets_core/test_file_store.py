@@ -149,3 +149,15 @@ def test_every_surface_refuses_the_whole_upload(client, researcher_a, dataset, m
         assert response.json() == {"file": ["empty.csv is empty."]}
     assert response.status_code == 400
     assert _blobs(media) == DataFile.objects.count() == 0
+
+
+def test_a_refusal_caught_inside_a_larger_transaction_leaves_nothing_either(
+    researcher_a, dataset, media, monkeypatch
+):
+    fail = _fail_on_call(2, ValidationError("The processing queue refused the file."))
+    monkeypatch.setattr(file_store, "enqueue_on_commit", fail(file_store.enqueue_on_commit))
+    with atomic_with_blobs():
+        with pytest.raises(ValidationError):
+            files_store(actor=researcher_a, target=dataset, uploads=_csv(2))
+        files_store(actor=researcher_a, target=dataset, uploads=_csv(1))
+    assert _blobs(media) == DataFile.objects.count() == 1
