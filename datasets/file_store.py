@@ -11,8 +11,9 @@ and event materials) stores uploads through ``files_store``, so they share one b
   leave a stored file without its row; a row is never saved before its blob is written;
 - processing is queued once the transaction commits (``pipeline.enqueue_on_commit``).
 
-Django has no "on rollback" hook: ``atomic_with_blobs`` wraps the outermost atomic block
-that stores files and deletes what it recorded when that block raises.
+Django has no "on rollback" hook: ``atomic_with_blobs`` records the blobs written inside
+its block and deletes them when the block raises; a nested block that succeeds hands its
+blobs to the outer one, whose rollback deletes them in turn.
 """
 
 import contextlib
@@ -162,7 +163,7 @@ def uploads_check(
     ``documents``: only PDF, DOCX and PPTX are accepted (publications, event materials).
     """
     limit = settings.DATA_UPLOAD_MAX_NUMBER_FILES
-    if len(uploads) > limit:
+    if limit is not None and len(uploads) > limit:
         message = _("Send at most %(count)d files in one upload.") % {"count": limit}
         raise ValidationError({FILE_FIELD: [message]})
     errors = list(refused)
