@@ -20,11 +20,12 @@ from access import policy
 from datasets.uploads import oversize_upload_messages
 from neaspec_portal import params
 from publications import events_services, selectors
-from publications.api import PersonSerializer, PublicationFileSerializer, WritesNeedAccount
+from publications.api import WritesNeedAccount
 from publications.events_forms import EventForm
 from publications.events_services import MAX_COUNT, MAX_SPEAKERS, MAX_TAGS, MAX_TEXT, too_many
 from publications.forms import LANGUAGE_CODES, upload_error
 from publications.models import Event, MaterialKind, Session, Visibility
+from publications.serializers import PersonSerializer, PublicationFileSerializer
 from species.models import Country, Site, Species
 
 

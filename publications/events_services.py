@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from access import policy
 from access.services import audit_record
 from accounts.models import User
+from datasets.file_store import atomic_with_blobs
 from publications.models import (
     Author,
     Event,
@@ -28,7 +29,7 @@ from publications.models import (
     PublicationType,
     Session,
 )
-from publications.services import publication_create, publication_file_add
+from publications.services import publication_create
 from search.services import index_event_on_commit
 from species.models import Country
 
@@ -275,7 +276,7 @@ def _check_material(
         raise ValidationError({"speakers": _("Name the speaker of the presentation.")})
 
 
-@transaction.atomic
+@atomic_with_blobs()
 def material_add(
     *,
     actor: User,
@@ -313,9 +314,8 @@ def material_add(
             authors=speakers,
             species=list(event.species.all()),
             countries=list(event.countries.all()),
+            uploads=uploads,
         )
-        for upload in uploads:
-            publication_file_add(actor=actor, publication=publication, upload=upload)
     return _material_create(
         actor=actor,
         event=event,

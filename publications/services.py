@@ -1,6 +1,6 @@
 """Writes of the library: uploads, review, featuring (those of events: ``events_services``)."""
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -12,8 +12,9 @@ from django.utils.translation import gettext as _
 from access import policy
 from access.services import audit_record
 from accounts.models import User
-from datasets.processing.pipeline import enqueue_on_commit
-from datasets.storage import stored_file_create
+from datasets.file_store import atomic_with_blobs, files_store
+from neaspec_portal.api_errors import Conflict
+from neaspec_portal.bounds import check_lengths
 from neaspec_portal.mail import send_templated_email
 from publications.models import (
     Author,
@@ -22,6 +23,7 @@ from publications.models import (
     PublicationFile,
     PublicationStatus,
 )
+from publications.rules import LIST_LIMITS, doi_normalize
 from search.services import index_publication_on_commit
 
 TAG_FIELDS = ("species", "sites", "countries", "targets", "themes")
@@ -55,15 +57,6 @@ def _apply_tags(publication: Publication, fields: dict[str, Any]) -> None:
         _set_authors(publication, fields["authors"])
 
 
-def doi_normalize(doi: str) -> str:
-    """Return a DOI without its resolver prefix, lower-cased (DOIs are case-insensitive)."""
-    value = doi.strip()
-    for prefix in ("https://doi.org/", "http://doi.org/", "https://dx.doi.org/", "doi:"):
-        if value.lower().startswith(prefix):
-            value = value[len(prefix) :]
-    return value.strip().lower()
-
-
 def probable_duplicates(*, user: User, doi: str, exclude_pk: int | None = None):
     """Return publications visible to ``user`` that already carry ``doi``."""
     normalized = doi_normalize(doi)
@@ -73,18 +66,102 @@ def probable_duplicates(*, user: User, doi: str, exclude_pk: int | None = None):
     return found.exclude(pk=exclude_pk) if exclude_pk else found
 
 
-@transaction.atomic
-def publication_create(*, actor: User, **fields: Any) -> Publication:
-    """Add a publication; the secretariat's are published at once, others wait for review."""
+class DuplicateDoi(Conflict):
+    """The DOI is already in the library: 409 in the API, a warning with the list on the page.
+
+    ``publications`` are the rows for the page; the API's body lists them under
+    ``duplicates`` (id, title, year, doi).
+    """
+
+    def __init__(self, publications: list[Publication]) -> None:
+        super().__init__(
+            _("This DOI is already in the library; confirm it is a different publication to save."),
+            {
+                "duplicates": [
+                    {"id": p.pk, "title": p.title, "year": p.year, "doi": p.doi}
+                    for p in publications
+                ]
+            },
+        )
+        self.publications = publications
+
+
+#: How many of the publications with the same DOI a refusal lists.
+MAX_DUPLICATES_SHOWN = 10
+
+
+def doi_duplicates_check(*, actor: User, publication: Publication, confirmed: bool) -> None:
+    """Refuse to save ``publication`` with a DOI the library has, unless ``confirmed``.
+
+    The one check of duplicate DOIs, for the page and the API alike.
+    """
+    if confirmed or not publication.doi:
+        return
+    found = probable_duplicates(user=actor, doi=publication.doi, exclude_pk=publication.pk)
+    duplicates = list(found.order_by("pk")[:MAX_DUPLICATES_SHOWN])
+    if duplicates:
+        raise DuplicateDoi(duplicates)
+
+
+def _check_people(authors: Sequence[dict[str, str]]) -> None:
+    errors = []
+    for number, author in enumerate(authors, start=1):
+        name, affiliation = author.get("name", "").strip(), author.get("affiliation", "").strip()
+        if not name and affiliation:
+            errors.append(
+                _("Author %(n)d: give the name, or clear the affiliation.") % {"n": number}
+            )
+        elif len(name) > 200 or len(affiliation) > 300:
+            errors.append(
+                _("Author %(n)d: at most 200 characters for a name, 300 for an affiliation.")
+                % {"n": number}
+            )
+    if errors:
+        raise ValidationError({"authors": errors})
+
+
+def _check_lists(fields: dict[str, Any]) -> None:
+    check_lengths(fields, LIST_LIMITS)
+    if "authors" in fields:
+        _check_people(fields["authors"])
+
+
+def publication_create(
+    *,
+    actor: User,
+    confirm_duplicate: bool = False,
+    uploads: Sequence[UploadedFile] = (),
+    refused: Sequence[str] = (),
+    **fields: Any,
+) -> Publication:
+    """Add a publication with its files, all or nothing; the secretariat's are published at
+    once, others wait for review.
+
+    A DOI already in the library is refused (``DuplicateDoi``) unless ``confirm_duplicate``.
+    ``uploads`` and ``refused`` are as ``file_store.files_store`` takes them.
+    """
+    with atomic_with_blobs():
+        publication = _publication_create(
+            actor=actor, confirm_duplicate=confirm_duplicate, fields=fields
+        )
+        if uploads or refused:
+            files_store(actor=actor, target=publication, uploads=uploads, refused=refused)
+    return publication
+
+
+def _publication_create(
+    *, actor: User, confirm_duplicate: bool, fields: dict[str, Any]
+) -> Publication:
     if not policy.can_upload_publications(actor):
         raise PermissionDenied(_("Only verified accounts upload publications."))
+    _check_lists(fields)
     publication = Publication(uploader=actor, owner_country_id=actor.country_id)
     _apply(publication, fields)
-    publication.doi = doi_normalize(publication.doi)
     if policy.is_secretariat(actor):
         publication.status = PublicationStatus.PUBLISHED
         publication.published_at = timezone.now()
     publication.full_clean(exclude=["uploader", "owner_country"])
+    doi_duplicates_check(actor=actor, publication=publication, confirmed=confirm_duplicate)
     publication.save()
     _apply_tags(publication, fields)
     audit_record(
@@ -104,16 +181,22 @@ def publication_create(*, actor: User, **fields: Any) -> Publication:
 
 
 @transaction.atomic
-def publication_update(*, actor: User, publication: Publication, **fields: Any) -> Publication:
-    """Change a publication the actor may edit; a returned one goes back to review."""
+def publication_update(
+    *, actor: User, publication: Publication, confirm_duplicate: bool = False, **fields: Any
+) -> Publication:
+    """Change a publication the actor may edit; a returned one goes back to review.
+
+    A DOI already in the library is refused (``DuplicateDoi``) unless ``confirm_duplicate``.
+    """
     publication = policy.access_publication(actor, publication.pk)
     if not policy.can_edit_publication(actor, publication):
         raise PermissionDenied(_("You cannot change this publication."))
+    _check_lists(fields)
     _apply(publication, fields)
-    publication.doi = doi_normalize(publication.doi)
     if publication.status == PublicationStatus.RETURNED and not policy.is_secretariat(actor):
         publication.status = PublicationStatus.SUBMITTED
     publication.full_clean(exclude=["uploader", "owner_country"])
+    doi_duplicates_check(actor=actor, publication=publication, confirmed=confirm_duplicate)
     publication.save()
     _apply_tags(publication, fields)
     audit_record(
@@ -127,26 +210,12 @@ def publication_update(*, actor: User, publication: Publication, **fields: Any) 
     return publication
 
 
-@transaction.atomic
 def publication_file_add(
     *, actor: User, publication: Publication, upload: UploadedFile
 ) -> PublicationFile:
-    """Store a file of ``publication`` through the same mechanism as dataset files."""
-    publication = policy.access_publication(actor, publication.pk)
-    if not policy.can_edit_publication(actor, publication):
-        raise PermissionDenied(_("You cannot add files to this publication."))
-    data_file = stored_file_create(actor=actor, upload=upload)
-    link = PublicationFile.objects.create(publication=publication, data_file=data_file)
-    audit_record(
-        actor=actor,
-        action="file.upload",
-        obj=data_file,
-        country=publication.owner_country_id or "",
-        detail={"publication": publication.pk, "sha256": data_file.sha256},
-    )
-    enqueue_on_commit(data_file.pk)
-    index_publication_on_commit(publication.pk)
-    return link
+    """Store one file of ``publication`` through the upload service of every surface."""
+    data_file = files_store(actor=actor, target=publication, uploads=[upload])[0]
+    return data_file.publication_link
 
 
 @transaction.atomic
@@ -169,7 +238,9 @@ def publication_review(
         publication.published_at = timezone.now()
     elif decision == "return":
         if not comment.strip():
-            raise ValidationError(_("Say what should change before the publication is returned."))
+            raise ValidationError(
+                {"comment": _("Say what should change before the publication is returned.")}
+            )
         publication.status = PublicationStatus.RETURNED
     else:
         raise ValidationError(_("Decide approve or return."))
