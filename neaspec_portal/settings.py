@@ -207,7 +207,16 @@ PROTECTED_DOWNLOADS_PREFIX = "/protected/"
 REDIS_URL = env_str("REDIS_URL", "redis://127.0.0.1:6379/0")
 CACHES = {
     "default": (
-        {"BACKEND": "neaspec_portal.cache.SharedClientRedisCache", "LOCATION": REDIS_URL}
+        {
+            "BACKEND": "neaspec_portal.cache.SharedClientRedisCache",
+            "LOCATION": REDIS_URL,
+            # A request waits at most this long for a Redis that does not answer, then
+            # renders without the cache (neaspec_portal.cache).
+            "OPTIONS": {
+                "socket_connect_timeout": env_int("REDIS_CACHE_TIMEOUT_MS", 500) / 1000,
+                "socket_timeout": env_int("REDIS_CACHE_TIMEOUT_MS", 500) / 1000,
+            },
+        }
         if env_bool("USE_REDIS_CACHE", default=not DEBUG)
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
