@@ -196,6 +196,10 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 # Files in one upload request; more are refused with a JSON 400 that names the limit.
 DATA_UPLOAD_MAX_NUMBER_FILES = env_int("DATA_UPLOAD_MAX_NUMBER_FILES", 100)
 MAX_UPLOAD_SIZE = env_int("MAX_UPLOAD_SIZE", 2 * 1024**3)
+# Stored files and their rows are compared this often (datasets.reconcile); files and rows
+# younger than the grace period belong to uploads in flight and are left alone.
+RECONCILE_FILES_EVERY_MINUTES = env_int("RECONCILE_FILES_EVERY_MINUTES", 60)
+RECONCILE_FILES_GRACE_MINUTES = env_int("RECONCILE_FILES_GRACE_MINUTES", 60)
 # The longest access to a dataset's raw files one grant gives, in days (two years).
 GRANT_MAX_DAYS = env_int("GRANT_MAX_DAYS", 730)
 # "django" streams files from Django itself; "accel" hands them to nginx.
@@ -233,6 +237,10 @@ CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE = {
     "expire-access-grants": {"task": "datasets.expire_grants", "schedule": 3600.0},
     "requeue-stuck-files": {"task": "datasets.requeue_stuck_files", "schedule": 300.0},
+    "reconcile-files": {
+        "task": "datasets.reconcile_files",
+        "schedule": 60.0 * RECONCILE_FILES_EVERY_MINUTES,
+    },
 }
 # A worker child that grows past this many kilobytes is replaced after its task.
 CELERY_WORKER_MAX_MEMORY_PER_CHILD = env_int("CELERY_WORKER_MAX_MEMORY_PER_CHILD", 300_000)
