@@ -1,7 +1,14 @@
 """Forms of two-factor sign-in and API tokens."""
 
 from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
+
+from accounts.models import User
+
+#: The longest password accepted when signing in (the API's token endpoint says the same).
+PASSWORD_MAX_LENGTH = 4096
 
 CODE_ATTRS = {
     "autocomplete": "one-time-code",
@@ -9,6 +16,20 @@ CODE_ATTRS = {
     "spellcheck": "false",
     "autofocus": True,
 }
+
+
+class SignInForm(AuthenticationForm):
+    """Django's sign-in form, refusing an over-long username or password before any lookup.
+
+    Django sets the username's ``max_length`` only as an HTML attribute: a longer one went
+    on to the database, where django-axes' failure record could not hold it (a 500).
+    """
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        username_max = User._meta.get_field("username").max_length or 150
+        self.fields["username"].validators.append(MaxLengthValidator(username_max))
+        self.fields["password"].validators.append(MaxLengthValidator(PASSWORD_MAX_LENGTH))
 
 
 class CodeForm(forms.Form):
