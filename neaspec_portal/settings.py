@@ -114,6 +114,16 @@ DATABASES = {
         env_str("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/neaspec")
     )
 }
+# No statement of a web request may run longer than this (0: no limit); a runaway query
+# answers an error instead of holding a worker and a connection. Celery workers set their
+# own, WORKER_STATEMENT_TIMEOUT_MS (0: none), on every connection they open
+# (neaspec_portal.celery): processing a large file may legitimately take minutes.
+DATABASE_STATEMENT_TIMEOUT_MS = env_int("DATABASE_STATEMENT_TIMEOUT_MS", 30_000)
+WORKER_STATEMENT_TIMEOUT_MS = env_int("WORKER_STATEMENT_TIMEOUT_MS", 0)
+DATABASES["default"]["OPTIONS"]["options"] = (
+    DATABASES["default"]["OPTIONS"].get("options", "")
+    + f" -c statement_timeout={DATABASE_STATEMENT_TIMEOUT_MS}"
+).strip()
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -236,6 +246,15 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = "UTC"
+# A task taken but not acknowledged (acks_late: until it ends) goes back to the queue after
+# the visibility timeout, as does one waiting for its retry countdown. It must exceed the
+# longest task plus its longest countdown, or a task still running would be started twice:
+# processing a file may run 660 s (its hard time limit) and waits up to 300 s before a
+# retry (datasets.tasks). A worker killed mid-task has its files re-queued by the sweeper
+# after 15 minutes, well before this.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600),
+}
 CELERY_BEAT_SCHEDULE = {
     "expire-access-grants": {"task": "datasets.expire_grants", "schedule": 3600.0},
     "requeue-stuck-files": {"task": "datasets.requeue_stuck_files", "schedule": 300.0},
