@@ -85,6 +85,8 @@ MIDDLEWARE = [
     # After messages (they tell why a page was refused), before Axes.
     "accounts.middleware.PrivilegedSessionMiddleware",
     "accounts.middleware.SecondFactorMiddleware",
+    # After every check of who is asking, so that a replayed answer passes them too.
+    "neaspec_portal.idempotency.IdempotencyMiddleware",
     # Axes must come last so that it sees the outcome of authentication.
     "axes.middleware.AxesMiddleware",
 ]
@@ -258,6 +260,7 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 CELERY_BEAT_SCHEDULE = {
     "expire-access-grants": {"task": "datasets.expire_grants", "schedule": 3600.0},
     "requeue-stuck-files": {"task": "datasets.requeue_stuck_files", "schedule": 300.0},
+    "forget-idempotency-keys": {"task": "access.forget_idempotency_keys", "schedule": 3600.0},
     "reconcile-files": {
         "task": "datasets.reconcile_files",
         "schedule": 60.0 * RECONCILE_FILES_EVERY_MINUTES,
@@ -309,6 +312,10 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     # Several models have a "status" or a "decision": one named enum each, so that the
     # schema (and check --deploy) has no name collision.
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "neaspec_portal.schema_idempotency.add_idempotency_key_header",
+    ],
     "ENUM_NAME_OVERRIDES": {
         "DatasetStatusEnum": "datasets.models.DatasetStatus",
         "DatasetDecisionEnum": "datasets.models.Decision",

@@ -7,6 +7,7 @@ from celery import shared_task
 from django.conf import settings
 
 from datasets.reconcile import files_reconcile
+from neaspec_portal.idempotency import idempotency_keys_forget
 
 logger = logging.getLogger(__name__)
 
@@ -23,3 +24,9 @@ def reconcile_files() -> dict[str, int]:
     if any(counts.values()):
         logger.warning("Reconciled stored files: %s", counts)
     return counts
+
+
+@shared_task(name="access.forget_idempotency_keys")
+def forget_idempotency_keys() -> int:
+    """Delete the kept answers of Idempotency-Key requests once retries are over (24 h)."""
+    return idempotency_keys_forget()
