@@ -23,7 +23,7 @@ def worker_statement_timeout(sender, connection, **kwargs) -> None:
 
 
 @worker_init.connect
-def _on_worker_init(**_kwargs) -> None:
+def install_worker_statement_timeout(**_kwargs) -> None:
     # In the main process, before the pool starts: forked children inherit the receiver,
     # and every connection they open (Celery closes the parent's on fork) gets the timeout.
     connection_created.connect(worker_statement_timeout, dispatch_uid="worker-statement-timeout")

@@ -6,12 +6,11 @@ DRF's and the pages' alike, and whichever parser the view names; DRF's own parse
 (``neaspec_portal.parsers``) says the same where a body reaches it another way.
 """
 
-import json
 from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
 
-from neaspec_portal.parsers import json_depth_exceeds, too_deep_message
+from neaspec_portal.parsers import json_too_deep, too_deep_message
 
 _JSON_TYPES = ("application/json", "+json")
 
@@ -19,20 +18,6 @@ _JSON_TYPES = ("application/json", "+json")
 def _is_json(request: HttpRequest) -> bool:
     content_type = request.content_type or ""
     return content_type == _JSON_TYPES[0] or content_type.endswith(_JSON_TYPES[1])
-
-
-def json_body_too_deep(body: bytes) -> bool:
-    """Return whether ``body`` is JSON nested deeper than the parsers allow.
-
-    A body that is not JSON at all is left to the view, which says what is wrong with it.
-    """
-    try:
-        data = json.loads(body)
-    except RecursionError:
-        return True
-    except ValueError:
-        return False
-    return json_depth_exceeds(data)
 
 
 class JSONDepthMiddleware:
@@ -44,6 +29,6 @@ class JSONDepthMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if request.method in ("POST", "PUT", "PATCH", "DELETE") and _is_json(request):
             # Django has already refused a body over DATA_UPLOAD_MAX_MEMORY_SIZE here.
-            if json_body_too_deep(request.body):
+            if json_too_deep(request.body):
                 return JsonResponse({"detail": too_deep_message()}, status=400)
         return self.get_response(request)

@@ -1,11 +1,12 @@
 """Bounded requests: deep JSON and over-long credentials are refused before any real work."""
 
 import io
+import json
 
 import pytest
 from rest_framework.exceptions import ParseError
 
-from neaspec_portal.parsers import MAX_DEPTH, DepthLimitedJSONParser, json_depth_exceeds
+from neaspec_portal.parsers import MAX_DEPTH, DepthLimitedJSONParser, json_too_deep
 
 DEEP = "[" * 5000 + "]" * 5000
 
@@ -50,13 +51,21 @@ def test_the_drf_parser_refuses_depth_on_its_own():
     }
 
 
-def test_depth_is_measured_without_recursion():
-    data: list = []
-    for _ in range(100_000):
-        data = [data]
-    assert json_depth_exceeds(data)
-    assert not json_depth_exceeds({"a": [1, 2, {"b": "c"}]}, limit=3)
-    assert json_depth_exceeds({"a": [1, 2, {"b": []}]}, limit=3)
+@pytest.mark.parametrize(
+    "body, deep",
+    [
+        (DEEP, True),
+        (_nested(MAX_DEPTH + 1), True),
+        (_nested(MAX_DEPTH), False),
+        # Brackets inside strings, escaped quotes included, are text, not nesting.
+        (json.dumps({"a": "[" * 100 + '\\"' + "{" * 100}), False),
+        (json.dumps([{"a": [1, {"b": "]]]"}]}] * 1000), False),
+        ("[" * 40, False),  # not JSON: the parser says so
+        ('"just a string"', False),
+    ],
+)
+def test_depth_is_counted_outside_strings(body, deep):
+    assert json_too_deep(body.encode()) is deep
 
 
 @pytest.mark.parametrize(
@@ -80,12 +89,13 @@ def test_the_token_endpoint_refuses_overlong_credentials(field, value, message, 
         ("password", "p" * 10_000, "at most 4096 characters (it has 10000)"),
     ],
 )
-def test_the_sign_in_page_refuses_overlong_credentials(
-    field, value, message, client, django_assert_max_num_queries
+@pytest.mark.parametrize("url", ["/accounts/login/", "/admin/login/"])
+def test_the_sign_in_pages_refuse_overlong_credentials(
+    url, field, value, message, client, django_assert_max_num_queries
 ):
     body = {"username": "someone", "password": "secret", field: value}
     # No account is looked up and no failure recorded: the form stops at the lengths.
     with django_assert_max_num_queries(0):
-        answer = client.post("/accounts/login/", body)
+        answer = client.post(url, body)
     assert answer.status_code == 200
     assert message in answer.content.decode()

@@ -1,11 +1,10 @@
 """PostgreSQL bounds every statement of a web request; Celery workers set their own bound."""
 
 import pytest
-from celery.signals import worker_init
 from django.db import connection, connections
 from django.db.backends.signals import connection_created
 
-from neaspec_portal.celery import worker_statement_timeout
+from neaspec_portal.celery import install_worker_statement_timeout, worker_statement_timeout
 
 
 def _statement_timeout(conn) -> str:
@@ -20,8 +19,8 @@ def test_a_web_connection_stops_statements_after_30_seconds(db):
 
 @pytest.fixture
 def worker_process():
-    """The process as ``celery worker`` leaves it once it has started."""
-    worker_init.send(sender=None)
+    """The process as ``celery worker`` leaves it once it has started (its worker_init)."""
+    install_worker_statement_timeout()
     yield
     connection_created.disconnect(dispatch_uid="worker-statement-timeout")
 
