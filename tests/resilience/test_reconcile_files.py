@@ -8,11 +8,14 @@ from pathlib import Path
 import pytest
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db import DatabaseError
 from django.utils import timezone
 
 from access.models import AuditEvent
+from datasets import services
 from datasets.models import DataFile, FileState
 from neaspec_portal.tasks import reconcile_files
 from tests.factories import DataFileFactory, DatasetFactory
@@ -105,7 +108,7 @@ def test_a_dry_run_lists_and_changes_nothing(media, orphans_both_ways, capsys):
     call_command("reconcile_files", "--dry-run")
     out = capsys.readouterr().out
     assert f"would remove {orphans_both_ways['orphan']} (no row)" in out
-    assert "2 orphan(s) would remove, 1 younger than 60 min kept" in out
+    assert "2 orphan(s) to remove, 1 younger than 60 min kept" in out
     assert "1 row(s) without their file" in out
     assert _blobs(media) == before
     assert not DataFile.objects.filter(state=FileState.FAILED).exists()
@@ -121,3 +124,25 @@ def test_a_young_row_whose_blob_is_not_written_yet_is_left_alone(media, research
 def test_a_negative_grace_is_refused(media):
     with pytest.raises(CommandError, match="0 or more"):
         call_command("reconcile_files", "--grace-minutes", "-1")
+
+
+def test_after_an_upload_fails_midway_blobs_and_rows_match_again(media, researcher_a, monkeypatch):
+    # The row is written, then the audit row fails: the transaction rolls the row back,
+    # and whatever the upload path left in storage is settled by the reconciliation.
+    dataset = DatasetFactory(uploader=researcher_a, status="draft")
+
+    def audit_fails(**_kwargs):
+        raise DatabaseError("injected: the database went away")
+
+    monkeypatch.setattr(services, "audit_record", audit_fails)
+    for name in ("a.csv", "b.csv", "c.csv"):
+        with pytest.raises(DatabaseError):
+            services.data_file_add(
+                actor=researcher_a, dataset=dataset, upload=SimpleUploadedFile(name, b"x,y\n1,2\n")
+            )
+    assert not DataFile.objects.filter(dataset=dataset).exists()
+    print(f"after the failed uploads: {len(_blobs(media))} stored file(s), 0 rows")
+
+    call_command("reconcile_files", "--grace-minutes", "0")
+
+    assert _blobs(media) == _named_by_rows() == set()

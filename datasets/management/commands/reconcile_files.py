@@ -34,7 +34,8 @@ class Command(BaseCommand):
             self.stdout.write(f"file {pk}: stored copy missing" + ("" if dry_run else ", failed"))
         self.stdout.write(
             f"{found.blobs_seen} stored file(s) seen; {len(found.orphan_blobs)} orphan(s) "
-            f"{verb}, {found.young_blobs_kept} younger than {grace_minutes} min kept; "
+            f"{'to remove' if dry_run else 'removed'}, {found.young_blobs_kept} younger than "
+            f"{grace_minutes} min kept; "
             f"{len(found.missing_files)} row(s) without their file"
             + ("" if dry_run else " marked failed")
             + f", {len(found.missing_thumbnails)} missing thumbnail(s)"
