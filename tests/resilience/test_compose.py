@@ -9,6 +9,7 @@ from django.apps import apps
 from django.conf import settings
 
 from datasets.tasks import process_data_file
+from neaspec_portal.celery import app as celery_app
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -60,3 +61,9 @@ def test_the_image_holds_every_app_of_the_project():
     for config in apps.get_app_configs():
         if Path(config.path).parent == ROOT:
             assert f"COPY {config.name}/ {config.name}/" in dockerfile, config.name
+
+
+def test_every_periodic_task_is_registered():
+    celery_app.loader.import_default_modules()
+    for name, entry in settings.CELERY_BEAT_SCHEDULE.items():
+        assert entry["task"] in celery_app.tasks, f"beat entry {name} names no task"
