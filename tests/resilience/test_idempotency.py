@@ -165,3 +165,22 @@ def test_the_schema_documents_the_header_on_every_post(client, db):
         headers = [p["name"] for p in post["parameters"] if p["in"] == "header"]
         assert headers.count("Idempotency-Key") == 1
         assert "422" in post["responses"]
+
+
+@pytest.mark.urls("tests.resilience.failing_api_urls")
+def test_a_failure_undoes_the_work_and_frees_the_key(researcher_a, password):
+    client = Client(raise_request_exception=False)
+    auth = _auth(client, researcher_a, password)
+    for _ in range(2):
+        answer = client.post(
+            "/api/v1/half-done/",
+            {},
+            content_type="application/json",
+            HTTP_IDEMPOTENCY_KEY="k",
+            **auth,
+        )
+        # Each retry runs again (no kept 500), and the half-done work went with the key.
+        assert answer.status_code == 500
+        assert "Idempotent-Replayed" not in answer
+        assert not AuditEvent.objects.filter(action="test.half_done").exists()
+        assert not IdempotentRequest.objects.exists()
