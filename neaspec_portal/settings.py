@@ -310,12 +310,13 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
-    # Several models have a "status" or a "decision": one named enum each, so that the
-    # schema (and check --deploy) has no name collision.
+    # drf-spectacular's own hook, then the Idempotency-Key header that a middleware reads.
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "neaspec_portal.schema_idempotency.add_idempotency_key_header",
     ],
+    # Several models have a "status" or a "decision": one named enum each, so that the
+    # schema (and check --deploy) has no name collision.
     "ENUM_NAME_OVERRIDES": {
         "DatasetStatusEnum": "datasets.models.DatasetStatus",
         "DatasetDecisionEnum": "datasets.models.Decision",
