@@ -31,7 +31,13 @@ from access import policy
 from access.services import client_ip
 from accounts import two_factor
 from accounts.models import User
-from accounts.security_forms import CodeForm, SetupForm, TokenForm, TwoFactorResetForm
+from accounts.security_forms import (
+    CodeForm,
+    SetupForm,
+    SignInForm,
+    TokenForm,
+    TwoFactorResetForm,
+)
 from accounts.tokens import (
     access_own_token,
     api_token_create,
@@ -49,6 +55,7 @@ class SignInView(auth_views.LoginView):
     """Step one: the password. An account with an authenticator then gives a code."""
 
     template_name = "accounts/login.html"
+    form_class = SignInForm
 
     def form_valid(self, form: AuthenticationForm) -> HttpResponse:
         user = form.get_user()
