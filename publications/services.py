@@ -323,5 +323,8 @@ def materials_reorder(*, actor: User, event: Event, material_ids: list[int]) -> 
 def featured_set(*, actor: User, obj: Event | Publication, featured: bool) -> None:
     """Mark an event or publication as featured on the home page (secretariat only)."""
     _require_curator(actor)
+    if obj.featured == featured:
+        return
     obj.featured = featured
     obj.save(update_fields=["featured"])
+    audit_record(actor=actor, action="featured.set" if featured else "featured.unset", obj=obj)
