@@ -244,3 +244,19 @@ def test_a_sensitivity_change_is_recorded(db):
     event = AuditEvent.objects.get(action="species.sensitivity")
     assert event.object_id == str(species.pk)
     assert (event.detail["from"], event.detail["to"]) == (previous, category)
+
+
+def test_the_admin_changes_passwords_on_the_audited_page(client, secretariat, password):
+    client.force_login(secretariat)
+    response = client.post(
+        "/admin/password_change/",
+        {
+            "old_password": password,
+            "new_password1": "another long passphrase",
+            "new_password2": "another long passphrase",
+        },
+    )
+    assert response.status_code == 302
+    assert response["Location"] == reverse("accounts:password_change")
+    secretariat.refresh_from_db()
+    assert secretariat.check_password(password)
