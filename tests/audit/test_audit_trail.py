@@ -7,17 +7,21 @@ Every other test that changes data through a page, the API or the admin is check
 
 import shutil
 from io import StringIO
+from wsgiref.util import setup_testing_defaults
 
 import pytest
 from axes.models import AccessAttempt, AccessLog
 from django.contrib import admin
 from django.core.management import call_command
+from django.core.signals import request_started
+from django.db import close_old_connections
 from django.test import RequestFactory
 from django.urls import reverse
 
 from access.admin import AuditedAdminMixin
 from access.models import AuditEvent
 from accounts.two_factor import recovery_codes_renew
+from neaspec_portal.wsgi import application
 from publications import services as publication_services
 from species.models import Sensitivity, Species, Theme
 from species.services import REFERENCE_DIR, reference_data_load
@@ -38,6 +42,19 @@ def test_the_check_fails_a_request_that_changes_data_without_an_audit_event(clie
     Theme.objects.create(code="unaudited", name_en="Unaudited")
     with pytest.raises(AssertionError, match=r"changed species\.theme \((INSERT|UPDATE)\)"):
         client.post(url)
+
+
+@pytest.mark.urls("tests.audit.urls")
+def test_the_check_watches_requests_made_to_the_wsgi_application_too(db):
+    environ = {"REQUEST_METHOD": "GET", "PATH_INFO": "/unaudited/"}
+    setup_testing_defaults(environ)
+    # As Django's test client does: keep the test's connection (and its transaction) open.
+    request_started.disconnect(close_old_connections)
+    try:
+        with pytest.raises(AssertionError, match=r"changed species\.theme \(INSERT\)"):
+            application(environ, lambda status, headers: None)
+    finally:
+        request_started.connect(close_old_connections)
 
 
 @pytest.mark.urls("tests.audit.urls")

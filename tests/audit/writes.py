@@ -25,6 +25,7 @@ from typing import Any
 
 import pytest
 from django.apps import apps
+from django.core.handlers.wsgi import WSGIHandler
 from django.db import connection
 from django.db.models import Model
 from django.test.client import ClientHandler
@@ -195,20 +196,28 @@ class Recorder:
 
 @pytest.fixture(autouse=True)
 def audited_requests(monkeypatch) -> Iterator[None]:
-    """Fail any request made through a test client that changes data without auditing it."""
-    handle = ClientHandler.__call__
+    """Fail any request that changes data without auditing it.
 
-    def checked(self, environ):
+    Requests of Django's and DRF's test clients, and those made to the WSGI application
+    directly (the schema fuzzing does).
+    """
+    for handler in (ClientHandler, WSGIHandler):
+        monkeypatch.setattr(handler, "__call__", _checked(handler.__call__))
+    yield
+
+
+def _checked(handle):
+    def checked(self, environ, *args):
         recorder = Recorder()
         with connection.execute_wrapper(recorder):
-            response = handle(self, environ)
+            response = handle(self, environ, *args)
         missing = recorder.unaudited()
         assert not missing, (
             f"{environ['REQUEST_METHOD']} {environ['PATH_INFO']} changed "
             + ", ".join(f"{write.model} ({write.verb})" for write in missing)
             + " without an audit event naming it (or what it belongs to)"
             + (
-                f"; audit events named: {', '.join(sorted(recorder.audited))}"
+                f"; audit events named: {', '.join(sorted(set(recorder.audited)))}"
                 if recorder.audited
                 else ""
             )
@@ -218,5 +227,4 @@ def audited_requests(monkeypatch) -> Iterator[None]:
         )
         return response
 
-    monkeypatch.setattr(ClientHandler, "__call__", checked)
-    yield
+    return checked
