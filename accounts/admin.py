@@ -20,7 +20,8 @@ from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib import admin
 from django.contrib.auth.admin import GroupAdmin, UserAdmin
 from django.contrib.auth.models import Group
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -101,6 +102,14 @@ class ReadOnlyAccessFailureLogAdmin(ReadOnlyAdminMixin, AccessFailureLogAdmin):
     """Failed sign-ins: a record, never deleted in the admin."""
 
 
+def _password_change(request: HttpRequest, extra_context: Any = None) -> HttpResponse:
+    """Send the admin's "change password" to the portal's page, which audits the change and
+    revokes the account's API tokens; Django's admin form would do neither."""
+    return redirect("accounts:password_change")
+
+
+# Read by AdminSite.get_urls when the admin's URLs are built, after this module is imported.
+admin.site.password_change = _password_change  # type: ignore[method-assign,assignment]
 admin.site.unregister(Group)
 admin.site.register(Group, SuperuserGroupAdmin)
 for _model, _admin in [

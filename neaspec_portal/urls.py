@@ -1,6 +1,5 @@
 from django.contrib import admin
 from django.urls import include, path
-from django.views.generic import RedirectView
 from django.views.i18n import set_language
 
 from neaspec_portal.health import healthz
@@ -15,12 +14,6 @@ urlpatterns = [
     path("i18n/language/", choose_language, name="choose_language"),
     path("i18n/setlang/", set_language, name="set_language"),
     path("api/v1/", include(("neaspec_portal.api_urls", "api"), namespace="api")),
-    # The admin's own password form would skip the audit event and the token revocation.
-    path(
-        "admin/password_change/",
-        RedirectView.as_view(pattern_name="accounts:password_change"),
-        name="admin_password_change",
-    ),
     path("admin/", admin.site.urls),
     path("", home, name="home"),
     path("accounts/", include("accounts.urls")),
