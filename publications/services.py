@@ -272,5 +272,8 @@ def _require_curator(actor: User) -> None:
 def featured_set(*, actor: User, obj: Event | Publication, featured: bool) -> None:
     """Mark an event or publication as featured on the home page (secretariat only)."""
     _require_curator(actor)
+    if obj.featured == featured:
+        return
     obj.featured = featured
     obj.save(update_fields=["featured"])
+    audit_record(actor=actor, action="featured.set" if featured else "featured.unset", obj=obj)

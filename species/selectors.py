@@ -111,7 +111,7 @@ def tagged_content(*, user, species=None, site=None, country=None, limit: int = 
     }
 
 
-#: When each species is expected, from the reference notes on migration timing (§6).
+#: When each species is expected, from the sources in docs/species-seasons.md.
 EXPECTED_SEASONS = {
     "HOODED_CRANE": _(
         "Expected at Izumi (Japan) from mid-October to March, and on passage through Korea "
