@@ -53,7 +53,10 @@ class TokenView(APIView):
         if request.method != "POST":
             super().perform_authentication(request)
 
-    @extend_schema(request=TokenRequestSerializer, responses={200: TokenResponseSerializer})
+    # auth=[]: making a token reads no credentials but those in the body (no 401 or 403).
+    @extend_schema(
+        request=TokenRequestSerializer, responses={200: TokenResponseSerializer}, auth=[]
+    )
     def post(self, request: Request) -> Response:
         serializer = TokenRequestSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)

@@ -9,8 +9,8 @@ from typing import NoReturn
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import path
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
+    OpenApiResponse,
     extend_schema,
     extend_schema_field,
     inline_serializer,
@@ -31,6 +31,8 @@ from datasets.messages import FileReport, file_report, species_scientific_names
 from datasets.models import DataFile, Dataset, Decision
 from datasets.uploads import oversize_upload_messages
 from neaspec_portal import params
+from neaspec_portal.renderers import GEOJSON_RENDERERS
+from neaspec_portal.schema import GEOJSON_RESPONSES
 from species.models import Country, Site, Species
 
 
@@ -444,7 +446,7 @@ class GrantViewSet(viewsets.GenericViewSet):
 class FileDownloadView(APIView):
     """Send one raw file to a caller the policy allows; 404 to everyone else."""
 
-    @extend_schema(responses={(200, "application/octet-stream"): bytes})
+    @extend_schema(responses={(200, "*/*"): OpenApiResponse(bytes, "The file, in its own type.")})
     def get(self, request: Request, pk: int):
         data_file = policy.access_data_file(request.user, pk)
         services.download_record(
@@ -465,10 +467,9 @@ OCCURRENCE_FILTERS = (
 class OccurrenceView(APIView):
     """Occurrence points as GeoJSON; sensitive species generalized for people without rights."""
 
-    @extend_schema(
-        parameters=params.openapi(OCCURRENCE_FILTERS),
-        responses={(200, "application/geo+json"): OpenApiTypes.OBJECT},
-    )
+    renderer_classes = GEOJSON_RENDERERS
+
+    @extend_schema(parameters=params.openapi(OCCURRENCE_FILTERS), responses=GEOJSON_RESPONSES)
     def get(self, request: Request) -> Response:
         query = params.read(request.query_params, OCCURRENCE_FILTERS, strict=True)
         features = policy.occurrences_for(

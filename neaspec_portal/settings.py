@@ -251,6 +251,7 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "neaspec_portal.api_errors.exception_handler",
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "neaspec_portal.renderers.ContentNegotiation",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "NEASPEC Knowledge Hub API",
@@ -269,6 +270,11 @@ SPECTACULAR_SETTINGS = {
         "DatasetStatusEnum": "datasets.models.DatasetStatus",
         "DatasetDecisionEnum": "datasets.models.Decision",
     },
+    # The error answers every operation can give, documented once (neaspec_portal/schema.py).
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "neaspec_portal.schema.document_errors",
+    ],
 }
 
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -9,9 +9,9 @@ protected download view (``download_url``), never from a public address.
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.urls import path
+from drf_spectacular.plumbing import build_array_type, build_object_type
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
-    OpenApiResponse,
     extend_schema,
     extend_schema_field,
 )
@@ -341,8 +341,8 @@ class PublicationCiteView(APIView):
         responses={
             (200, "application/x-bibtex"): OpenApiTypes.STR,
             (200, "application/x-research-info-systems"): OpenApiTypes.STR,
-            (200, "application/vnd.citationstyles.csl+json"): OpenApiTypes.OBJECT,
-            404: OpenApiResponse(description="No such publication, or not visible to you."),
+            # CSL-JSON is a list of items, here of one.
+            (200, "application/vnd.citationstyles.csl+json"): build_array_type(build_object_type()),
         },
     )
     def get(self, request: Request, pk: int):

@@ -1,12 +1,16 @@
-"""Schemathesis over the OpenAPI schema: generated requests, valid and invalid, never a 5xx.
+"""Schemathesis over the OpenAPI schema: the API answers what the schema says it answers.
 
-Requests go in-process to the WSGI application, inside the test's transaction, as a visitor
-and as a signed-in researcher (a session cookie and a CSRF token, so that writes reach
-their serializers too). ``make test`` gives every operation ``SCHEMATHESIS_EXAMPLES``
-examples (10) for each of the two; ``make fuzz`` many more.
+Requests go in-process to the WSGI application, inside the test's transaction, as a visitor,
+as a signed-in researcher (a session cookie and a CSRF token, so that writes reach their
+serializers too) and as a researcher sending an API token. Every operation gets
+``SCHEMATHESIS_EXAMPLES`` generated cases, valid and invalid, for each of the three
+(``make test``: 5; ``make fuzz``: many more), and every answer must pass the conformance
+checks: no server error, a documented status code, a documented content type, a body that
+matches the documented schema and documented headers.
 """
 
 import os
+from collections.abc import Callable
 
 import pytest
 import schemathesis
@@ -17,15 +21,29 @@ from django.test import Client
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from schemathesis import GenerationMode
-from schemathesis.checks import not_a_server_error
+from schemathesis.checks import (
+    content_type_conformance,
+    not_a_server_error,
+    response_headers_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
 from schemathesis.core.failures import FailureGroup
 
+from accounts.tokens import api_token_create
 from neaspec_portal.wsgi import application
 from tests.factories import DataFileFactory, DatasetFactory
 
-EXAMPLES = int(os.environ.get("SCHEMATHESIS_EXAMPLES", "10"))
-#: Operations and examples run, printed by ``test_figures`` for the record.
-FIGURES: dict = {"operations": set(), "examples": 0}
+EXAMPLES = int(os.environ.get("SCHEMATHESIS_EXAMPLES", "5"))
+CHECKS = [
+    not_a_server_error,
+    status_code_conformance,
+    content_type_conformance,
+    response_schema_conformance,
+    response_headers_conformance,
+]
+#: Operations, examples and checks run, printed by ``test_figures`` for the record.
+FIGURES: dict = {"operations": set(), "examples": 0, "checks": 0}
 
 
 @pytest.fixture
@@ -63,20 +81,27 @@ def _examiner(operation, call):
     def examine(case) -> None:
         FIGURES["operations"].add(operation.label)
         FIGURES["examples"] += 1
-        case.validate_response(call(case), checks=[not_a_server_error])
+        FIGURES["checks"] += len(CHECKS)
+        case.validate_response(call(case), checks=CHECKS)
 
     return examine
 
 
-def _run(schema, call) -> list[str]:
-    """Run every operation of ``schema`` on generated cases; return the server errors."""
+def _run(schema, call: Callable) -> list[str]:
+    """Run every operation of ``schema`` on generated cases; return what failed a check.
+
+    An operation for which no case could be generated fails too: it was not checked.
+    """
     failures = []
     for result in schema.get_all_operations():
         operation = result.ok()
+        before = FIGURES["examples"]
         try:
             _examiner(operation, call)()
         except FailureGroup as group:  # Schemathesis's failures, with the request to repeat
             failures.append(f"{operation.label}: {group}\n" + "\n".join(map(str, group.exceptions)))
+        if FIGURES["examples"] == before:
+            failures.append(f"{operation.label}: no case was generated, nothing was checked")
     return failures
 
 
@@ -91,19 +116,30 @@ def _connection_kept_between_requests():
     signals.request_finished.connect(close_old_connections)
 
 
-def test_no_request_makes_a_server_error_for_a_visitor(api_schema):
+def test_the_api_answers_as_documented_for_a_visitor(api_schema):
     failures = _run(api_schema, lambda case: case.call())
     assert not failures, "\n\n".join(failures)
 
 
-def test_no_request_makes_a_server_error_for_a_researcher(api_schema, researcher_session):
+def test_the_api_answers_as_documented_for_a_signed_in_researcher(api_schema, researcher_session):
     cookies, headers = researcher_session
     failures = _run(api_schema, lambda case: case.call(cookies=cookies, headers=headers))
+    assert not failures, "\n\n".join(failures)
+
+
+def test_the_api_answers_as_documented_for_a_token(api_schema, researcher_a):
+    def call(case):
+        # A new token for each request: ``DELETE /auth/token/`` revokes the one it is sent.
+        _token, key = api_token_create(user=researcher_a, second_factor=False)
+        return case.call(headers={"Authorization": f"Token {key}"})
+
+    failures = _run(api_schema, call)
     assert not failures, "\n\n".join(failures)
 
 
 def test_figures():
     print(
         f"Schemathesis: {len(FIGURES['operations'])} operations, "
-        f"{FIGURES['examples']} examples, {EXAMPLES} per operation and person"
+        f"{FIGURES['examples']} examples, {FIGURES['checks']} checks, "
+        f"{EXAMPLES} examples per operation and person"
     )
