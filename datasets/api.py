@@ -294,9 +294,9 @@ class DatasetViewSet(viewsets.GenericViewSet):
                 "FileUpload", {"file": serializers.FileField()}
             )
         },
-        responses=DataFileSerializer(many=True),
+        responses={201: DataFileSerializer(many=True)},
     )
-    @action(detail=True, methods=["post"], parser_classes=[MultiPartParser])
+    @action(detail=True, methods=["post"], parser_classes=[MultiPartParser], pagination_class=None)
     def files(self, request: Request, pk=None) -> Response:
         """Upload one or several files (multipart field ``file``)."""
         dataset = policy.access_dataset(request.user, pk)

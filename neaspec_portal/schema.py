@@ -13,9 +13,12 @@ the truth; a status an operation documents itself (such as the 409 of a duplicat
 kept as written.
 """
 
+from collections.abc import Callable
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.extensions import OpenApiSerializerFieldExtension
+from rest_framework import serializers
 from rest_framework.settings import api_settings
 
 METHODS = {"get", "put", "post", "delete", "options", "head", "patch", "trace"}
@@ -153,3 +156,27 @@ GEOJSON_RESPONSES = {
     (200, "application/geo+json"): FEATURE_COLLECTION,
     (200, "application/json"): FEATURE_COLLECTION,
 }
+
+
+class YearField(serializers.IntegerField):
+    """A year whose bounds the schema states, the latest computed when the schema is made.
+
+    The serializer still checks the bounds (with its own message, e.g. ``year_error``):
+    the field only carries them into the schema, where a fixed ``max_value`` would go
+    stale on the first of January.
+    """
+
+    def __init__(self, *, earliest: int, latest: Callable[[], int], **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.earliest = earliest
+        self.latest = latest
+
+
+class YearFieldSchema(OpenApiSerializerFieldExtension):
+    """Document a ``YearField`` as an integer between its earliest and latest year."""
+
+    target_class = YearField
+
+    def map_serializer_field(self, auto_schema, direction) -> dict[str, Any]:
+        field = self.target
+        return {"type": "integer", "minimum": field.earliest, "maximum": field.latest()}

@@ -29,8 +29,16 @@ from rest_framework.views import APIView
 from access import policy
 from datasets.uploads import oversize_upload_messages
 from neaspec_portal import params
+from neaspec_portal.schema import YearField
 from publications import cite, selectors, services
-from publications.forms import LANGUAGE_CODES, EventForm, doi_error, upload_error, year_error
+from publications.forms import (
+    LANGUAGE_CODES,
+    EventForm,
+    doi_error,
+    latest_year,
+    upload_error,
+    year_error,
+)
 from publications.models import Event, MaterialKind, Publication, Session, Visibility
 from species.models import Country, KmgbfTarget, Site, Species, Theme
 
@@ -84,6 +92,7 @@ class PublicationSerializer(serializers.ModelSerializer):
     files = serializers.SerializerMethodField()
     review_comment = serializers.SerializerMethodField()
     can_download = serializers.BooleanField(read_only=True)
+    year = YearField(earliest=1900, latest=latest_year)  # the bounds of year_error, for the schema
     confirm_duplicate = serializers.BooleanField(
         write_only=True,
         required=False,
@@ -275,7 +284,7 @@ class PublicationViewSet(WritesNeedAccount, viewsets.GenericViewSet):
         request={"multipart/form-data": PublicationFilesUploadSerializer},
         responses={201: PublicationFileSerializer(many=True)},
     )
-    @action(detail=True, methods=["post"], parser_classes=[MultiPartParser])
+    @action(detail=True, methods=["post"], parser_classes=[MultiPartParser], pagination_class=None)
     def files(self, request: Request, pk=None) -> Response:
         """Add one or several files (multipart field ``file``): PDF, DOCX or PPTX."""
         publication = policy.access_publication(request.user, pk)
