@@ -225,6 +225,25 @@ def test_every_operation_documents_how_it_can_fail(client):
     assert not silent, f"Document the error answers of {silent} (neaspec_portal/schema.py)."
 
 
+def test_each_operation_documents_the_errors_of_what_it_takes(client):
+    paths = client.get("/api/v1/schema/", HTTP_ACCEPT="application/json").json()["paths"]
+
+    def statuses(path: str, method: str) -> set[str]:
+        return set(paths[path][method]["responses"]) - SUCCESS
+
+    # No input, no id, no page: only authentication and negotiation can fail.
+    assert statuses("/api/v1/countries/", "get") == {"401", "403", "406"}
+    # Making a token reads only its body: no 401 or 403 from a stale header.
+    assert statuses("/api/v1/auth/token/", "post") == {"400", "406", "415"}
+    assert {"400", "404"} <= statuses("/api/v1/datasets/", "get")  # filters, pages
+    assert "404" in statuses("/api/v1/datasets/{id}/", "get")
+    # What a view documents itself is kept: the duplicates of a DOI.
+    conflict = paths["/api/v1/publications/"]["post"]["responses"]["409"]
+    assert conflict["content"]["application/json"]["schema"]["$ref"].endswith("DuplicatesFound")
+    error = paths["/api/v1/me/"]["get"]["responses"]["401"]["content"]["application/json"]
+    assert error["schema"] == {"$ref": "#/components/schemas/Error"}
+
+
 def test_the_schema_is_valid_openapi_and_made_without_warnings(tmp_path):
     # drf-spectacular's own validation against the OpenAPI 3 meta-schema; a warning (an
     # unresolved type, a name collision) fails too: fix it where the schema is made.
