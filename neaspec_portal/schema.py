@@ -64,11 +64,24 @@ DESCRIPTIONS = {
 }
 
 
+#: DRF names the scheme to use in every 401 (the API's first authentication, the token).
+CHALLENGE = {
+    "WWW-Authenticate": {
+        "description": "The scheme to authenticate with: Token.",
+        "required": True,
+        "schema": {"type": "string"},
+    }
+}
+
+
 def _error_response(status: str, component: str) -> dict[str, Any]:
-    return {
+    response: dict[str, Any] = {
         "description": str(DESCRIPTIONS[status]),
         "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{component}"}}},
     }
+    if status == "401":
+        response["headers"] = CHALLENGE
+    return response
 
 
 def _statuses(operation: dict[str, Any]) -> dict[str, str]:
