@@ -32,7 +32,7 @@ from datasets.models import DataFile, Dataset, Decision
 from datasets.uploads import oversize_upload_messages
 from neaspec_portal import params
 from neaspec_portal.renderers import GEOJSON_RENDERERS
-from neaspec_portal.schema import GEOJSON_RESPONSES
+from neaspec_portal.schema import GEOJSON_RESPONSES, upload_files
 from species.models import Country, Site, Species
 
 
@@ -289,11 +289,7 @@ class DatasetViewSet(viewsets.GenericViewSet):
         )
 
     @extend_schema(
-        request={
-            "multipart/form-data": inline_serializer(
-                "FileUpload", {"file": serializers.FileField()}
-            )
-        },
+        request={"multipart/form-data": inline_serializer("FileUpload", {"file": upload_files()})},
         responses={201: DataFileSerializer(many=True)},
     )
     @action(detail=True, methods=["post"], parser_classes=[MultiPartParser], pagination_class=None)

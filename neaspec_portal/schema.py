@@ -16,6 +16,7 @@ kept as written.
 from collections.abc import Callable
 from typing import Any
 
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from rest_framework import serializers
@@ -193,3 +194,15 @@ class YearFieldSchema(OpenApiSerializerFieldExtension):
     def map_serializer_field(self, auto_schema, direction) -> dict[str, Any]:
         field = self.target
         return {"type": "integer", "minimum": field.earliest, "maximum": field.latest()}
+
+
+def upload_files(*, required: bool = True) -> serializers.ListField:
+    """Return the multipart ``file`` field of an upload: one part per file, as many as Django
+    reads in one request (``DATA_UPLOAD_MAX_NUMBER_FILES``; more are refused with a 400)."""
+    return serializers.ListField(
+        child=serializers.FileField(),
+        required=required,
+        min_length=1 if required else None,
+        max_length=settings.DATA_UPLOAD_MAX_NUMBER_FILES,
+        help_text=_("One or more files, each in a part named file."),
+    )

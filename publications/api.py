@@ -29,7 +29,7 @@ from rest_framework.views import APIView
 from access import policy
 from datasets.uploads import oversize_upload_messages
 from neaspec_portal import params
-from neaspec_portal.schema import YearField
+from neaspec_portal.schema import YearField, upload_files
 from publications import cite, selectors, services
 from publications.forms import (
     LANGUAGE_CODES,
@@ -181,7 +181,7 @@ class ReviewSerializer(serializers.Serializer):
 
 
 class PublicationFilesUploadSerializer(serializers.Serializer):
-    file = serializers.ListField(child=serializers.FileField(), help_text="One or more files.")
+    file = upload_files()
 
 
 def _check_duplicates(request: Request, doi: str, confirmed: bool, exclude_pk=None) -> None:
@@ -534,7 +534,7 @@ class MaterialUploadSerializer(serializers.Serializer):
     speakers = serializers.JSONField(
         binary=True, required=False, help_text='JSON list of {"name", "affiliation"}, in order.'
     )
-    file = serializers.ListField(child=serializers.FileField(), required=False)
+    file = upload_files(required=False)
     link = serializers.URLField(required=False, allow_blank=True, max_length=500)
     language = serializers.CharField(required=False, default="en")
     visibility = serializers.ChoiceField(choices=Visibility.choices, default=Visibility.PUBLIC)
