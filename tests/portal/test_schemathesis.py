@@ -205,6 +205,17 @@ def test_errors_of_the_negotiation_and_the_routes_are_documented_json(api_schema
     assert _content_type(no_route) == "application/json"
 
 
+def test_a_body_django_refuses_to_read_is_a_documented_json_400(api_schema, settings):
+    # Django refuses the body before any view (RequestDataTooBig); the API still answers
+    # with its error body, not the HTML page.
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 100
+    body = {"username": "researcher-a", "password": "x" * 200}
+    response = _validated(
+        api_schema, "POST /api/v1/auth/token/", body=body, media_type="application/json"
+    )
+    assert (response.status_code, _content_type(response)) == (400, "application/json")
+
+
 def test_revoking_a_token_answers_204_without_a_body(api_schema, researcher_a):
     _token, key = api_token_create(user=researcher_a, second_factor=False)
     response = _validated(
