@@ -13,7 +13,7 @@ test-trust:
 	@TRUST_EXAMPLES=$${TRUST_EXAMPLES:-200} scripts/dev.sh test tests/trust
 
 # Bad input at length: every hostile value on every query parameter of every URL pattern,
-# and Schemathesis with FUZZ_EXAMPLES examples per operation and person (make test: 10).
+# and Schemathesis with FUZZ_EXAMPLES examples per operation and person (make test: 5).
 fuzz:
 	@CRAWL_VALUES=all SCHEMATHESIS_EXAMPLES=$${FUZZ_EXAMPLES:-100} scripts/dev.sh test -s \
 		tests/portal/test_bad_input.py tests/portal/test_schemathesis.py

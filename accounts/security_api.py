@@ -15,7 +15,7 @@ from accounts.models import ApiToken
 from accounts.tokens import api_token_revoke
 
 
-class TokenRequestSerializer(serializers.Serializer):
+class TokenCreateSerializer(serializers.Serializer):
     username = serializers.CharField(max_length=150)
     password = serializers.CharField(max_length=4096, trim_whitespace=False)
     otp = serializers.CharField(
@@ -53,9 +53,10 @@ class TokenView(APIView):
         if request.method != "POST":
             super().perform_authentication(request)
 
-    @extend_schema(request=TokenRequestSerializer, responses={200: TokenResponseSerializer})
+    # auth=[]: making a token reads no credentials but those in the body (no 401 or 403).
+    @extend_schema(request=TokenCreateSerializer, responses={200: TokenResponseSerializer}, auth=[])
     def post(self, request: Request) -> Response:
-        serializer = TokenRequestSerializer(data=request.data)
+        serializer = TokenCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         try:

@@ -7,9 +7,8 @@ one; an action the caller may see but not take answers 403.
 """
 
 from django.urls import path
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema, inline_serializer
-from rest_framework import serializers, status, viewsets
+from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
+from rest_framework import status, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import IsAuthenticated
@@ -35,6 +34,8 @@ from datasets.serializers import (
 )
 from datasets.uploads import oversize_upload_messages
 from neaspec_portal import params
+from neaspec_portal.renderers import GEOJSON_RENDERERS
+from neaspec_portal.schema import GEOJSON_RESPONSES, upload_files
 
 MINE = params.flag("mine", description="Only the caller's own datasets, in every state.")
 
@@ -86,14 +87,10 @@ class DatasetViewSet(viewsets.GenericViewSet):
         )
 
     @extend_schema(
-        request={
-            "multipart/form-data": inline_serializer(
-                "FileUpload", {"file": serializers.FileField()}
-            )
-        },
-        responses=DataFileSerializer(many=True),
+        request={"multipart/form-data": inline_serializer("FileUpload", {"file": upload_files()})},
+        responses={201: DataFileSerializer(many=True)},
     )
-    @action(detail=True, methods=["post"], parser_classes=[MultiPartParser])
+    @action(detail=True, methods=["post"], parser_classes=[MultiPartParser], pagination_class=None)
     def files(self, request: Request, pk=None) -> Response:
         """Upload one or several files (multipart field ``file``), all or none."""
         dataset = policy.access_dataset(request.user, pk)
@@ -223,7 +220,7 @@ class GrantViewSet(viewsets.GenericViewSet):
 class FileDownloadView(APIView):
     """Send one raw file to a caller the policy allows; 404 to everyone else."""
 
-    @extend_schema(responses={(200, "application/octet-stream"): bytes})
+    @extend_schema(responses={(200, "*/*"): OpenApiResponse(bytes, "The file, in its own type.")})
     def get(self, request: Request, pk: int):
         data_file = policy.access_data_file(request.user, pk)
         services.download_record(
@@ -244,10 +241,9 @@ OCCURRENCE_FILTERS = (
 class OccurrenceView(APIView):
     """Occurrence points as GeoJSON; sensitive species generalized for people without rights."""
 
-    @extend_schema(
-        parameters=params.openapi(OCCURRENCE_FILTERS),
-        responses={(200, "application/geo+json"): OpenApiTypes.OBJECT},
-    )
+    renderer_classes = GEOJSON_RENDERERS
+
+    @extend_schema(parameters=params.openapi(OCCURRENCE_FILTERS), responses=GEOJSON_RESPONSES)
     def get(self, request: Request) -> Response:
         query = params.read(request.query_params, OCCURRENCE_FILTERS, strict=True)
         features = policy.occurrences_for(

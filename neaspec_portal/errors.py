@@ -19,6 +19,7 @@ from django.template import loader
 from django.utils.translation import gettext as _
 from django.views import defaults
 
+API_PREFIX = "/api/"
 INLINE_STYLE = re.compile(r"<style>(.*?)</style>", re.DOTALL)
 
 
@@ -34,11 +35,22 @@ def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
             "count": settings.DATA_UPLOAD_MAX_NUMBER_FILES
         }
         return JsonResponse({"detail": message, "added": [], "errors": [message]}, status=400)
+    if _is_api(request):
+        return JsonResponse({"detail": _("The request could not be read.")}, status=400)
     return defaults.bad_request(request, exception)
 
 
 def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """Answer an address nothing serves: the styled page, or under the API its JSON error."""
+    if _is_api(request):
+        return JsonResponse({"detail": _("Not found.")}, status=404)
     return render(request, "404.html", status=404)
+
+
+def _is_api(request: HttpRequest) -> bool:
+    # API clients read JSON errors, as the OpenAPI schema documents them
+    # (neaspec_portal/schema.py), also for addresses that match no API route.
+    return request.path_info.startswith(API_PREFIX)
 
 
 def server_error(request: HttpRequest) -> HttpResponseBase:

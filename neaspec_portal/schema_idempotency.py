@@ -27,8 +27,8 @@ def add_idempotency_key_header(result: dict[str, Any], generator, request, publi
     """Document the ``Idempotency-Key`` header and its answers on every POST operation."""
     for operations in result.get("paths", {}).values():
         post = operations.get("post")
-        if post is None:
-            continue
+        if post is None or not any(scheme for scheme in post.get("security", [{}])):
+            continue  # keys are kept per account: a request without one is not deduplicated
         post.setdefault("parameters", []).append(_PARAMETER)
         responses = post.setdefault("responses", {})
         for status, response in _RESPONSES.items():

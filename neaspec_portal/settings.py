@@ -298,6 +298,7 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "neaspec_portal.api_errors.exception_handler",
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "neaspec_portal.renderers.ContentNegotiation",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "NEASPEC Knowledge Hub API",
@@ -310,17 +311,23 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
-    # drf-spectacular's own hook, then the Idempotency-Key header that a middleware reads.
-    "POSTPROCESSING_HOOKS": [
-        "drf_spectacular.hooks.postprocess_schema_enums",
-        "neaspec_portal.schema_idempotency.add_idempotency_key_header",
-    ],
     # Several models have a "status" or a "decision": one named enum each, so that the
     # schema (and check --deploy) has no name collision.
     "ENUM_NAME_OVERRIDES": {
         "DatasetStatusEnum": "datasets.models.DatasetStatus",
         "DatasetDecisionEnum": "datasets.models.Decision",
     },
+    # Request bodies get components of their own ("DatasetRequest"), so that the schema can
+    # say what only input must meet: a non-blank text is at least one character long.
+    "COMPONENT_SPLIT_REQUEST": True,
+    # drf-spectacular's own hook; the Idempotency-Key header that a middleware reads; then
+    # the error answers every operation can give, documented once (neaspec_portal/schema.py),
+    # which sees the header among the parameters that a 400 may be about.
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "neaspec_portal.schema_idempotency.add_idempotency_key_header",
+        "neaspec_portal.schema.document_errors",
+    ],
 }
 
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -101,7 +101,7 @@ class PublicationViewSet(WritesNeedAccount, viewsets.GenericViewSet):
         request={"multipart/form-data": PublicationFilesUploadSerializer},
         responses={201: PublicationFileSerializer(many=True)},
     )
-    @action(detail=True, methods=["post"], parser_classes=[MultiPartParser])
+    @action(detail=True, methods=["post"], parser_classes=[MultiPartParser], pagination_class=None)
     def files(self, request: Request, pk=None) -> Response:
         """Add one or several files (multipart field ``file``): PDF, DOCX or PPTX, all or
         none."""

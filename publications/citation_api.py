@@ -1,8 +1,9 @@
 """The citation of one publication in the API, as BibTeX, RIS or CSL-JSON."""
 
 from django.http import HttpResponse
+from drf_spectacular.plumbing import build_array_type, build_object_type
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.request import Request
 from rest_framework.settings import api_settings
@@ -34,8 +35,8 @@ class PublicationCiteView(APIView):
         responses={
             (200, "application/x-bibtex"): OpenApiTypes.STR,
             (200, "application/x-research-info-systems"): OpenApiTypes.STR,
-            (200, "application/vnd.citationstyles.csl+json"): OpenApiTypes.OBJECT,
-            404: OpenApiResponse(description="No such publication, or not visible to you."),
+            # CSL-JSON is a list of items, here of one.
+            (200, "application/vnd.citationstyles.csl+json"): build_array_type(build_object_type()),
         },
     )
     def get(self, request: Request, pk: int):

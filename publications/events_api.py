@@ -19,6 +19,7 @@ from rest_framework.routers import DefaultRouter
 from access import policy
 from datasets.uploads import oversize_upload_messages
 from neaspec_portal import params
+from neaspec_portal.schema import upload_files
 from publications import events_services, selectors
 from publications.api import WritesNeedAccount
 from publications.events_forms import EventForm
@@ -219,11 +220,7 @@ class MaterialUploadSerializer(serializers.Serializer):
     speakers = serializers.JSONField(
         binary=True, required=False, help_text='JSON list of {"name", "affiliation"}, in order.'
     )
-    file = serializers.ListField(
-        child=serializers.FileField(),
-        required=False,
-        help_text="The slides or report; refusals about them come under `files`.",
-    )
+    file = upload_files(required=False)
     link = serializers.URLField(required=False, allow_blank=True, max_length=500)
     language = serializers.CharField(required=False, default="en", max_length=8)
     visibility = serializers.ChoiceField(choices=Visibility.choices, default=Visibility.PUBLIC)

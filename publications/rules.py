@@ -43,6 +43,10 @@ LIST_LIMITS = {
 }
 
 
+#: The earliest year a publication may carry.
+EARLIEST_YEAR = 1900
+
+
 def latest_year() -> int:
     """Return the latest year a publication may carry: next year (in press)."""
     return timezone.localdate().year + 1
@@ -50,8 +54,11 @@ def latest_year() -> int:
 
 def year_error(year: int) -> str | None:
     """Return why ``year`` is not a publication year, or None when it is one."""
-    if not 1900 <= year <= latest_year():
-        return _("Give a year between 1900 and %(latest)d.") % {"latest": latest_year()}
+    if not EARLIEST_YEAR <= year <= latest_year():
+        return _("Give a year between %(earliest)d and %(latest)d.") % {
+            "earliest": EARLIEST_YEAR,
+            "latest": latest_year(),
+        }
     return None
 
 

@@ -11,8 +11,9 @@ from rest_framework.request import Request
 
 from access import policy
 from neaspec_portal import bounds
+from neaspec_portal.schema import YearField, upload_files
 from publications.models import Publication
-from publications.rules import LIST_LIMITS
+from publications.rules import EARLIEST_YEAR, LIST_LIMITS, latest_year
 from species.models import Country, KmgbfTarget, Site, Species, Theme
 
 
@@ -48,6 +49,7 @@ class PublicationSerializer(serializers.ModelSerializer):
     ``Publication.clean`` and ``publications.services``'."""
 
     authors = PersonSerializer(many=True, required=False, max_length=LIST_LIMITS["authors"])
+    year = YearField(earliest=EARLIEST_YEAR, latest=latest_year)  # Publication.clean checks it
     species = bounds.codes(Species.objects.all(), max_items=LIST_LIMITS["species"])
     sites = bounds.codes(Site.objects.all(), max_items=LIST_LIMITS["sites"])
     countries = bounds.codes(Country.objects.all(), max_items=LIST_LIMITS["countries"])
@@ -128,4 +130,4 @@ class ReviewSerializer(serializers.Serializer):
 
 
 class PublicationFilesUploadSerializer(serializers.Serializer):
-    file = serializers.ListField(child=serializers.FileField(), help_text="One or more files.")
+    file = upload_files()

@@ -334,7 +334,7 @@ def test_hostile_query_strings_leave_nothing_in_the_page_cache(client, ids):
         ("/api/v1/species/?is_flagship=%00", 400),
         ("/api/v1/occurrences/?bbox=1e309,0,1,1", 400),
         ("/api/v1/datasets/1.json", 404),
-        ("/api/v1/datasets/?format=xyz", 404),
+        ("/api/v1/datasets/?format=xyz", 406),
         ("/api/v1/schema/?lang=%00", 400),
         ("/i18n/language/?language=%00&next=%00", 302),
     ],
