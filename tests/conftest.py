@@ -9,7 +9,10 @@ code as signing in would (``tests/two_factor.py``).
 import os
 
 import pytest
+from django.conf import settings as django_settings
 from django.contrib.auth.models import AnonymousUser
+from django.core.cache import cache
+from django.utils import translation
 
 from accounts.models import AccountStatus
 from accounts.roles import secretariat_appoint
@@ -40,9 +43,15 @@ def _reference_data(db):
 @pytest.fixture(autouse=True)
 def _empty_cache():
     # Visitor pages, throttles and policy caches must not leak from one test to the next.
-    from django.core.cache import cache
-
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _english_first():
+    # A test that renders in Russian leaves the thread's language active; the next test's
+    # messages must not depend on which test ran before it.
+    yield
+    translation.activate(django_settings.LANGUAGE_CODE)
 
 
 @pytest.fixture(autouse=True)
