@@ -491,13 +491,8 @@ def main() -> None:
     call_command("load_reference", verbosity=0)
     from accounts.models import FocalPoint, User
     from search.models import SearchDocument
-    from search.selectors import (
-        _TSQUERY,
-        _query_params,
-        matching_documents,
-        search,
-        search_statement,
-    )
+    from search.selectors import matching_documents, search, search_statement
+    from search.selectors.tsquery import TSQUERY, query_params
     from search.text import clean_query
 
     if SearchDocument.objects.count() < args.publications + args.datasets:
@@ -526,10 +521,10 @@ def main() -> None:
             continue
         cleaned = clean_query(query)
         raw_sql = (
-            f"SELECT id FROM search_searchdocument WHERE meta @@ {_TSQUERY} "
-            f"ORDER BY ts_rank_cd(meta, {_TSQUERY}) DESC LIMIT 20"
+            f"SELECT id FROM search_searchdocument WHERE meta @@ {TSQUERY} "
+            f"ORDER BY ts_rank_cd(meta, {TSQUERY}) DESC LIMIT 20"
         )
-        params = _query_params(cleaned) * 2
+        params = query_params(cleaned) * 2
 
         def raw(raw_sql=raw_sql, params=params) -> None:
             with connection.cursor() as cursor:
@@ -538,8 +533,8 @@ def main() -> None:
 
         with connection.cursor() as cursor:
             cursor.execute(
-                f"SELECT count(*) FROM search_searchdocument WHERE meta @@ {_TSQUERY}",
-                _query_params(cleaned),
+                f"SELECT count(*) FROM search_searchdocument WHERE meta @@ {TSQUERY}",
+                query_params(cleaned),
             )
             matches = cursor.fetchone()[0]
 

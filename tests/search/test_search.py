@@ -8,6 +8,7 @@ from django.db.models import Value
 
 from search import selectors, services
 from search.models import SearchDocument
+from search.selectors import statement, suggestions
 from species.models import Species
 from tests.factories import DatasetFactory, UserFactory
 from tests.search.corpus import DOCUMENTS, QUERIES, index_corpus
@@ -143,7 +144,7 @@ def test_autocomplete_reads_the_typed_text_literally_among_the_newest_titles(
     assert titles("0%") == ["Crane counts: 100% of sites_done"]
     assert titles("s_d") == ["Crane counts: 100% of sites_done"]
     assert titles("%%") == []
-    monkeypatch.setattr(selectors, "AUTOCOMPLETE_RECENT", 1)
+    monkeypatch.setattr(suggestions, "AUTOCOMPLETE_RECENT", 1)
     assert titles("crane counts") == ["Crane counts: 100% of sites_done"]
 
 
@@ -189,7 +190,7 @@ def test_past_the_candidate_cap_the_count_says_more_and_facets_count_the_candida
 ):
     from publications.models import Publication
 
-    monkeypatch.setattr(selectors, "COUNT_CAP", 3)
+    monkeypatch.setattr(statement, "COUNT_CAP", 3)
     for number in range(5):
         created = Publication.objects.create(
             type="report",
@@ -353,7 +354,7 @@ def test_past_the_cap_a_two_word_query_keeps_its_best_ranked_titles(
 ):
     from publications.models import Publication
 
-    monkeypatch.setattr(selectors, "COUNT_CAP", 1)
+    monkeypatch.setattr(statement, "COUNT_CAP", 1)
 
     def publication(title, year):
         created = Publication.objects.create(
@@ -378,7 +379,7 @@ def test_past_the_cap_a_two_word_query_keeps_its_best_ranked_titles(
 def test_past_the_cap_an_or_query_keeps_the_titles_with_all_its_words_first(
     secretariat, visitor, monkeypatch
 ):
-    monkeypatch.setattr(selectors, "COUNT_CAP", 2)
+    monkeypatch.setattr(statement, "COUNT_CAP", 2)
 
     def publication(title, year):
         created = _indexed_report(secretariat, title=title)
