@@ -397,10 +397,10 @@ def _fill(publications: int, datasets: int) -> None:
             f"""
             INSERT INTO search_searchdocument (kind, publication_id, title, summary, language,
                 year, date, species, sites, countries, targets, themes, access, updated_at,
-                published, owner_country, uploader_id, head, meta, content, pairs)
+                published, head, meta, content, pairs)
             SELECT 'publication', p.id, t.title, left(p.abstract, 1000), p.language, p.year,
                 t.date, '{{}}', '{{}}', '{{}}', '{{}}', '{{}}', p.visibility, now(),
-                p.status = 'published', coalesce(p.owner_country_id, ''), p.uploader_id,
+                p.status = 'published',
                 v.head, v.meta, v.content, search_pairs(v.meta)
             FROM publications_publication p
             JOIN bench_text t ON t.kind = 'publication' AND t.object_id = p.id,
@@ -411,11 +411,11 @@ def _fill(publications: int, datasets: int) -> None:
             f"""
             INSERT INTO search_searchdocument (kind, dataset_id, title, summary, language,
                 year, date, species, sites, countries, targets, themes, access, updated_at,
-                published, owner_country, uploader_id, head, meta, content, pairs)
+                published, head, meta, content, pairs)
             SELECT 'dataset', d.id, t.title, left(d.abstract, 1000), '',
                 extract(year FROM t.date)::int - 1, t.date, '{{}}', '{{}}',
                 ARRAY[d.owner_country_id], '{{}}', '{{}}', d.access_level, now(),
-                d.status = 'published', d.owner_country_id, d.uploader_id,
+                d.status = 'published',
                 v.head, v.meta, v.content, search_pairs(v.meta)
             FROM datasets_dataset d
             JOIN bench_text t ON t.kind = 'dataset' AND t.object_id = d.id,

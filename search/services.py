@@ -95,8 +95,6 @@ def dataset_index(dataset) -> None:
         themes=[],
         access=dataset.access_level,
         published=dataset.status == "published",
-        owner_country=dataset.owner_country_id,
-        uploader_id=dataset.uploader_id,
     )
 
 
@@ -135,8 +133,6 @@ def publication_index(publication) -> None:
         themes=[t.code for t in themes],
         access=publication.visibility,
         published=publication.status == "published",
-        owner_country=publication.owner_country_id or "",
-        uploader_id=publication.uploader_id,
     )
 
 
@@ -167,8 +163,6 @@ def event_index(event) -> None:
         themes=[],
         access="public",
         published=True,
-        owner_country="",
-        uploader_id=None,
     )
 
 
