@@ -910,9 +910,10 @@ def visible_search_documents(user: Actor) -> QuerySet:
 def search_documents_key(user: Actor) -> tuple:
     """Return everything about ``user`` that ``visible_search_documents`` reads.
 
-    Users with equal keys get the same SQL with the same parameters (grants, collaborators
-    and co-owners are read by the statement itself), so a statement compiled for one may
-    be reused for the other. Change this together with ``visible_search_documents``.
+    Users with equal keys get the same SQL with the same parameters (the objects' state,
+    grants, collaborators and co-owners are read by the statement itself), so a statement
+    compiled for one may be reused for the other. Change this together with
+    ``visible_search_documents``.
     """
     if not is_verified(user):
         return ("visitor",)

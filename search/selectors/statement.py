@@ -94,7 +94,7 @@ _TITLE_SQL_SPARSE = (
     "SELECT * FROM ({long}) u ORDER BY u.rank DESC, u.date DESC, u.id DESC LIMIT {limit}"
 )
 _LONG_TITLES_SQL = (
-    "SELECT b.id, b.date, ts_rank(b.head, {{q}})::float8 AS rank FROM ({{base}}) b"
+    "SELECT b.id, b.date, ts_rank(b.head, {{q}})::float8 AS rank FROM ({{metadata}}) b"
     " WHERE {condition} OFFSET 0"
 )
 _INLINE_HEAD = "length(b.head::text) < {chars}"
@@ -117,9 +117,9 @@ _CANDIDATES_SQL = (
     " UNION ALL SELECT 'total', {tsquery}, count(*), {empty} FROM candidates"
     " UNION ALL {facets}"
 )
-#: Where the SQL of each base goes in a statement.
-_BASE_MARKS = {"{base}": "metadata", "{content}": "content", "{live}": "live"}
-_PLACEHOLDERS = re.compile(r"(\{q\}|\{qa\}|\{p\}|\{base\}|\{content\}|\{live\})")
+#: The marks of a statement's parameters: the user's tsquery (``q``), that of all its words
+#: (``qa``), its pairs (``p``), and the SQL of each base (``_bases``).
+_PLACEHOLDERS = re.compile(r"(\{(?:q|qa|p|metadata|content|live)\})")
 
 Bases = dict[str, tuple[str, Sequence[Any]]]
 
@@ -189,11 +189,10 @@ def _bases(*, user, filters: SearchFilters) -> Bases:
     return bases
 
 
-def _tier(condition: str, *, ranked: bool = False, base: str = "base") -> str:
-    """Return the SQL of the newest ``COUNT_CAP + 1`` documents of ``{base}`` matching.
+def _tier(condition: str, *, ranked: bool = False, base: str = "metadata") -> str:
+    """Return the SQL of the newest ``COUNT_CAP + 1`` documents of base ``base`` matching.
 
-    ``condition`` is constant SQL with ``{q}`` for the user's tsquery; ``base`` names the
-    placeholder of the documents read (``_BASE_MARKS``).
+    ``condition`` is constant SQL with ``{q}`` for the user's tsquery.
     """
     rank = "ts_rank(b.head, {q})" if ranked else "0.0"
     return _TIER_SQL.format(rank=rank, condition=condition, limit=COUNT_CAP + 1, base=base)
@@ -264,8 +263,7 @@ def _tiers(query: str, *, sort: str, pairs: str) -> list[tuple[str, int, str, st
 def _bind(
     sql: str, *, query: str, bases: Bases, pairs: str = "", all_words: str = ""
 ) -> tuple[str, list]:
-    """Return ``sql`` with ``{q}``, ``{qa}`` (``all_words``' tsquery), ``{p}`` (the pairs)
-    and the bases' marks (``_BASE_MARKS``) replaced, and its parameters in order."""
+    """Return ``sql`` with its marks (``_PLACEHOLDERS``) replaced, and its parameters in order."""
     parts, params = [], []
     for part in _PLACEHOLDERS.split(sql):
         if part in ("{q}", "{qa}"):
@@ -274,8 +272,8 @@ def _bind(
         elif part == "{p}":
             parts.append("%s::tsquery")
             params.append(pairs)
-        elif part in _BASE_MARKS:
-            base_sql, base_params = bases[_BASE_MARKS[part]]
+        elif _PLACEHOLDERS.fullmatch(part):
+            base_sql, base_params = bases[part[1:-1]]
             parts.append(base_sql)
             params.extend(base_params)
         else:
