@@ -397,10 +397,10 @@ def _fill(publications: int, datasets: int) -> None:
             f"""
             INSERT INTO search_searchdocument (kind, publication_id, title, summary, language,
                 year, date, species, sites, countries, targets, themes, access, updated_at,
-                published, owner_country, uploader_id, head, meta, content, pairs)
+                published, head, meta, content, pairs)
             SELECT 'publication', p.id, t.title, left(p.abstract, 1000), p.language, p.year,
                 t.date, '{{}}', '{{}}', '{{}}', '{{}}', '{{}}', p.visibility, now(),
-                p.status = 'published', coalesce(p.owner_country_id, ''), p.uploader_id,
+                p.status = 'published',
                 v.head, v.meta, v.content, search_pairs(v.meta)
             FROM publications_publication p
             JOIN bench_text t ON t.kind = 'publication' AND t.object_id = p.id,
@@ -411,11 +411,11 @@ def _fill(publications: int, datasets: int) -> None:
             f"""
             INSERT INTO search_searchdocument (kind, dataset_id, title, summary, language,
                 year, date, species, sites, countries, targets, themes, access, updated_at,
-                published, owner_country, uploader_id, head, meta, content, pairs)
+                published, head, meta, content, pairs)
             SELECT 'dataset', d.id, t.title, left(d.abstract, 1000), '',
                 extract(year FROM t.date)::int - 1, t.date, '{{}}', '{{}}',
                 ARRAY[d.owner_country_id], '{{}}', '{{}}', d.access_level, now(),
-                d.status = 'published', d.owner_country_id, d.uploader_id,
+                d.status = 'published',
                 v.head, v.meta, v.content, search_pairs(v.meta)
             FROM datasets_dataset d
             JOIN bench_text t ON t.kind = 'dataset' AND t.object_id = d.id,
@@ -491,13 +491,8 @@ def main() -> None:
     call_command("load_reference", verbosity=0)
     from accounts.models import FocalPoint, User
     from search.models import SearchDocument
-    from search.selectors import (
-        _TSQUERY,
-        _query_params,
-        matching_documents,
-        search,
-        search_statement,
-    )
+    from search.selectors import matching_documents, search, search_statement
+    from search.selectors.tsquery import TSQUERY, query_params
     from search.text import clean_query
 
     if SearchDocument.objects.count() < args.publications + args.datasets:
@@ -526,10 +521,10 @@ def main() -> None:
             continue
         cleaned = clean_query(query)
         raw_sql = (
-            f"SELECT id FROM search_searchdocument WHERE meta @@ {_TSQUERY} "
-            f"ORDER BY ts_rank_cd(meta, {_TSQUERY}) DESC LIMIT 20"
+            f"SELECT id FROM search_searchdocument WHERE meta @@ {TSQUERY} "
+            f"ORDER BY ts_rank_cd(meta, {TSQUERY}) DESC LIMIT 20"
         )
-        params = _query_params(cleaned) * 2
+        params = query_params(cleaned) * 2
 
         def raw(raw_sql=raw_sql, params=params) -> None:
             with connection.cursor() as cursor:
@@ -538,8 +533,8 @@ def main() -> None:
 
         with connection.cursor() as cursor:
             cursor.execute(
-                f"SELECT count(*) FROM search_searchdocument WHERE meta @@ {_TSQUERY}",
-                _query_params(cleaned),
+                f"SELECT count(*) FROM search_searchdocument WHERE meta @@ {TSQUERY}",
+                query_params(cleaned),
             )
             matches = cursor.fetchone()[0]
 

@@ -3,7 +3,8 @@
 Three vectors: ``head`` (the title alone, small, used for ranking), ``meta`` (title,
 abstract, names of tags) which anyone who may see the object may match, and
 ``content`` (text extracted from files) which only those who may download the files
-may match. Who may see what is decided by ``access.policy``.
+may match. Who may see what is decided by ``access.policy``, on the live rows of the
+publication, dataset or event a document describes.
 """
 
 from django.contrib.postgres.fields import ArrayField
@@ -53,12 +54,12 @@ class SearchDocument(models.Model):
     countries = ArrayField(models.CharField(max_length=2), default=list)
     targets = ArrayField(models.PositiveSmallIntegerField(), default=list)
     themes = ArrayField(models.CharField(max_length=60), default=list)
+    # Copies of the object's state, refreshed by search.services on every change of the
+    # object: ``access`` for the facet of that name, ``published`` for the partial indexes
+    # below, which hold only the documents it marks. Neither decides who finds a document:
+    # access.policy asks the live rows, so a copy that lags can hide a document, never show it.
     access = models.CharField(max_length=20, blank=True)
-    # Copies of the object's state that the access policy filters on without a join;
-    # search.services refreshes them on every change of the object.
     published = models.BooleanField(default=False)
-    owner_country = models.CharField(max_length=2, blank=True)
-    uploader_id = models.BigIntegerField(null=True)
     head = SearchVectorField(null=True)
     meta = SearchVectorField(null=True)
     content = SearchVectorField(null=True)

@@ -1,7 +1,14 @@
-"""Keeping search documents in step with the objects they describe."""
+"""Keeping search documents in step with the objects they describe.
+
+A document is refreshed after the transaction that changed its object commits; a refresh
+that fails leaves the change standing and the document behind. That costs ranking, never
+access: ``access.policy`` decides who finds a document on the live rows, not on its copies.
+"""
 
 from django.db import connection, transaction
 
+from datasets.models import Dataset
+from publications.models import Event, Publication
 from search.models import Kind, SearchDocument
 from search.text import cjk_index_text
 
@@ -95,8 +102,6 @@ def dataset_index(dataset) -> None:
         themes=[],
         access=dataset.access_level,
         published=dataset.status == "published",
-        owner_country=dataset.owner_country_id,
-        uploader_id=dataset.uploader_id,
     )
 
 
@@ -135,8 +140,6 @@ def publication_index(publication) -> None:
         themes=[t.code for t in themes],
         access=publication.visibility,
         published=publication.status == "published",
-        owner_country=publication.owner_country_id or "",
-        uploader_id=publication.uploader_id,
     )
 
 
@@ -167,16 +170,11 @@ def event_index(event) -> None:
         themes=[],
         access="public",
         published=True,
-        owner_country="",
-        uploader_id=None,
     )
 
 
 def index_all() -> int:
     """Rebuild every search document; return how many there are."""
-    from datasets.models import Dataset
-    from publications.models import Event, Publication
-
     for dataset in Dataset.objects.all():
         dataset_index(dataset)
     for publication in Publication.objects.all():
@@ -188,20 +186,14 @@ def index_all() -> int:
 
 def index_dataset_on_commit(pk: int) -> None:
     """Refresh the dataset's search document once the current transaction commits."""
-    from datasets.models import Dataset
-
     transaction.on_commit(lambda: dataset_index(Dataset.objects.get(pk=pk)), robust=True)
 
 
 def index_publication_on_commit(pk: int) -> None:
     """Refresh the publication's search document once the current transaction commits."""
-    from publications.models import Publication
-
     transaction.on_commit(lambda: publication_index(Publication.objects.get(pk=pk)), robust=True)
 
 
 def index_event_on_commit(pk: int) -> None:
     """Refresh the event's search document once the current transaction commits."""
-    from publications.models import Event
-
     transaction.on_commit(lambda: event_index(Event.objects.get(pk=pk)), robust=True)

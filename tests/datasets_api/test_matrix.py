@@ -2,7 +2,8 @@
 
 Surfaces: the HTML list, detail and download, and the API list, detail and download; on
 the detail surfaces, the review trail (reviewers' comments and names) and the link to a file
-that failed processing. Derived surfaces: the occurrences API, the map page's points and
+that failed processing; search (page and API), by its description and by the text extracted
+from its file. Derived surfaces: the occurrences API, the map page's points and
 extents, the file states and the processing messages of the page and the API (which quote
 a cell only to those who may download).
 
@@ -10,6 +11,7 @@ The expectations come from ``expected`` below, written from docs/access-policy.m
 independently of ``access.policy``.
 """
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -21,10 +23,15 @@ from accounts.models import AccountStatus, FocalPoint
 from datasets import locations
 from datasets.messages import problem
 from datasets.models import Occurrence, ReviewDecision
+from search import services as search_services
+from search.models import SearchDocument
 from species.models import Species
 from tests.factories import DataFileFactory, DatasetFactory, UserFactory
 from tests.two_factor import give_authenticator
 
+#: A word of every dataset's description, and one of the text extracted from its file.
+DESCRIPTION_WORD = "zzmatrixabstract"
+FILE_TEXT_WORD = "zzmatrixfiletext"
 LEVELS = ["public", "registered", "member_states", "country", "restricted"]
 STATES = ["draft", "submitted", "published", "withdrawn"]
 PEOPLE = [
@@ -124,12 +131,18 @@ def cast(django_db_setup, django_db_blocker):
                     access_level=level,
                     status=state,
                     title=f"m-{level}-{state}",
+                    abstract=f"Camera stations, {DESCRIPTION_WORD}.",
                     co_owners=["MN"],
                 )
                 dataset.collaborators.add(people["collaborator"])
                 dataset.species.add(tiger)
                 exact = [131.38761, _exact_latitude(dataset)]
-                records = DataFileFactory(dataset=dataset, state="ready", bbox=exact + exact)
+                records = DataFileFactory(
+                    dataset=dataset,
+                    state="ready",
+                    bbox=exact + exact,
+                    extracted_text=f"Den north of station K7: {FILE_TEXT_WORD}.",
+                )
                 Occurrence.objects.create(
                     dataset=dataset,
                     data_file=records,
@@ -169,7 +182,10 @@ def cast(django_db_setup, django_db_blocker):
                     dataset=dataset, user=people["revoked_grant"], until=later, granted_by=fp
                 )
                 policy.revoke(grant_row=revoked, revoked_by=fp)
+                search_services.dataset_index(dataset)
                 datasets[(level, state)] = dataset
+        # The search documents' copies claim the widest: search must ask the live rows.
+        SearchDocument.objects.update(published=True, access="public")
         yield people, datasets
         from django.core.management import call_command
 
@@ -210,6 +226,8 @@ def test_every_surface_obeys_the_policy_for_every_level_and_state(client, cast, 
     api_listed = {item["title"] for item in _all_pages(client, "/api/v1/datasets/")}
     html_list = client.get("/data/", {"q": "m-"}).content.decode()
     map_page = client.get("/map/").content.decode()
+    found = {word: _found_by_search(client, word) for word in (DESCRIPTION_WORD, FILE_TEXT_WORD)}
+    nowhere = (False, False)
     mismatches = []
     for (level, state), dataset in datasets.items():
         sees, downloads = expected(person, level, state)
@@ -235,6 +253,11 @@ def test_every_surface_obeys_the_policy_for_every_level_and_state(client, cast, 
         actual["api list"] = dataset.title in api_listed
         actual["html list"] = f">{dataset.title}<" in html_list
         wanted["api list"] = wanted["html list"] = listed
+        # Search lists what lists list; its file text is found by those who may download it.
+        actual["found by its description"] = found[DESCRIPTION_WORD].get(dataset.pk, nowhere)
+        wanted["found by its description"] = (listed, listed)
+        actual["found by its file text"] = found[FILE_TEXT_WORD].get(dataset.pk, nowhere)
+        wanted["found by its file text"] = (listed and downloads, listed and downloads)
         if sees:
             body = responses["api detail"].json()
             actual["can_download"] = body["can_download"]
@@ -275,6 +298,16 @@ def test_every_surface_obeys_the_policy_for_every_level_and_state(client, cast, 
             differ = {key: pair for key, pair in differ.items() if pair[0] != pair[1]}
             mismatches.append((level, state, differ))
     assert mismatches == []
+
+
+def _found_by_search(client, word: str) -> dict[int, tuple[bool, bool]]:
+    """Return the datasets that search finds by ``word``: id → (by the API, by the page)."""
+    api = client.get("/api/v1/search/", {"q": word, "type": "dataset"}).json()
+    assert api["count"] == len(api["results"]), "the matrix's datasets fit on one page"
+    by_api = {item["id"] for item in api["results"]}
+    page = client.get("/search/", {"q": word, "type": "dataset"}).content.decode()
+    by_page = {int(pk) for pk in re.findall(r'href="/data/(\d+)/"', page)}
+    return {pk: (pk in by_api, pk in by_page) for pk in by_api | by_page}
 
 
 def _all_pages(client, url):

@@ -55,12 +55,6 @@ FUNCTION_IMPORTS = {
     ("datasets/processing/extract.py", "_pdfium_error"): "pypdfium2",
     ("datasets/processing/extract.py", "_thumbnail"): "pypdfium2",
     ("datasets/processing/tabular/table.py", "add_block"): "Arrow, about 50 MB per process",
-    # The search app, being rewritten by the search change: no loop, they may move up.
-    ("search/selectors.py", "document_url"): "django.urls",
-    ("search/services.py", "index_all"): "datasets and publications models",
-    ("search/services.py", "index_dataset_on_commit"): "datasets models",
-    ("search/services.py", "index_publication_on_commit"): "publications models",
-    ("search/services.py", "index_event_on_commit"): "publications models",
 }
 
 APPS = set(LAYERS) - {"wiring"}

@@ -1,12 +1,14 @@
 """The access policy over the library and event materials: person × visibility × state.
 
 Surfaces: the HTML library list, detail and download; the API list, detail and download;
-the event page and the event API, where each publication is also a presentation.
+the event page and the event API, where each publication is also a presentation; search
+(page and API), by its description and by the text extracted from its file.
 
 The expectations come from ``expected`` below, written from docs/access-policy.md and
 docs/decisions/four-eyes.md independently of ``access.policy``.
 """
 
+import re
 from datetime import date
 
 import pytest
@@ -15,9 +17,14 @@ from django.core.files.base import ContentFile
 from accounts.models import AccountStatus, FocalPoint
 from datasets.models import DataFile
 from publications.models import Event, Material, Publication, PublicationFile, Session
+from search import services as search_services
+from search.models import SearchDocument
 from tests.factories import UserFactory
 from tests.two_factor import give_authenticator
 
+#: A word of every publication's description, and one of the text extracted from its file.
+DESCRIPTION_WORD = "zzlibraryabstract"
+FILE_TEXT_WORD = "zzlibraryfiletext"
 VISIBILITIES = ["public", "registered", "member_states"]
 STATES = ["submitted", "returned", "published"]
 PEOPLE = [
@@ -92,6 +99,7 @@ def cast(django_db_setup, django_db_blocker):
                 publication = Publication.objects.create(
                     type="presentation",
                     title=f"p-{visibility}-{state}",
+                    abstract=f"Slides of the workshop, {DESCRIPTION_WORD}.",
                     year=2024,
                     language="en",
                     visibility=visibility,
@@ -104,12 +112,17 @@ def cast(django_db_setup, django_db_blocker):
                     file=ContentFile(b"%PDF-1.4 slides", name="slides.pdf"),
                     size=15,
                     uploaded_by=people["uploader"],
+                    state="ready",
+                    extracted_text=f"Den north of station K7: {FILE_TEXT_WORD}.",
                 )
                 PublicationFile.objects.create(publication=publication, data_file=data_file)
                 Material.objects.create(
                     event=event, session=session, kind="presentation", publication=publication
                 )
+                search_services.publication_index(publication)
                 publications[(visibility, state)] = publication
+        # The search documents' copies claim the widest: search must ask the live rows.
+        SearchDocument.objects.update(published=True, access="public")
         yield people, publications, event
         from django.core.management import call_command
 
@@ -117,6 +130,16 @@ def cast(django_db_setup, django_db_blocker):
         from species.services import reference_data_load
 
         reference_data_load()
+
+
+def _found_by_search(client, word: str) -> dict[int, tuple[bool, bool]]:
+    """Return the publications search finds by ``word``: id → (by the API, by the page)."""
+    api = client.get("/api/v1/search/", {"q": word, "type": "presentation"}).json()
+    assert api["count"] == len(api["results"]), "the matrix's publications fit on one page"
+    by_api = {item["id"] for item in api["results"]}
+    page = client.get("/search/", {"q": word, "type": "presentation"}).content.decode()
+    by_page = {int(pk) for pk in re.findall(r'href="/library/(\d+)/"', page)}
+    return {pk: (pk in by_api, pk in by_page) for pk in by_api | by_page}
 
 
 def _surfaces(client, publication, event_html, event_api, api_listed, html_list) -> dict:
@@ -144,6 +167,9 @@ def _surfaces(client, publication, event_html, event_api, api_listed, html_list)
 
 def _wanted(sees: bool, downloads: bool, listed: bool) -> dict:
     wanted = {
+        # Search lists what lists list; its file text is found by those who may download it.
+        "found by its description": (listed, listed),
+        "found by its file text": (listed and downloads, listed and downloads),
         "html list": listed,
         "html detail": 200 if sees else 404,
         "html download": 200 if downloads else 404,
@@ -171,6 +197,8 @@ def test_every_surface_obeys_the_policy(client, cast, person):
     api_listed = {item["title"] for item in client.get("/api/v1/publications/").json()["results"]}
     event_html = client.get(f"/library/events/{event.pk}/").content.decode()
     event_api = client.get(f"/api/v1/events/{event.pk}/").json()
+    found = {word: _found_by_search(client, word) for word in (DESCRIPTION_WORD, FILE_TEXT_WORD)}
+    nowhere = (False, False)
     mismatches = []
     for (visibility, state), publication in publications.items():
         sees, downloads = expected(person, visibility, state)
@@ -178,6 +206,8 @@ def test_every_surface_obeys_the_policy(client, cast, person):
         # their own page).
         listed = sees and state == "published"
         actual = _surfaces(client, publication, event_html, event_api, api_listed, html_list)
+        actual["found by its description"] = found[DESCRIPTION_WORD].get(publication.pk, nowhere)
+        actual["found by its file text"] = found[FILE_TEXT_WORD].get(publication.pk, nowhere)
         wanted = _wanted(sees, downloads, listed)
         if actual != wanted:
             mismatches.append((visibility, state, actual, wanted))
@@ -185,7 +215,7 @@ def test_every_surface_obeys_the_policy(client, cast, person):
 
 
 def test_the_matrix_covers_every_case():
-    # 9 people × 3 visibilities × 3 states, each on up to 11 surfaces.
+    # 9 people × 3 visibilities × 3 states, each on up to 13 surfaces.
     cases = [(p, v, s) for p in PEOPLE for v in VISIBILITIES for s in STATES]
     assert len(cases) == 81
     assert {expected(*case) for case in cases} == {

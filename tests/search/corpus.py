@@ -1,5 +1,8 @@
 """A small multilingual corpus with the queries that must and must not find each document."""
 
+from publications.models import Publication
+from search import services
+
 #: key → (language, title, abstract)
 DOCUMENTS = {
     "zh_tiger": (
@@ -88,9 +91,6 @@ QUERIES = {
 
 def index_corpus(uploader) -> dict[str, int]:
     """Create and index a published report per document; return its pk by key."""
-    from publications.models import Publication
-    from search import services
-
     documents = {}
     for key, (language, title, abstract) in DOCUMENTS.items():
         publication = Publication.objects.create(

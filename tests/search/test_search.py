@@ -1,13 +1,20 @@
 """Multilingual search under the access policy."""
 
 from collections import Counter
+from datetime import timedelta
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.contrib.postgres.search import SearchVector
 from django.db.models import Value
+from django.utils import timezone
 
+from access import policy
+from publications.models import Publication
 from search import selectors, services
 from search.models import SearchDocument
+from search.selectors import statement, suggestions
+from search.text import pair_tsquery
 from species.models import Species
 from tests.factories import DatasetFactory, UserFactory
 from tests.search.corpus import DOCUMENTS, QUERIES, index_corpus
@@ -143,7 +150,7 @@ def test_autocomplete_reads_the_typed_text_literally_among_the_newest_titles(
     assert titles("0%") == ["Crane counts: 100% of sites_done"]
     assert titles("s_d") == ["Crane counts: 100% of sites_done"]
     assert titles("%%") == []
-    monkeypatch.setattr(selectors, "AUTOCOMPLETE_RECENT", 1)
+    monkeypatch.setattr(suggestions, "AUTOCOMPLETE_RECENT", 1)
     assert titles("crane counts") == ["Crane counts: 100% of sites_done"]
 
 
@@ -157,8 +164,6 @@ def test_search_finds_exactly_what_matching_documents_finds(corpus, visitor):
 
 
 def test_title_matches_rank_first_then_the_newest(secretariat, visitor):
-    from publications.models import Publication
-
     def publication(title, abstract, year):
         created = Publication.objects.create(
             type="report",
@@ -187,9 +192,7 @@ def test_title_matches_rank_first_then_the_newest(secretariat, visitor):
 def test_past_the_candidate_cap_the_count_says_more_and_facets_count_the_candidates(
     secretariat, visitor, monkeypatch
 ):
-    from publications.models import Publication
-
-    monkeypatch.setattr(selectors, "COUNT_CAP", 3)
+    monkeypatch.setattr(statement, "COUNT_CAP", 3)
     for number in range(5):
         created = Publication.objects.create(
             type="report",
@@ -210,8 +213,6 @@ def test_past_the_candidate_cap_the_count_says_more_and_facets_count_the_candida
 
 def _indexed_report(uploader, *, title: str, abstract: str = "") -> int:
     """Return the pk of a published English report, indexed for search."""
-    from publications.models import Publication
-
     created = Publication.objects.create(
         type="report",
         title=title,
@@ -298,20 +299,12 @@ def test_only_a_query_with_a_phrase_is_narrowed_through_the_pairs(db, visitor):
     ],
 )
 def test_pair_tsquery_asks_only_for_pairs_every_match_holds(tsquery, pairs):
-    from search.text import pair_tsquery
-
     assert pair_tsquery(tsquery) == pairs
 
 
 def test_a_grant_opens_the_file_text_and_its_revocation_closes_it_at_once(
     researcher_a, researcher_b, focal_point_a
 ):
-    from datetime import timedelta
-
-    from django.utils import timezone
-
-    from access import policy
-
     dataset = DatasetFactory(
         uploader=researcher_a, access_level="restricted", status="published", title="Den survey"
     )
@@ -333,10 +326,6 @@ def test_a_grant_opens_the_file_text_and_its_revocation_closes_it_at_once(
 
 
 def test_users_with_the_same_policy_key_get_the_same_statement(visitor, researcher_a, researcher_b):
-    from django.contrib.auth.models import AnonymousUser
-
-    from access import policy
-
     def statement(user):
         documents = policy.visible_search_documents(user)
         return documents.values_list("id", "can_read_content").query.sql_with_params()
@@ -351,9 +340,7 @@ def test_users_with_the_same_policy_key_get_the_same_statement(visitor, research
 def test_past_the_cap_a_two_word_query_keeps_its_best_ranked_titles(
     secretariat, visitor, monkeypatch
 ):
-    from publications.models import Publication
-
-    monkeypatch.setattr(selectors, "COUNT_CAP", 1)
+    monkeypatch.setattr(statement, "COUNT_CAP", 1)
 
     def publication(title, year):
         created = Publication.objects.create(
@@ -378,7 +365,7 @@ def test_past_the_cap_a_two_word_query_keeps_its_best_ranked_titles(
 def test_past_the_cap_an_or_query_keeps_the_titles_with_all_its_words_first(
     secretariat, visitor, monkeypatch
 ):
-    monkeypatch.setattr(selectors, "COUNT_CAP", 2)
+    monkeypatch.setattr(statement, "COUNT_CAP", 2)
 
     def publication(title, year):
         created = _indexed_report(secretariat, title=title)

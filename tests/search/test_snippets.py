@@ -5,7 +5,7 @@ import re
 import pytest
 from django.db import connection
 
-from search import selectors
+from search.selectors.tsquery import TSQUERY, query_params
 from search.snippets import LEAD_CHARS, SNIPPET_CHARS, snippet_html
 from search.text import clean_query
 from tests.search.corpus import DOCUMENTS, QUERIES
@@ -14,9 +14,7 @@ from tests.search.corpus import DOCUMENTS, QUERIES
 def _tsquery(query: str) -> str:
     """Return PostgreSQL's text of the portal's tsquery of ``query``."""
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT ({selectors._TSQUERY})::text", selectors._query_params(clean_query(query))
-        )
+        cursor.execute(f"SELECT ({TSQUERY})::text", query_params(clean_query(query)))
         return cursor.fetchone()[0]
 
 
