@@ -8,6 +8,7 @@ the field over-long and the others absent, by someone who may reach the serializ
 from datetime import date, timedelta
 
 import pytest
+from django.utils import timezone
 from drf_spectacular.generators import SchemaGenerator
 
 from datasets.models import AccessGrant, AccessRequest
@@ -110,7 +111,7 @@ def ids(researcher_a, researcher_b, focal_point_a, secretariat) -> dict[str, int
         dataset=published,
         user=researcher_a,
         granted_by=focal_point_a,
-        expires_at=date.today() + timedelta(days=30),
+        expires_at=timezone.now() + timedelta(days=30),
     )
     request = AccessRequest.objects.create(
         dataset=published,
