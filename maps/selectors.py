@@ -7,8 +7,10 @@ its records, computed in SQL on the public form, so that an extent never says mo
 the points already do.
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import F, Max, Min, Q
 from django.utils.translation import gettext as _
@@ -218,6 +220,11 @@ def _site_rows(*, species: Species | None) -> list[dict]:
     sites = Site.objects.all()
     if species is not None:
         sites = sites.filter(species=species)
+    return map_sites(sites)
+
+
+def map_sites(sites: Iterable[Site]) -> list[dict[str, Any]]:
+    """Return what a map draws of ``sites``: each site's name, point and page."""
     return [
         {
             "name": site.name,
