@@ -29,8 +29,10 @@ DATASET_FILTERS = (
 
 
 @dataclass(frozen=True)
-class DatasetFilters:
+class DatasetFilters(params.Filters):
     """What a dataset list can be narrowed by; every value is optional."""
+
+    SPEC = DATASET_FILTERS
 
     species: str = ""
     site: str = ""
@@ -39,25 +41,6 @@ class DatasetFilters:
     year: int | None = None
     access_level: str = ""
     q: str = ""
-
-    @classmethod
-    def from_params(cls, query, *, strict: bool = False) -> "DatasetFilters":
-        """Build filters from query parameters (``params.read``: the API refuses invalid
-        values, the page ignores them)."""
-        return cls(**params.read(query, DATASET_FILTERS, strict=strict))
-
-    def is_empty(self) -> bool:
-        return not any(
-            [
-                self.species,
-                self.site,
-                self.country,
-                self.method,
-                self.year,
-                self.access_level,
-                self.q,
-            ]
-        )
 
 
 def _with_relations(datasets: QuerySet) -> QuerySet:

@@ -209,6 +209,41 @@ def dataset_review(
     dataset = Dataset.objects.select_for_update().get(
         pk=policy.access_dataset(actor, dataset.pk).pk
     )
+    allowed = _deciding_countries(actor=actor, dataset=dataset, country=country)
+    if decision != Decision.APPROVE and not comment.strip():
+        raise ValidationError(_("Say what should change, or why the dataset is rejected."))
+    MaxLengthValidator(SHORT_TEXT)(comment)
+    for code in [country] if country else allowed:
+        ReviewDecision.objects.create(
+            dataset=dataset,
+            review_round=dataset.review_round,
+            country_id=code,
+            decider=actor,
+            decision=decision,
+            comment=comment,
+        )
+    _settle_round(dataset=dataset, decision=decision)
+    audit_record(
+        actor=actor,
+        action=f"dataset.{decision}",
+        obj=dataset,
+        country=dataset.owner_country_id,
+        detail={"comment": comment, "status": dataset.status},
+    )
+    send_templated_email(
+        recipients=[dataset.uploader],
+        template="dataset-decision",
+        context={"dataset": dataset, "decision": decision, "comment": comment, "actor": actor},
+    )
+    index_dataset_on_commit(dataset.pk)
+    return dataset
+
+
+def _deciding_countries(*, actor: User, dataset: Dataset, country: str | None) -> list[str]:
+    """Return the countries ``actor`` decides for now; raise PermissionDenied if none.
+
+    A contributor who would otherwise review is told why, so that they ask a colleague.
+    """
     allowed = policy.review_countries(actor, dataset)
     if (
         not allowed
@@ -224,18 +259,12 @@ def dataset_review(
         )
     if not allowed or (country is not None and country not in allowed):
         raise PermissionDenied(_("You cannot decide on this submission."))
-    if decision != Decision.APPROVE and not comment.strip():
-        raise ValidationError(_("Say what should change, or why the dataset is rejected."))
-    MaxLengthValidator(SHORT_TEXT)(comment)
-    for code in [country] if country else allowed:
-        ReviewDecision.objects.create(
-            dataset=dataset,
-            review_round=dataset.review_round,
-            country_id=code,
-            decider=actor,
-            decision=decision,
-            comment=comment,
-        )
+    return allowed
+
+
+def _settle_round(*, dataset: Dataset, decision: str) -> None:
+    """Move ``dataset`` on after ``decision``: any refusal ends the round, every approval
+    publishes it."""
     decided = set(
         dataset.decisions.filter(
             review_round=dataset.review_round, decision=Decision.APPROVE
@@ -249,20 +278,6 @@ def dataset_review(
         dataset.status = DatasetStatus.PUBLISHED
         dataset.published_at = timezone.now()
     dataset.save(update_fields=["status", "published_at", "updated_at"])
-    audit_record(
-        actor=actor,
-        action=f"dataset.{decision}",
-        obj=dataset,
-        country=dataset.owner_country_id,
-        detail={"comment": comment, "status": dataset.status},
-    )
-    send_templated_email(
-        recipients=[dataset.uploader],
-        template="dataset-decision",
-        context={"dataset": dataset, "decision": decision, "comment": comment, "actor": actor},
-    )
-    index_dataset_on_commit(dataset.pk)
-    return dataset
 
 
 @transaction.atomic

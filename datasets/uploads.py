@@ -11,14 +11,17 @@ from typing import cast
 
 from django.conf import settings
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.core.files.uploadhandler import FileUploadHandler, SkipFile
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 
+from datasets.file_store import Document, files_store
 from datasets.messages import file_report
-from datasets.models import DataFile
+from datasets.models import DataFile, Dataset
 from datasets.storage import file_too_large_message
+from neaspec_portal.typing import AuthenticatedRequest
 
 
 class _NotedRequest(HttpRequest):
@@ -78,6 +81,28 @@ def upload_answer(
             request, _("%(count)d file(s) added; they are being checked.") % {"count": len(added)}
         )
     return redirect(page)
+
+
+def files_posted(
+    request: AuthenticatedRequest, *, target: Dataset | Document, page: str
+) -> HttpResponse:
+    """Store the files posted in ``files`` on ``target``, all or none, and answer the page.
+
+    Shared by the files pages of datasets and publications, so that both refuse and report
+    alike; ``page`` is the files page the plain form returns to.
+    """
+    uploads = request.FILES.getlist("files")  # parses the body, noting oversize files
+    added, errors = [], []
+    try:
+        added = files_store(
+            actor=request.user,
+            target=target,
+            uploads=uploads,
+            refused=oversize_upload_messages(request),
+        )
+    except ValidationError as error:
+        errors = error.messages
+    return upload_answer(request, added=added, errors=errors, page=page)
 
 
 def file_states_answer(files: Iterable[DataFile], *, with_values: bool) -> JsonResponse:

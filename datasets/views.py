@@ -14,7 +14,6 @@ from django.views.decorators.http import require_POST
 
 from access import policy
 from datasets import selectors, services
-from datasets.file_store import files_store
 from datasets.forms import (
     AccessRequestForm,
     DatasetFilterForm,
@@ -24,7 +23,7 @@ from datasets.forms import (
     ReviewForm,
 )
 from datasets.models import AccessLevel
-from datasets.uploads import file_states_answer, oversize_upload_messages, upload_answer
+from datasets.uploads import file_states_answer, files_posted
 from neaspec_portal import params
 from neaspec_portal.page_cache import visitor_page
 from neaspec_portal.refusals import form_refusal, refusal_text
@@ -127,19 +126,8 @@ def dataset_files(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     progress-bar script)."""
     dataset = policy.access_editable_dataset(request.user, pk)
     if request.method == "POST":
-        uploads = request.FILES.getlist("files")  # parses the body, noting oversize files
-        added, errors = [], []
-        try:
-            added = files_store(
-                actor=request.user,
-                target=dataset,
-                uploads=uploads,
-                refused=oversize_upload_messages(request),
-            )
-        except ValidationError as error:
-            errors = error.messages
         page = reverse("datasets:files", args=[dataset.pk])
-        return upload_answer(request, added=added, errors=errors, page=page)
+        return files_posted(request, target=dataset, page=page)
     dataset = selectors.dataset_detail(user=request.user, pk=pk)
     return render(request, "datasets/files.html", {"dataset": dataset})
 

@@ -4,6 +4,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from home import selectors
+from maps.selectors import map_sites
 from species import selectors as species_selectors
 
 
@@ -14,7 +15,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "flagship_species": list(species_selectors.species_list().filter(is_flagship=True)),
         "countries": list(species_selectors.country_list()),
         "sites": sites,
-        "map_sites": species_selectors.map_sites(sites),
+        "map_sites": map_sites(sites),
     }
     context.update(selectors.home_highlights(user=request.user))
     return render(request, "home/home.html", context)

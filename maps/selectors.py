@@ -7,14 +7,16 @@ its records, computed in SQL on the public form, so that an extent never says mo
 the points already do.
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import F, Max, Min, Q
 from django.utils.translation import gettext as _
 
 from access import policy
-from datasets.models import DataFile, FileState
+from datasets.models import DataFile, Dataset, FileState
 from species.models import Site, Species
 
 #: Most dataset extents drawn at once; filters narrow the rest down.
@@ -140,9 +142,6 @@ def map_data(
     ``all_species`` (from ``species_choices``) names the species of the points.
     """
     species_by_code = {item.code: item for item in all_species}
-    sites = Site.objects.all()
-    if species is not None:
-        sites = sites.filter(species=species)
     features = policy.occurrences_for(
         user,
         species=species.code if species else None,
@@ -151,7 +150,30 @@ def map_data(
     )
     points, legend = points_and_legend(features, species_by_code)
     point_datasets = {feature["properties"]["dataset"] for feature in features}
+    datasets = _map_datasets(user=user, species=species, year=year, point_datasets=point_datasets)
+    extents, without_extent = _dataset_extents(user=user, datasets=datasets)
+    site_rows = _site_rows(species=species)
+    return {
+        "sites": site_rows,
+        "extents": extents,
+        "datasets_without_extent": without_extent,
+        "points": points,
+        "legend": legend,
+        "payload": {
+            "sites": site_rows,
+            "extents": extents,
+            "points": points,
+            "datasets": {
+                entry["id"]: [entry["title"], entry["url"]] for entry in extents + without_extent
+            },
+        },
+    }
 
+
+def _map_datasets(
+    *, user, species: Species | None, year: int | None, point_datasets: set[int]
+) -> list[Dataset]:
+    """Return the datasets listed beside the map: those matching the filters, or with points."""
     wanted = Q()
     if species is not None:
         wanted &= Q(species=species)
@@ -161,11 +183,18 @@ def map_data(
     listed = policy.listed_datasets(user)
     if wanted:  # an empty Q() would drop out of the OR and keep only datasets with points
         listed = listed.filter(wanted | Q(pk__in=sorted(point_datasets)))
-    datasets = list(
+    return list(
         listed.distinct()
         .only("pk", "title", "title_en", "published_at")
         .order_by("-published_at", "-pk")[:MAX_EXTENTS]
     )
+
+
+def _dataset_extents(*, user, datasets: list[Dataset]) -> tuple[list[dict], list[dict]]:
+    """Return the extents of ``datasets`` and the entries of those without one.
+
+    Exact boxes for the datasets ``user`` may download, generalized ones for the others.
+    """
     exact = _extents_from_files([d.pk for d in datasets if policy.can_download(user, d)])
     generalized = _extents_from_public_points(
         user=user, dataset_ids=[d.pk for d in datasets if not policy.can_download(user, d)]
@@ -183,7 +212,20 @@ def map_data(
             without_extent.append(entry)
         else:
             extents.append({**entry, "bbox": box, "generalized": not downloadable})
-    site_rows = [
+    return extents, without_extent
+
+
+def _site_rows(*, species: Species | None) -> list[dict]:
+    """Return the monitoring sites drawn on the map, those of ``species`` when one is chosen."""
+    sites = Site.objects.all()
+    if species is not None:
+        sites = sites.filter(species=species)
+    return map_sites(sites)
+
+
+def map_sites(sites: Iterable[Site]) -> list[dict[str, Any]]:
+    """Return what a map draws of ``sites``: each site's name, point and page."""
+    return [
         {
             "name": site.name,
             "lat": float(site.latitude),
@@ -192,18 +234,3 @@ def map_data(
         }
         for site in sites
     ]
-    return {
-        "sites": site_rows,
-        "extents": extents,
-        "datasets_without_extent": without_extent,
-        "points": points,
-        "legend": legend,
-        "payload": {
-            "sites": site_rows,
-            "extents": extents,
-            "points": points,
-            "datasets": {
-                entry["id"]: [entry["title"], entry["url"]] for entry in extents + without_extent
-            },
-        },
-    }

@@ -16,17 +16,25 @@ from django.utils.translation import gettext as _
 from rest_framework import serializers
 
 
-def too_many_message(limit: int) -> str:
-    """Return the refusal of a list longer than ``limit``."""
-    return _("Choose at most %(limit)d.") % {"limit": limit}
+def too_many(values: Sized, limit: int) -> str | None:
+    """Return why a list of ``len(values)`` items is refused, or None when within ``limit``.
+
+    The one wording of this refusal, for every list of every page, API and service.
+    """
+    if len(values) > limit:
+        return _("Give at most %(limit)d (%(count)d were sent).") % {
+            "limit": limit,
+            "count": len(values),
+        }
+    return None
 
 
 def check_lengths(fields: Mapping[str, Any], limits: Mapping[str, int]) -> None:
     """Refuse, by field, every list of ``fields`` longer than its limit in ``limits``."""
     errors = {
-        name: [too_many_message(limit)]
+        name: [message]
         for name, limit in limits.items()
-        if isinstance(fields.get(name), Sized) and len(fields[name]) > limit
+        if isinstance(fields.get(name), Sized) and (message := too_many(fields[name], limit))
     }
     if errors:
         raise ValidationError(errors)
@@ -40,8 +48,8 @@ class BoundedModelMultipleChoiceField(forms.ModelMultipleChoiceField):
         self.max_items = max_items
 
     def clean(self, value: Any) -> Any:
-        if isinstance(value, list | tuple) and len(value) > self.max_items:
-            raise ValidationError(too_many_message(self.max_items), code="too_many")
+        if isinstance(value, list | tuple) and (message := too_many(value, self.max_items)):
+            raise ValidationError(message, code="too_many")
         return super().clean(value)
 
 
@@ -58,8 +66,8 @@ class BoundedManyRelatedField(serializers.ManyRelatedField):
     def to_internal_value(self, data: Any) -> Any:
         if not isinstance(data, list | tuple):
             return super().to_internal_value(data)  # DRF's refusal of a non-list
-        if len(data) > self.max_items:
-            raise serializers.ValidationError(too_many_message(self.max_items))
+        if message := too_many(data, self.max_items):
+            raise serializers.ValidationError(message)
         if not self.allow_empty and not data:
             self.fail("empty")
         child = self.child_relation

@@ -21,8 +21,8 @@ page that tells the reader. Only declared, converted values reach selectors and 
 
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass, field, fields
+from typing import Any, ClassVar, Self
 
 from django.http import QueryDict
 from django.utils.translation import gettext as _
@@ -279,3 +279,29 @@ class StrictPageNumberPagination(pagination.PageNumberPagination):
                 "schema": schema,
             }
         ]
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What a list is narrowed by: a frozen dataclass whose fields ``SPEC`` reads.
+
+    The lists of datasets, publications, events and search each subclass it, so that every
+    list reads its query parameters (``read``) and says whether it is filtered alike.
+    """
+
+    #: The parameters, one a field, in the order ``read`` checks them.
+    SPEC: ClassVar[Sequence[Param]] = ()
+    #: Fields that order the list rather than narrow it: ``is_empty`` passes over them.
+    UNFILTERED: ClassVar[frozenset[str]] = frozenset()
+
+    @classmethod
+    def from_params(cls, query: QueryDict, *, strict: bool = False) -> Self:
+        """Build filters from query parameters (the API refuses invalid values, the page
+        ignores them)."""
+        return cls(**read(query, cls.SPEC, strict=strict))
+
+    def is_empty(self) -> bool:
+        """Return True when no filter narrows the list."""
+        return not any(
+            getattr(self, item.name) for item in fields(self) if item.name not in self.UNFILTERED
+        )

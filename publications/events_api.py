@@ -8,6 +8,8 @@ with the name of the parameter at fault (``files``, ``speakers``, ``counts``, ..
 when only the secretariat may act.
 """
 
+from collections.abc import Callable
+
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import exceptions, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -18,43 +20,17 @@ from rest_framework.routers import DefaultRouter
 
 from access import policy
 from datasets.uploads import oversize_upload_messages
-from neaspec_portal import params
+from neaspec_portal import bounds, params
+from neaspec_portal.bounds import too_many
 from neaspec_portal.schema import upload_files
 from publications import events_services, selectors
 from publications.api import WritesNeedAccount
 from publications.events_forms import EventForm
-from publications.events_services import MAX_COUNT, MAX_SPEAKERS, MAX_TAGS, MAX_TEXT, too_many
+from publications.events_services import MAX_COUNT, MAX_SPEAKERS, MAX_TAGS, MAX_TEXT
 from publications.forms import LANGUAGE_CODES, upload_error
 from publications.models import Event, MaterialKind, Session, Visibility
 from publications.serializers import PersonSerializer, PublicationFileSerializer
 from species.models import Country, Site, Species
-
-
-class CodeListField(serializers.ListField):
-    """Codes of species, sites or countries, in and out; resolved in one query.
-
-    More than ``MAX_TAGS`` codes are refused before the database is asked.
-    """
-
-    def __init__(self, model, **kwargs) -> None:
-        self.model = model
-        kwargs.setdefault("required", False)
-        super().__init__(child=serializers.CharField(max_length=60), **kwargs)
-
-    def to_internal_value(self, data) -> list:
-        if isinstance(data, list) and (message := too_many(data, MAX_TAGS)):
-            raise serializers.ValidationError(message)
-        codes = list(dict.fromkeys(super().to_internal_value(data)))
-        if message := too_many(codes, MAX_TAGS):
-            raise serializers.ValidationError(message)
-        found = {row.code: row for row in self.model.objects.filter(code__in=codes)}
-        unknown = [code for code in codes if code not in found]
-        if unknown:
-            raise serializers.ValidationError(f"Unknown codes: {', '.join(unknown)}.")
-        return [found[code] for code in codes]
-
-    def to_representation(self, data) -> list[str]:
-        return [row.code for row in data.all()]
 
 
 class MaterialSerializer(serializers.Serializer):
@@ -137,9 +113,9 @@ class ParticipantsSerializer(serializers.Serializer):
 
 
 class EventSerializer(serializers.ModelSerializer):
-    species = CodeListField(Species)
-    sites = CodeListField(Site)
-    countries = CodeListField(Country)
+    species = bounds.codes(Species.objects.all(), max_items=MAX_TAGS)
+    sites = bounds.codes(Site.objects.all(), max_items=MAX_TAGS)
+    countries = bounds.codes(Country.objects.all(), max_items=MAX_TAGS)
     summary = serializers.CharField(required=False, allow_blank=True, max_length=MAX_TEXT)
     outcomes = serializers.CharField(required=False, allow_blank=True, max_length=MAX_TEXT)
     participants_total = serializers.SerializerMethodField()
@@ -272,6 +248,24 @@ class EventViewSet(WritesNeedAccount, viewsets.GenericViewSet):
         event = selectors.event_detail(user=self.request.user, pk=pk)
         return EventSerializer(event, context=self._context([event])).data
 
+    def _edit(
+        self,
+        request: Request,
+        pk,
+        parser: type[serializers.Serializer],
+        service: Callable[..., object],
+        *,
+        created: bool = False,
+    ) -> Response:
+        """Parse the body with ``parser``, hand it to ``service`` for the event, answer with
+        the event: the one path of the curation actions that take a plain body."""
+        event = selectors.event_for_edit(user=request.user, pk=pk)
+        serializer = parser(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        service(actor=request.user, event=event, **serializer.validated_data)
+        answer = status.HTTP_201_CREATED if created else status.HTTP_200_OK
+        return Response(self._detail(pk), status=answer)
+
     def _curator(self) -> None:
         """Answer 403 before reading the body of someone who may not curate events."""
         if not policy.can_curate_events(self.request.user):
@@ -309,23 +303,15 @@ class EventViewSet(WritesNeedAccount, viewsets.GenericViewSet):
     @action(detail=True, methods=["post"])
     def sessions(self, request: Request, pk=None) -> Response:
         """Add a session to the agenda (secretariat)."""
-        event = selectors.event_for_edit(user=request.user, pk=pk)
-        serializer = SessionWriteSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        events_services.session_save(actor=request.user, event=event, **serializer.validated_data)
-        return Response(self._detail(pk), status=status.HTTP_201_CREATED)
+        return self._edit(
+            request, pk, SessionWriteSerializer, events_services.session_save, created=True
+        )
 
     @extend_schema(request=ParticipantsSerializer, responses=EventSerializer)
     @action(detail=True, methods=["put"])
     def participants(self, request: Request, pk=None) -> Response:
         """Replace the participant counts by country and gender (secretariat)."""
-        event = selectors.event_for_edit(user=request.user, pk=pk)
-        serializer = ParticipantsSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        events_services.participants_set(
-            actor=request.user, event=event, **serializer.validated_data
-        )
-        return Response(self._detail(pk))
+        return self._edit(request, pk, ParticipantsSerializer, events_services.participants_set)
 
     @extend_schema(
         request={"multipart/form-data": MaterialUploadSerializer},
@@ -359,13 +345,7 @@ class EventViewSet(WritesNeedAccount, viewsets.GenericViewSet):
     @action(detail=True, methods=["put"], url_path="materials/order")
     def materials_order(self, request: Request, pk=None) -> Response:
         """Put the event's materials in a new order (secretariat)."""
-        event = selectors.event_for_edit(user=request.user, pk=pk)
-        serializer = MaterialOrderSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        events_services.materials_reorder(
-            actor=request.user, event=event, **serializer.validated_data
-        )
-        return Response(self._detail(pk))
+        return self._edit(request, pk, MaterialOrderSerializer, events_services.materials_reorder)
 
 
 router = DefaultRouter(trailing_slash=True)

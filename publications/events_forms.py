@@ -15,15 +15,14 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from neaspec_portal.refusals import refusal_text
-from publications.events_services import MAX_COUNT, MAX_TAGS, MAX_TEXT, too_many
+from publications.events_services import MAX_COUNT, MAX_TAGS, MAX_TEXT
 from publications.forms import (
     LANGUAGE_CHOICES,
-    MULTI_SELECT_HELP,
     MultipleFileField,
     PeopleRowsMixin,
+    tag_fields,
 )
 from publications.models import Event, MaterialKind, Session, Visibility
-from species.models import Country, Site, Species
 
 SPEAKER_ROWS = 3
 PARTNERS = "partners"
@@ -45,39 +44,6 @@ def show_refusal(
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, refusal_text(error))
-
-
-class BoundedChoices(forms.ModelMultipleChoiceField):
-    """Several objects chosen by key; more than ``MAX_TAGS`` are refused before any query."""
-
-    def clean(self, value):
-        if value and (message := too_many(value, MAX_TAGS)):
-            raise forms.ValidationError(message)
-        return super().clean(value)
-
-
-def _event_tag_fields() -> dict[str, forms.Field]:
-    return {
-        "species": BoundedChoices(
-            Species.objects.all(),
-            required=False,
-            label=_("Species"),
-            help_text=MULTI_SELECT_HELP,
-            widget=forms.SelectMultiple(attrs={"size": 6}),
-        ),
-        "sites": BoundedChoices(
-            Site.objects.all(),
-            required=False,
-            label=_("Sites"),
-            widget=forms.SelectMultiple(attrs={"size": 6}),
-        ),
-        "countries": BoundedChoices(
-            Country.objects.filter(is_member_state=True),
-            required=False,
-            label=_("Countries"),
-            widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
-        ),
-    }
 
 
 class EventForm(forms.ModelForm):
@@ -126,7 +92,7 @@ class EventForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields.update(_event_tag_fields())
+        self.fields.update(tag_fields(dict.fromkeys(["species", "sites", "countries"], MAX_TAGS)))
         self.order_fields(self.Meta.fields)
 
     def values(self) -> dict:

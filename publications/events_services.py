@@ -7,7 +7,7 @@ parameter at fault (pages show it beside their field, the API answers 400 with t
 a ``PermissionDenied`` (403 in the API). Every change writes a row to the audit trail.
 """
 
-from collections.abc import Iterable, Sequence, Sized
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -19,6 +19,7 @@ from access import policy
 from access.services import audit_record
 from accounts.models import User
 from datasets.file_store import atomic_with_blobs
+from neaspec_portal.bounds import too_many
 from publications.models import (
     Author,
     Event,
@@ -50,16 +51,6 @@ MAX_TEXT = 20_000
 
 EVENT_TAGS = ("species", "sites", "countries")
 EVENT_TEXTS = ("summary", "outcomes")
-
-
-def too_many(values: Sized, limit: int) -> str | None:
-    """Return why a list of ``len(values)`` items is refused, or None when within ``limit``."""
-    if len(values) > limit:
-        return _("Give at most %(limit)d (%(count)d were sent).") % {
-            "limit": limit,
-            "count": len(values),
-        }
-    return None
 
 
 def too_long(text: str, limit: int) -> str | None:

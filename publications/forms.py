@@ -3,6 +3,7 @@
 The forms of events are in ``publications.events_forms``.
 """
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 from django import forms
@@ -71,11 +72,13 @@ class MultipleFileField(forms.FileField):
         return cleaned
 
 
-def _tag_fields() -> dict[str, forms.Field]:
+def tag_fields(limits: Mapping[str, int]) -> dict[str, forms.Field]:
+    """Return the species, sites and countries fields of a library or an event form, each
+    refusing more values than ``limits`` allows it."""
     return {
         "species": BoundedModelMultipleChoiceField(
             Species.objects.all(),
-            max_items=LIST_LIMITS["species"],
+            max_items=limits["species"],
             required=False,
             label=_("Species"),
             help_text=MULTI_SELECT_HELP,
@@ -83,14 +86,14 @@ def _tag_fields() -> dict[str, forms.Field]:
         ),
         "sites": BoundedModelMultipleChoiceField(
             Site.objects.all(),
-            max_items=LIST_LIMITS["sites"],
+            max_items=limits["sites"],
             required=False,
             label=_("Sites"),
             widget=forms.SelectMultiple(attrs={"size": 6}),
         ),
         "countries": BoundedModelMultipleChoiceField(
             Country.objects.filter(is_member_state=True),
-            max_items=LIST_LIMITS["countries"],
+            max_items=limits["countries"],
             required=False,
             label=_("Countries"),
             widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
@@ -211,7 +214,7 @@ class PublicationForm(PeopleRowsMixin, forms.ModelForm):
 
     def __init__(self, *args, with_files: bool = True, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields.update({name: field for name, field in _tag_fields().items()})
+        self.fields.update(tag_fields(LIST_LIMITS))
         self.order_fields(self.Meta.fields)
         self.fields["year"].widget.attrs.update(min=1900, max=latest_year())
         self.duplicates: list[Publication] = []

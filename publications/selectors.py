@@ -39,8 +39,11 @@ PUBLICATION_FILTERS = (
 
 
 @dataclass(frozen=True)
-class PublicationFilters:
+class PublicationFilters(params.Filters):
     """What the library can be narrowed by; every value is optional and checked."""
+
+    SPEC = PUBLICATION_FILTERS
+    UNFILTERED = frozenset({"sort"})
 
     type: str = ""
     year: int | None = None
@@ -51,27 +54,6 @@ class PublicationFilters:
     target: int | None = None
     theme: str = ""
     sort: str = "newest"
-
-    @classmethod
-    def from_params(cls, query, *, strict: bool = False) -> "PublicationFilters":
-        """Build filters from query parameters (``params.read``: the API refuses invalid
-        values, the page ignores them)."""
-        return cls(**params.read(query, PUBLICATION_FILTERS, strict=strict))
-
-    def is_empty(self) -> bool:
-        """Return True when no filter narrows the list (the sort is not a filter)."""
-        return not any(
-            [
-                self.type,
-                self.year,
-                self.language,
-                self.species,
-                self.site,
-                self.country,
-                self.target,
-                self.theme,
-            ]
-        )
 
 
 def _files_prefetch(prefix: str = "") -> Prefetch:
@@ -111,26 +93,21 @@ def publication_list(*, user, filters: PublicationFilters | None = None) -> Quer
     )
 
 
+#: What a publication's page and the API show beside it, besides its files.
+_EVERYTHING = ("authors", "species", "sites", "countries", "targets", "themes")
+
+
 def with_everything(publications: QuerySet) -> QuerySet[Publication]:
     """Return ``publications`` with authors, every tag and the files (for the API)."""
     return publications.select_related("owner_country").prefetch_related(
-        "authors", "species", "sites", "countries", "targets", "themes", _files_prefetch()
+        *_EVERYTHING, _files_prefetch()
     )
 
 
 def publication_detail(*, user, pk) -> Publication:
     """Return one publication for its page, with authors, tags and files (404 if hidden)."""
     publication = policy.access_publication(user, pk)
-    prefetch_related_objects(
-        [publication],
-        "authors",
-        "species",
-        "sites",
-        "countries",
-        "targets",
-        "themes",
-        _files_prefetch(),
-    )
+    prefetch_related_objects([publication], *_EVERYTHING, _files_prefetch())
     # A page-only attribute for the template, on a row the ORM builds: not a model field.
     publication.thumbnail_file = None  # type: ignore[attr-defined]
     if policy.can_download_publication(user, publication):
@@ -200,21 +177,14 @@ EVENT_FILTERS = (
 
 
 @dataclass(frozen=True)
-class EventFilters:
+class EventFilters(params.Filters):
+    SPEC = EVENT_FILTERS
+
     type: str = ""
     year: int | None = None
     species: str = ""
     site: str = ""
     country: str = ""
-
-    @classmethod
-    def from_params(cls, query, *, strict: bool = False) -> "EventFilters":
-        """Build filters from query parameters (``params.read``: the API refuses invalid
-        values, the page ignores them)."""
-        return cls(**params.read(query, EVENT_FILTERS, strict=strict))
-
-    def is_empty(self) -> bool:
-        return not any([self.type, self.year, self.species, self.site, self.country])
 
 
 def events(*, filters: EventFilters | None = None) -> QuerySet[Event]:

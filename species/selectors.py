@@ -1,6 +1,5 @@
 """Reads of reference data and of what is tagged with it, each owning its joins."""
 
-from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
@@ -67,19 +66,6 @@ def site_get(code: str) -> Site:
 def country_list() -> QuerySet[Country]:
     """Return the member States."""
     return Country.objects.filter(is_member_state=True)
-
-
-def map_sites(sites: Iterable[Site]) -> list[dict[str, Any]]:
-    """Return what the site map draws: each site's name, point and page."""
-    return [
-        {
-            "name": site.name,
-            "lat": float(site.latitude),
-            "lon": float(site.longitude),
-            "url": site.get_absolute_url(),
-        }
-        for site in sites
-    ]
 
 
 def tagged_content(*, user, species=None, site=None, country=None, limit: int = 10) -> dict:

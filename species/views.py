@@ -3,6 +3,7 @@
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from maps.selectors import map_sites
 from neaspec_portal import params
 from species import selectors
 from species.models import Country, Site, Species
@@ -20,7 +21,7 @@ def species_detail(request: HttpRequest, code: str) -> HttpResponse:
     points, legend = selectors.species_occurrence_points(user=request.user, species=species)
     context = {
         "species": species,
-        "map_sites": {"sites": selectors.map_sites(species.sites.all()), "points": points},
+        "map_sites": {"sites": map_sites(species.sites.all()), "points": points},
         "legend": legend,
         "by_month": selectors.records_by_month(user=request.user, species=species),
         "expected_season": selectors.expected_season(species),
@@ -40,7 +41,7 @@ def site_index(request: HttpRequest) -> HttpResponse:
         "species_options": selectors.species_list(),
         "selected_country": country,
         "selected_species": species,
-        "map_sites": selectors.map_sites(sites),
+        "map_sites": map_sites(sites),
     }
     return render(request, "species/site_list.html", context)
 
@@ -50,7 +51,7 @@ def site_detail(request: HttpRequest, code: str) -> HttpResponse:
         site = selectors.site_get(code)
     except Site.DoesNotExist:
         raise Http404("No such site.") from None
-    context = {"site": site, "map_sites": selectors.map_sites([site])}
+    context = {"site": site, "map_sites": map_sites([site])}
     context.update(selectors.tagged_content(user=request.user, site=site))
     return render(request, "species/site_detail.html", context)
 
@@ -61,6 +62,6 @@ def country_detail(request: HttpRequest, code: str) -> HttpResponse:
     except Country.DoesNotExist:
         raise Http404("No such member State.") from None
     sites = list(selectors.site_list(country=country.code))
-    context = {"country": country, "sites": sites, "map_sites": selectors.map_sites(sites)}
+    context = {"country": country, "sites": sites, "map_sites": map_sites(sites)}
     context.update(selectors.tagged_content(user=request.user, country=country))
     return render(request, "species/country_detail.html", context)

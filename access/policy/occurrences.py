@@ -80,10 +80,7 @@ def _exact_features(ids: list[int], filters: OccurrenceFilters, limit: int) -> l
     if filters.year is not None:
         rows = rows.filter(event_date__year=filters.year)
     if filters.bbox:
-        west, south, east, north = filters.bbox
-        rows = rows.filter(
-            latitude__gte=south, latitude__lte=north, longitude__gte=west, longitude__lte=east
-        )
+        rows = rows.filter(_inside(filters.bbox))
     values = rows.order_by("pk").values_list(
         "dataset_id", "scientific_name", "species__code", "event_date", "latitude", "longitude"
     )[:limit]
@@ -151,11 +148,14 @@ def filter_public(
     if filters.year is not None:
         rows = rows.filter(year=filters.year)
     if filters.bbox:
-        west, south, east, north = filters.bbox
-        rows = rows.shown(today).filter(
-            latitude__gte=south, latitude__lte=north, longitude__gte=west, longitude__lte=east
-        )
+        rows = rows.shown(today).filter(_inside(filters.bbox))
     return rows
+
+
+def _inside(bbox: tuple[float, float, float, float]) -> Q:
+    """Return the condition of a point inside ``bbox`` (west, south, east, north)."""
+    west, south, east, north = bbox
+    return Q(latitude__gte=south, latitude__lte=north, longitude__gte=west, longitude__lte=east)
 
 
 def occurrences_for(

@@ -38,6 +38,20 @@ def _deciding_focal_points(
     )
 
 
+def _nobody_else_decides(country: str, uploader: str, dataset: str) -> Q:
+    """Return the condition, on a row naming a country, that none of its focal points may
+    decide: the fields ``country``, ``uploader`` and ``dataset`` are read on that row."""
+    return ~Q(
+        Exists(
+            _deciding_focal_points(
+                country=OuterRef(country),
+                uploader=OuterRef(uploader),
+                dataset=OuterRef(OuterRef(dataset)),
+            )
+        )
+    )
+
+
 def secretariat_decides_for(dataset: Dataset, country_code: str) -> bool:
     """Return True when no focal point of ``country_code`` may decide on ``dataset``.
 
@@ -138,24 +152,8 @@ def datasets_to_review(user: Actor) -> QuerySet[Dataset]:
     mine_as_owner = Q(owner_country_id__in=countries)
     mine_as_co_owner = Q(country_id__in=countries)
     if secretariat:
-        mine_as_owner |= ~Q(
-            Exists(
-                _deciding_focal_points(
-                    country=OuterRef("owner_country_id"),
-                    uploader=OuterRef("uploader_id"),
-                    dataset=OuterRef(OuterRef("pk")),
-                )
-            )
-        )
-        mine_as_co_owner |= ~Q(
-            Exists(
-                _deciding_focal_points(
-                    country=OuterRef("country_id"),
-                    uploader=OuterRef("dataset__uploader_id"),
-                    dataset=OuterRef(OuterRef("dataset_id")),
-                )
-            )
-        )
+        mine_as_owner |= _nobody_else_decides("owner_country_id", "uploader_id", "pk")
+        mine_as_co_owner |= _nobody_else_decides("country_id", "dataset__uploader_id", "dataset_id")
     co_owner_waiting = _co_owners_undecided().filter(mine_as_co_owner)
     waiting = (mine_as_owner & undecided_owner) | Q(Exists(co_owner_waiting))
     return (

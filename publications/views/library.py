@@ -13,8 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from access import policy
-from datasets.file_store import files_store
-from datasets.uploads import file_states_answer, oversize_upload_messages, upload_answer
+from datasets.uploads import file_states_answer, files_posted, oversize_upload_messages
 from neaspec_portal import params
 from neaspec_portal.page_cache import visitor_page
 from neaspec_portal.refusals import form_refusal
@@ -177,19 +176,8 @@ def publication_files(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """Show a publication's files and add more (JSON answers for the progress-bar script)."""
     publication = selectors.publication_for_edit(user=request.user, pk=pk)
     if request.method == "POST":
-        uploads = request.FILES.getlist("files")  # parses the body, noting oversize files
-        added, errors = [], []
-        try:
-            added = files_store(
-                actor=request.user,
-                target=publication,
-                uploads=uploads,
-                refused=oversize_upload_messages(request),
-            )
-        except ValidationError as error:
-            errors = error.messages
         page = reverse("publications:files", args=[publication.pk])
-        return upload_answer(request, added=added, errors=errors, page=page)
+        return files_posted(request, target=publication, page=page)
     return render(
         request,
         "publications/files.html",

@@ -34,9 +34,11 @@ SEARCH_QUERY = (
 
 
 @dataclass(frozen=True)
-class SearchFilters:
+class SearchFilters(params.Filters):
     """What a search is narrowed to. Filters read the documents' copies of their objects'
     fields (ranking data): they narrow what the policy lets a user find, never widen it."""
+
+    SPEC = SEARCH_FILTERS
 
     kind: str = ""
     species: str = ""
@@ -47,16 +49,6 @@ class SearchFilters:
     theme: str = ""
     language: str = ""
     access: str = ""
-
-    @classmethod
-    def from_params(cls, query, *, strict: bool = False) -> "SearchFilters":
-        """Build filters from query parameters (``params.read``: the API refuses invalid
-        values, the page ignores them)."""
-        return cls(**params.read(query, SEARCH_FILTERS, strict=strict))
-
-    def is_empty(self) -> bool:
-        """Return True when no filter narrows the search."""
-        return self == SearchFilters()
 
     def apply(self, documents: QuerySet) -> QuerySet:
         """Return ``documents`` narrowed by every filter that is set."""

@@ -11,7 +11,6 @@ The expectations come from ``expected`` below, written from docs/access-policy.m
 independently of ``access.policy``.
 """
 
-import re
 from datetime import timedelta
 
 import pytest
@@ -27,6 +26,7 @@ from search import services as search_services
 from search.models import SearchDocument
 from species.models import Species
 from tests.factories import DataFileFactory, DatasetFactory, UserFactory
+from tests.matrix import found_by_search, module_rows
 from tests.two_factor import give_authenticator
 
 #: A word of every dataset's description, and one of the text extracted from its file.
@@ -90,109 +90,107 @@ def expected_review_and_failed_file(person: str, level: str, state: str) -> tupl
 @pytest.fixture(scope="module")
 def cast(django_db_setup, django_db_blocker):
     """Create the people and one dataset per level × state, once for the module."""
-    with django_db_blocker.unblock():
-        from django.db import transaction
-
-        transaction.set_autocommit(True)
-        people = {
-            "pending": UserFactory(
-                username="m-pending", country_id="KR", status=AccountStatus.PENDING
-            ),
-            "owner_researcher": UserFactory(username="m-owner-researcher", country_id="KR"),
-            "other_researcher": UserFactory(username="m-other-researcher", country_id="JP"),
-            "co_owner_researcher": UserFactory(username="m-co-researcher", country_id="MN"),
-            "partner": UserFactory(username="m-partner", country_id=None),
-            "owner_fp": UserFactory(username="m-owner-fp", country_id="KR"),
-            "other_fp": UserFactory(username="m-other-fp", country_id="JP"),
-            "co_owner_fp": UserFactory(username="m-co-fp", country_id="MN"),
-            "secretariat": UserFactory(
-                username="m-secretariat", country_id=None, is_secretariat=True
-            ),
-            "uploader": UserFactory(username="m-uploader", country_id="KR"),
-            "collaborator": UserFactory(username="m-collaborator", country_id="RU"),
-            "grant_holder": UserFactory(username="m-grant", country_id="CN"),
-            "expired_grant": UserFactory(username="m-expired", country_id="CN"),
-            "revoked_grant": UserFactory(username="m-revoked", country_id="CN"),
-            "group_member": UserFactory(username="m-group", country_id="CN"),
-        }
-        for name, country in [("owner_fp", "KR"), ("other_fp", "JP"), ("co_owner_fp", "MN")]:
-            FocalPoint.objects.create(user=people[name], country_id=country)
-        for name in ("owner_fp", "other_fp", "co_owner_fp", "secretariat"):
-            give_authenticator(people[name])  # those who hold keys sign in with a code
+    with module_rows(django_db_blocker):
+        people = _people()
         team = Group.objects.create(name="m-team")
         people["group_member"].groups.add(team)
-        later = timezone.now() + timedelta(days=30)
-        datasets = {}
         tiger = Species.objects.get(code="TIGER_AMUR")
-        for level in LEVELS:
-            for state in STATES:
-                dataset = DatasetFactory(
-                    uploader=people["uploader"],
-                    access_level=level,
-                    status=state,
-                    title=f"m-{level}-{state}",
-                    abstract=f"Camera stations, {DESCRIPTION_WORD}.",
-                    co_owners=["MN"],
-                )
-                dataset.collaborators.add(people["collaborator"])
-                dataset.species.add(tiger)
-                exact = [131.38761, _exact_latitude(dataset)]
-                records = DataFileFactory(
-                    dataset=dataset,
-                    state="ready",
-                    bbox=exact + exact,
-                    extracted_text=f"Den north of station K7: {FILE_TEXT_WORD}.",
-                )
-                Occurrence.objects.create(
-                    dataset=dataset,
-                    data_file=records,
-                    species=tiger,
-                    scientific_name="Panthera tigris altaica",
-                    latitude=exact[1],
-                    longitude=131.38761,
-                    row=2,
-                )
-                locations.generalize_file(records)
-                DataFileFactory(
-                    dataset=dataset,
-                    original_name="m-unreadable.csv",
-                    state="failed",
-                    problems=[problem(7, "latitude", ["decimalLatitude"], ["m-cell-91.7"])],
-                )
-                ReviewDecision.objects.create(
-                    dataset=dataset,
-                    review_round=1,
-                    country_id="KR",
-                    decider=people["owner_fp"],
-                    decision="approve",
-                    comment="m-den-300m-north",
-                )
-                fp = people["owner_fp"]
-                policy.grant(
-                    dataset=dataset, user=people["grant_holder"], until=later, granted_by=fp
-                )
-                policy.grant(dataset=dataset, group=team, until=later, granted_by=fp)
-                policy.grant(
-                    dataset=dataset,
-                    user=people["expired_grant"],
-                    until=timezone.now() - timedelta(hours=1),
-                    granted_by=fp,
-                )
-                revoked = policy.grant(
-                    dataset=dataset, user=people["revoked_grant"], until=later, granted_by=fp
-                )
-                policy.revoke(grant_row=revoked, revoked_by=fp)
-                search_services.dataset_index(dataset)
-                datasets[(level, state)] = dataset
+        datasets = {
+            (level, state): _dataset(people, team, tiger, level, state)
+            for level in LEVELS
+            for state in STATES
+        }
         # The search documents' copies claim the widest: search must ask the live rows.
         SearchDocument.objects.update(published=True, access="public")
         yield people, datasets
-        from django.core.management import call_command
 
-        call_command("flush", interactive=False, verbosity=0)
-        from species.services import reference_data_load
 
-        reference_data_load()
+def _people() -> dict:
+    """Return the cast by role, focal points and secretariat holding their keys."""
+    people = {
+        "pending": UserFactory(username="m-pending", country_id="KR", status=AccountStatus.PENDING),
+        "owner_researcher": UserFactory(username="m-owner-researcher", country_id="KR"),
+        "other_researcher": UserFactory(username="m-other-researcher", country_id="JP"),
+        "co_owner_researcher": UserFactory(username="m-co-researcher", country_id="MN"),
+        "partner": UserFactory(username="m-partner", country_id=None),
+        "owner_fp": UserFactory(username="m-owner-fp", country_id="KR"),
+        "other_fp": UserFactory(username="m-other-fp", country_id="JP"),
+        "co_owner_fp": UserFactory(username="m-co-fp", country_id="MN"),
+        "secretariat": UserFactory(username="m-secretariat", country_id=None, is_secretariat=True),
+        "uploader": UserFactory(username="m-uploader", country_id="KR"),
+        "collaborator": UserFactory(username="m-collaborator", country_id="RU"),
+        "grant_holder": UserFactory(username="m-grant", country_id="CN"),
+        "expired_grant": UserFactory(username="m-expired", country_id="CN"),
+        "revoked_grant": UserFactory(username="m-revoked", country_id="CN"),
+        "group_member": UserFactory(username="m-group", country_id="CN"),
+    }
+    for name, country in [("owner_fp", "KR"), ("other_fp", "JP"), ("co_owner_fp", "MN")]:
+        FocalPoint.objects.create(user=people[name], country_id=country)
+    for name in ("owner_fp", "other_fp", "co_owner_fp", "secretariat"):
+        give_authenticator(people[name])  # those who hold keys sign in with a code
+    return people
+
+
+def _dataset(people: dict, team: Group, tiger: Species, level: str, state: str):
+    """Return the dataset of ``level`` × ``state``: a tiger record, a failed file, a review
+    comment, and grants live, expired, revoked and to a group."""
+    dataset = DatasetFactory(
+        uploader=people["uploader"],
+        access_level=level,
+        status=state,
+        title=f"m-{level}-{state}",
+        abstract=f"Camera stations, {DESCRIPTION_WORD}.",
+        co_owners=["MN"],
+    )
+    dataset.collaborators.add(people["collaborator"])
+    dataset.species.add(tiger)
+    exact = [131.38761, _exact_latitude(dataset)]
+    records = DataFileFactory(
+        dataset=dataset,
+        state="ready",
+        bbox=exact + exact,
+        extracted_text=f"Den north of station K7: {FILE_TEXT_WORD}.",
+    )
+    Occurrence.objects.create(
+        dataset=dataset,
+        data_file=records,
+        species=tiger,
+        scientific_name="Panthera tigris altaica",
+        latitude=exact[1],
+        longitude=131.38761,
+        row=2,
+    )
+    locations.generalize_file(records)
+    DataFileFactory(
+        dataset=dataset,
+        original_name="m-unreadable.csv",
+        state="failed",
+        problems=[problem(7, "latitude", ["decimalLatitude"], ["m-cell-91.7"])],
+    )
+    fp = people["owner_fp"]
+    ReviewDecision.objects.create(
+        dataset=dataset,
+        review_round=1,
+        country_id="KR",
+        decider=fp,
+        decision="approve",
+        comment="m-den-300m-north",
+    )
+    later = timezone.now() + timedelta(days=30)
+    policy.grant(dataset=dataset, user=people["grant_holder"], until=later, granted_by=fp)
+    policy.grant(dataset=dataset, group=team, until=later, granted_by=fp)
+    policy.grant(
+        dataset=dataset,
+        user=people["expired_grant"],
+        until=timezone.now() - timedelta(hours=1),
+        granted_by=fp,
+    )
+    revoked = policy.grant(
+        dataset=dataset, user=people["revoked_grant"], until=later, granted_by=fp
+    )
+    policy.revoke(grant_row=revoked, revoked_by=fp)
+    search_services.dataset_index(dataset)
+    return dataset
 
 
 def _exact_latitude(dataset) -> float:
@@ -226,7 +224,10 @@ def test_every_surface_obeys_the_policy_for_every_level_and_state(client, cast, 
     api_listed = {item["title"] for item in _all_pages(client, "/api/v1/datasets/")}
     html_list = client.get("/data/", {"q": "m-"}).content.decode()
     map_page = client.get("/map/").content.decode()
-    found = {word: _found_by_search(client, word) for word in (DESCRIPTION_WORD, FILE_TEXT_WORD)}
+    found = {
+        word: found_by_search(client, word, kind="dataset", pages="/data/")
+        for word in (DESCRIPTION_WORD, FILE_TEXT_WORD)
+    }
     nowhere = (False, False)
     mismatches = []
     for (level, state), dataset in datasets.items():
@@ -247,7 +248,7 @@ def test_every_surface_obeys_the_policy_for_every_level_and_state(client, cast, 
             "html detail": 200 if sees else 404,
             "html download": 200 if downloads else 404,
         }
-        reads_review, fetches_failed = expected_review_and_failed_file(person, level, state)
+        _reads_review, fetches_failed = expected_review_and_failed_file(person, level, state)
         wanted["api failed download"] = 200 if fetches_failed else 404
         listed = sees and state == "published"
         actual["api list"] = dataset.title in api_listed
@@ -259,23 +260,7 @@ def test_every_surface_obeys_the_policy_for_every_level_and_state(client, cast, 
         actual["found by its file text"] = found[FILE_TEXT_WORD].get(dataset.pk, nowhere)
         wanted["found by its file text"] = (listed and downloads, listed and downloads)
         if sees:
-            body = responses["api detail"].json()
-            actual["can_download"] = body["can_download"]
-            wanted["can_download"] = downloads
-            (decision,) = body["decisions"]
-            actual["api decision"] = (decision["country"], decision["decision"])
-            wanted["api decision"] = ("KR", "approve")
-            actual["api review"] = (decision["decider"], decision["comment"])
-            wanted["api review"] = (
-                ("m-owner-fp", "m-den-300m-north") if reads_review else (None, None)
-            )
-            html = responses["html detail"].content.decode()
-            actual["html review"] = ("m-owner-fp" in html, "m-den-300m-north" in html)
-            wanted["html review"] = (reads_review, reads_review)
-            urls = {item["name"]: item["download_url"] for item in body["files"]}
-            actual["api failed url"] = urls["m-unreadable.csv"] is not None
-            actual["html failed link"] = f"/data/files/{failed_id}/download/" in html
-            wanted["api failed url"] = wanted["html failed link"] = fetches_failed
+            _add_details(actual, wanted, responses, failed_id, downloads, person, level, state)
         # Derived surfaces: locations and messages.
         occurrences = client.get("/api/v1/occurrences/", {"dataset": dataset.pk}).json()
         actual["occurrences"] = _location(occurrences["features"], dataset)
@@ -287,12 +272,6 @@ def test_every_surface_obeys_the_policy_for_every_level_and_state(client, cast, 
         states = client.get(f"/data/{dataset.pk}/files/states/")
         actual["file states"] = (states.status_code, "m-cell-91.7" in states.content.decode())
         wanted["file states"] = (200 if sees else 404, sees and downloads)
-        if sees:
-            actual["messages quote the cell"] = (
-                "m-cell-91.7" in html,
-                "m-cell-91.7" in responses["api detail"].content.decode(),
-            )
-            wanted["messages quote the cell"] = (downloads, downloads)
         if actual != wanted:
             differ = {key: (actual.get(key), wanted.get(key)) for key in actual | wanted}
             differ = {key: pair for key, pair in differ.items() if pair[0] != pair[1]}
@@ -300,14 +279,30 @@ def test_every_surface_obeys_the_policy_for_every_level_and_state(client, cast, 
     assert mismatches == []
 
 
-def _found_by_search(client, word: str) -> dict[int, tuple[bool, bool]]:
-    """Return the datasets that search finds by ``word``: id → (by the API, by the page)."""
-    api = client.get("/api/v1/search/", {"q": word, "type": "dataset"}).json()
-    assert api["count"] == len(api["results"]), "the matrix's datasets fit on one page"
-    by_api = {item["id"] for item in api["results"]}
-    page = client.get("/search/", {"q": word, "type": "dataset"}).content.decode()
-    by_page = {int(pk) for pk in re.findall(r'href="/data/(\d+)/"', page)}
-    return {pk: (pk in by_api, pk in by_page) for pk in by_api | by_page}
+def _add_details(actual, wanted, responses, failed_id, downloads, person, level, state) -> None:
+    """Add to ``actual`` and ``wanted`` what the detail surfaces show of a visible dataset:
+    the download flag, the review trail, the failed file, the cells messages quote."""
+    reads_review, fetches_failed = expected_review_and_failed_file(person, level, state)
+    body = responses["api detail"].json()
+    actual["can_download"] = body["can_download"]
+    wanted["can_download"] = downloads
+    (decision,) = body["decisions"]
+    actual["api decision"] = (decision["country"], decision["decision"])
+    wanted["api decision"] = ("KR", "approve")
+    actual["api review"] = (decision["decider"], decision["comment"])
+    wanted["api review"] = ("m-owner-fp", "m-den-300m-north") if reads_review else (None, None)
+    html = responses["html detail"].content.decode()
+    actual["html review"] = ("m-owner-fp" in html, "m-den-300m-north" in html)
+    wanted["html review"] = (reads_review, reads_review)
+    urls = {item["name"]: item["download_url"] for item in body["files"]}
+    actual["api failed url"] = urls["m-unreadable.csv"] is not None
+    actual["html failed link"] = f"/data/files/{failed_id}/download/" in html
+    wanted["api failed url"] = wanted["html failed link"] = fetches_failed
+    actual["messages quote the cell"] = (
+        "m-cell-91.7" in html,
+        "m-cell-91.7" in responses["api detail"].content.decode(),
+    )
+    wanted["messages quote the cell"] = (downloads, downloads)
 
 
 def _all_pages(client, url):

@@ -75,32 +75,40 @@ def test_stored_files_have_their_rows(researcher_a, dataset, media):
     assert _blobs(media) == DataFile.objects.count() == 3
 
 
-def test_a_database_error_after_a_blob_is_written_leaves_nothing(
-    researcher_a, dataset, media, monkeypatch
-):
-    fail = _fail_on_call(2, DatabaseError("could not extend file: No space left on device"))
-    monkeypatch.setattr(DataFile, "save", fail(DataFile.save))
-    with pytest.raises(DatabaseError):
-        files_store(actor=researcher_a, target=dataset, uploads=_csv(3))
-    assert _blobs(media) == DataFile.objects.count() == 0
+#: Where a failure is injected: (module or class, function, failing call, error, files).
+FAILURES = {
+    "database-error-after-a-blob-is-written": (
+        DataFile,
+        "save",
+        2,
+        DatabaseError("could not extend file: No space left on device"),
+        3,
+    ),
+    "late-refusal-in-the-service": (
+        file_store,
+        "enqueue_on_commit",
+        3,
+        ValidationError("The processing queue refused the file."),
+        3,
+    ),
+    # Redis down once left ten uploaded files orphaned on disk.
+    "page-cache-failure-inside-the-transaction": (
+        page_cache,
+        "bump",
+        4,
+        RedisConnectionError("Connection refused"),
+        10,
+    ),
+}
 
 
-def test_a_late_refusal_in_the_service_leaves_nothing(researcher_a, dataset, media, monkeypatch):
-    fail = _fail_on_call(3, ValidationError("The processing queue refused the file."))
-    monkeypatch.setattr(file_store, "enqueue_on_commit", fail(file_store.enqueue_on_commit))
-    with pytest.raises(ValidationError):
-        files_store(actor=researcher_a, target=dataset, uploads=_csv(3))
-    assert _blobs(media) == DataFile.objects.count() == 0
-
-
-def test_a_page_cache_failure_inside_the_transaction_leaves_nothing(
-    researcher_a, dataset, media, monkeypatch
-):
-    """Redis down once left ten uploaded files orphaned on disk."""
-    fail = _fail_on_call(4, RedisConnectionError("Connection refused"))
-    monkeypatch.setattr(page_cache, "bump", fail(page_cache.bump))
-    with pytest.raises(RedisConnectionError):
-        files_store(actor=researcher_a, target=dataset, uploads=_csv(10))
+@pytest.mark.parametrize("name", FAILURES)
+def test_a_failure_while_storing_leaves_nothing(researcher_a, dataset, media, monkeypatch, name):
+    owner, function, call, error, files = FAILURES[name]
+    fail = _fail_on_call(call, error)
+    monkeypatch.setattr(owner, function, fail(getattr(owner, function)))
+    with pytest.raises(type(error)):
+        files_store(actor=researcher_a, target=dataset, uploads=_csv(files))
     assert _blobs(media) == DataFile.objects.count() == 0
 
 

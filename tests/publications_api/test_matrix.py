@@ -8,7 +8,6 @@ The expectations come from ``expected`` below, written from docs/access-policy.m
 docs/decisions/four-eyes.md independently of ``access.policy``.
 """
 
-import re
 from datetime import date
 
 import pytest
@@ -20,6 +19,7 @@ from publications.models import Event, Material, Publication, PublicationFile, S
 from search import services as search_services
 from search.models import SearchDocument
 from tests.factories import UserFactory
+from tests.matrix import found_by_search, module_rows
 from tests.two_factor import give_authenticator
 
 #: A word of every publication's description, and one of the text extracted from its file.
@@ -62,28 +62,8 @@ def expected(person: str, visibility: str, state: str) -> tuple[bool, bool]:
 @pytest.fixture(scope="module")
 def cast(django_db_setup, django_db_blocker):
     """Create the people, one publication per visibility × state, and an event showing all."""
-    with django_db_blocker.unblock():
-        from django.db import transaction
-
-        transaction.set_autocommit(True)
-        people = {
-            "pending": UserFactory(
-                username="p-pending", country_id="KR", status=AccountStatus.PENDING
-            ),
-            "researcher": UserFactory(username="p-researcher", country_id="KR"),
-            "other_researcher": UserFactory(username="p-other-researcher", country_id="RU"),
-            "partner": UserFactory(username="p-partner", country_id=None),
-            "owner_fp": UserFactory(username="p-owner-fp", country_id="KR"),
-            "other_fp": UserFactory(username="p-other-fp", country_id="JP"),
-            "secretariat": UserFactory(
-                username="p-secretariat", country_id=None, is_secretariat=True
-            ),
-            "uploader": UserFactory(username="p-uploader", country_id="KR"),
-        }
-        FocalPoint.objects.create(user=people["owner_fp"], country_id="KR")
-        FocalPoint.objects.create(user=people["other_fp"], country_id="JP")
-        for name in ("owner_fp", "other_fp", "secretariat"):
-            give_authenticator(people[name])  # those who hold keys sign in with a code
+    with module_rows(django_db_blocker):
+        people = _people()
         event = Event.objects.create(
             title="p-event",
             type="workshop",
@@ -93,53 +73,63 @@ def cast(django_db_setup, django_db_blocker):
             created_by=people["secretariat"],
         )
         session = Session.objects.create(event=event, title="p-session", order=1)
-        publications = {}
-        for visibility in VISIBILITIES:
-            for state in STATES:
-                publication = Publication.objects.create(
-                    type="presentation",
-                    title=f"p-{visibility}-{state}",
-                    abstract=f"Slides of the workshop, {DESCRIPTION_WORD}.",
-                    year=2024,
-                    language="en",
-                    visibility=visibility,
-                    status=state,
-                    uploader=people["uploader"],
-                    owner_country_id="KR",
-                )
-                data_file = DataFile.objects.create(
-                    original_name="slides.pdf",
-                    file=ContentFile(b"%PDF-1.4 slides", name="slides.pdf"),
-                    size=15,
-                    uploaded_by=people["uploader"],
-                    state="ready",
-                    extracted_text=f"Den north of station K7: {FILE_TEXT_WORD}.",
-                )
-                PublicationFile.objects.create(publication=publication, data_file=data_file)
-                Material.objects.create(
-                    event=event, session=session, kind="presentation", publication=publication
-                )
-                search_services.publication_index(publication)
-                publications[(visibility, state)] = publication
+        publications = {
+            (visibility, state): _publication(people["uploader"], session, visibility, state)
+            for visibility in VISIBILITIES
+            for state in STATES
+        }
         # The search documents' copies claim the widest: search must ask the live rows.
         SearchDocument.objects.update(published=True, access="public")
         yield people, publications, event
-        from django.core.management import call_command
-
-        call_command("flush", interactive=False, verbosity=0)
-        from species.services import reference_data_load
-
-        reference_data_load()
 
 
-def _found_by_search(client, word: str) -> dict[int, tuple[bool, bool]]:
-    """Return the publications search finds by ``word``: id → (by the API, by the page)."""
-    api = client.get("/api/v1/search/", {"q": word, "type": "presentation"}).json()
-    assert api["count"] == len(api["results"]), "the matrix's publications fit on one page"
-    by_api = {item["id"] for item in api["results"]}
-    page = client.get("/search/", {"q": word, "type": "presentation"}).content.decode()
-    by_page = {int(pk) for pk in re.findall(r'href="/library/(\d+)/"', page)}
-    return {pk: (pk in by_api, pk in by_page) for pk in by_api | by_page}
+def _people() -> dict:
+    """Return the cast by role, focal points and secretariat holding their keys."""
+    people = {
+        "pending": UserFactory(username="p-pending", country_id="KR", status=AccountStatus.PENDING),
+        "researcher": UserFactory(username="p-researcher", country_id="KR"),
+        "other_researcher": UserFactory(username="p-other-researcher", country_id="RU"),
+        "partner": UserFactory(username="p-partner", country_id=None),
+        "owner_fp": UserFactory(username="p-owner-fp", country_id="KR"),
+        "other_fp": UserFactory(username="p-other-fp", country_id="JP"),
+        "secretariat": UserFactory(username="p-secretariat", country_id=None, is_secretariat=True),
+        "uploader": UserFactory(username="p-uploader", country_id="KR"),
+    }
+    FocalPoint.objects.create(user=people["owner_fp"], country_id="KR")
+    FocalPoint.objects.create(user=people["other_fp"], country_id="JP")
+    for name in ("owner_fp", "other_fp", "secretariat"):
+        give_authenticator(people[name])  # those who hold keys sign in with a code
+    return people
+
+
+def _publication(uploader, session: Session, visibility: str, state: str) -> Publication:
+    """Return the publication of ``visibility`` × ``state``: a PDF file, and a presentation
+    of ``session``."""
+    publication = Publication.objects.create(
+        type="presentation",
+        title=f"p-{visibility}-{state}",
+        abstract=f"Slides of the workshop, {DESCRIPTION_WORD}.",
+        year=2024,
+        language="en",
+        visibility=visibility,
+        status=state,
+        uploader=uploader,
+        owner_country_id="KR",
+    )
+    data_file = DataFile.objects.create(
+        original_name="slides.pdf",
+        file=ContentFile(b"%PDF-1.4 slides", name="slides.pdf"),
+        size=15,
+        uploaded_by=uploader,
+        state="ready",
+        extracted_text=f"Den north of station K7: {FILE_TEXT_WORD}.",
+    )
+    PublicationFile.objects.create(publication=publication, data_file=data_file)
+    Material.objects.create(
+        event=session.event, session=session, kind="presentation", publication=publication
+    )
+    search_services.publication_index(publication)
+    return publication
 
 
 def _surfaces(client, publication, event_html, event_api, api_listed, html_list) -> dict:
@@ -197,7 +187,10 @@ def test_every_surface_obeys_the_policy(client, cast, person):
     api_listed = {item["title"] for item in client.get("/api/v1/publications/").json()["results"]}
     event_html = client.get(f"/library/events/{event.pk}/").content.decode()
     event_api = client.get(f"/api/v1/events/{event.pk}/").json()
-    found = {word: _found_by_search(client, word) for word in (DESCRIPTION_WORD, FILE_TEXT_WORD)}
+    found = {
+        word: found_by_search(client, word, kind="presentation", pages="/library/")
+        for word in (DESCRIPTION_WORD, FILE_TEXT_WORD)
+    }
     nowhere = (False, False)
     mismatches = []
     for (visibility, state), publication in publications.items():

@@ -7,7 +7,7 @@ import json
 import pytest
 from django.urls import reverse
 
-from neaspec_portal.bounds import too_many_message
+from neaspec_portal.bounds import too_many
 from publications import services
 from publications.models import Publication
 from publications.rules import LIST_LIMITS, latest_year
@@ -46,7 +46,7 @@ CASES = [
     pytest.param(
         {"species": ["WN_CRANE"] * (LIST_LIMITS["species"] + 1)},
         "species",
-        too_many_message(LIST_LIMITS["species"]),
+        too_many(["WN_CRANE"] * (LIST_LIMITS["species"] + 1), LIST_LIMITS["species"]),
         id="too-many-species",
     ),
 ]

@@ -120,29 +120,18 @@ class _Table:
                     try:
                         y, x = float(raw_lat), float(raw_lon)
                     except ValueError:
-                        errors.append((number, "coordinates", raw_lat, raw_lon))
+                        y = x = 999.0  # out of range: worded by _note_bad_point()
+                    if -90 <= y <= 90 and -180 <= x <= 180:
+                        self.south, self.north = min(self.south, y), max(self.north, y)
+                        self.west, self.east = min(self.west, x), max(self.east, x)
+                        point = (y, x)
                     else:
-                        if not -90 <= y <= 90:
-                            errors.append((number, "latitude", raw_lat))
-                        elif not -180 <= x <= 180:
-                            errors.append((number, "longitude", raw_lon))
-                        else:
-                            self.south, self.north = min(self.south, y), max(self.north, y)
-                            self.west, self.east = min(self.west, x), max(self.east, x)
-                            point = (y, x)
+                        self._note_bad_point(number, raw_lat, raw_lon)
             if when is not None and width > when:
                 raw = row[when]
                 day = days.get(raw, _MISSING)
                 if day is _MISSING:
-                    try:
-                        day = _parse_date(raw)
-                    except ValueError:
-                        errors.append((number, "date", raw))
-                        day = None
-                    else:
-                        if len(days) >= CACHE_SIZE:
-                            days.clear()
-                        days[raw] = day
+                    day = self._new_day(number, raw)
                 if day:
                     self.first = day if self.first is None or day < self.first else self.first
                     self.last = day if self.last is None or day > self.last else self.last
@@ -166,6 +155,37 @@ class _Table:
         if points and not errors:
             self._send(points)
         return True
+
+    def _note_bad_point(self, number: int, raw_lat: str, raw_lon: str) -> None:
+        """Record why the coordinates of row ``number`` are not a point.
+
+        Called only for a bad row, so that add_rows() pays nothing for the wording.
+        """
+        try:
+            y = float(raw_lat)
+            float(raw_lon)
+        except ValueError:
+            self.errors.append((number, "coordinates", raw_lat, raw_lon))
+            return
+        if not -90 <= y <= 90:
+            self.errors.append((number, "latitude", raw_lat))
+        else:
+            self.errors.append((number, "longitude", raw_lon))
+
+    def _new_day(self, number: int, raw: str) -> date | None:
+        """Return the date in ``raw``, not yet in the cache, remembering it if it is one.
+
+        Called once per distinct value, so that add_rows() keeps its per-row cost.
+        """
+        try:
+            day = _parse_date(raw)
+        except ValueError:
+            self.errors.append((number, "date", raw))
+            return None
+        if len(self._days) >= CACHE_SIZE:
+            self._days.clear()
+        self._days[raw] = day
+        return day
 
     def _send(self, points: list[tuple]) -> None:
         numbers, names, codes, days, lats, lons = zip(*points, strict=True)
