@@ -30,7 +30,7 @@ from datasets.models import (
     RequestStatus,
     ReviewDecision,
 )
-from datasets.processing.pipeline import enqueue_on_commit
+from datasets.processing.queue import enqueue_on_commit
 from datasets.storage import stored_file_create
 from neaspec_portal.mail import send_templated_email
 from search.services import index_dataset_on_commit

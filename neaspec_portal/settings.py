@@ -221,9 +221,21 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = "UTC"
+# A worker holds a file it processes for FILE_LEASE_SECONDS and renews that lease every third
+# of it; a dead worker's file is taken over once its lease lapses, by the redelivered task or
+# by the sweeper, which runs every FILE_SWEEP_SECONDS.
+FILE_LEASE_SECONDS = env_int("FILE_LEASE_SECONDS", 60)
+FILE_SWEEP_SECONDS = env_int("FILE_SWEEP_SECONDS", 30)
+if FILE_LEASE_SECONDS < 3 or FILE_SWEEP_SECONDS < 1:
+    raise ImproperlyConfigured(
+        "FILE_LEASE_SECONDS must be 3 or more, FILE_SWEEP_SECONDS 1 or more."
+    )
 CELERY_BEAT_SCHEDULE = {
     "expire-access-grants": {"task": "datasets.expire_grants", "schedule": 3600.0},
-    "requeue-stuck-files": {"task": "datasets.requeue_stuck_files", "schedule": 300.0},
+    "requeue-stuck-files": {
+        "task": "datasets.requeue_stuck_files",
+        "schedule": float(FILE_SWEEP_SECONDS),
+    },
 }
 # A worker child that grows past this many kilobytes is replaced after its task.
 CELERY_WORKER_MAX_MEMORY_PER_CHILD = env_int("CELERY_WORKER_MAX_MEMORY_PER_CHILD", 300_000)

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from access import policy
 from access.services import audit_record
 from accounts.models import FocalPoint, User
-from datasets.processing.pipeline import enqueue_on_commit
+from datasets.processing.queue import enqueue_on_commit
 from datasets.storage import stored_file_create
 from neaspec_portal.mail import send_templated_email
 from publications.models import (
