@@ -80,10 +80,12 @@ def renew(file_id: int, attempt: int) -> bool:
 def give_back(file_id: int, attempt: int) -> None:
     """Return the file to pending after a failure that was not the file's own.
 
-    ``queued_at`` is set because the task that gave it back retries it itself; the sweeper
-    leaves the file to that retry.
+    The task that gave it back retries it with backoff; ``queued_at`` is cleared all the
+    same, so that the sweeper queues the file if that retry cannot be sent (the broker down
+    too) or gives up (its retries used up). A retry and a sweep both sent cost one message
+    that finds the file taken.
     """
-    held(file_id, attempt).update(state=FileState.PENDING, lease_expires_at=None, queued_at=Now())
+    held(file_id, attempt).update(state=FileState.PENDING, lease_expires_at=None, queued_at=None)
 
 
 def seconds_left(file_id: int) -> float | None:
