@@ -8,7 +8,7 @@ import logging
 import math
 
 from celery import shared_task
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.db.models.functions import Now
 
 from datasets.models import DataFile, FileState
@@ -57,7 +57,11 @@ def enqueue(file_id: int) -> None:
     except Exception as error:  # noqa: BLE001 - whatever the broker does, keep the upload
         logger.warning("Could not queue file %s (%s); the sweeper will retry.", file_id, error)
         return
-    DataFile.objects.filter(pk=file_id).update(queued_at=Now())
+    try:
+        DataFile.objects.filter(pk=file_id).update(queued_at=Now())
+    except DatabaseError as error:
+        # The upload has committed and its message is sent: at worst the sweeper sends one more.
+        logger.warning("Could not record that file %s was queued (%s).", file_id, error)
 
 
 def enqueue_on_commit(file_id: int) -> None:

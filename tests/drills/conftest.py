@@ -160,5 +160,7 @@ def drill(tmp_path, settings, monkeypatch, transactional_db):
 
 
 def record(outcome: harness.Outcome) -> harness.Outcome:
+    """Keep the outcome for the table; show it at once too (seen with ``pytest -s``)."""
     OUTCOMES.append(outcome)
+    print("drill outcome:", " | ".join(outcome.row()), flush=True)
     return outcome

@@ -22,7 +22,33 @@ from django.db import connection
 
 from datasets.models import DataFile, Occurrence
 
-BIN = Path(sys.executable).parent
+#: Run a console command with only the code under test importable: the virtualenv's editable
+#: install (a finder on ``sys.meta_path``) may point at another checkout, whose modules would
+#: stand in for any module this one lacks (Celery's autodiscovery imports such a module).
+LAUNCH = (
+    "import sys\n"
+    "sys.meta_path[:] = [finder for finder in sys.meta_path\n"
+    "                    if not getattr(finder, '__module__', '').startswith('__editable__')]\n"
+    "from {module} import {function} as main\n"
+    "sys.argv[0] = {name!r}\n"
+    "sys.exit(main())\n"
+)
+
+
+def command(name: str, *arguments: str) -> list[str]:
+    """Return the command line of ``celery`` or ``gunicorn`` run on this checkout's code."""
+    module, function = {
+        "celery": ("celery.__main__", "main"),
+        "gunicorn": ("gunicorn.app.wsgiapp", "run"),
+    }[name]
+    return [
+        sys.executable,
+        "-c",
+        LAUNCH.format(module=module, function=function, name=name),
+        *arguments,
+    ]
+
+
 #: A small table, processed in well under a second.
 SMALL_CSV = (
     b"scientificName,eventDate,decimalLatitude,decimalLongitude\n"
@@ -192,6 +218,8 @@ def service_env(redis_url: str, media: Path, lease: int, sweep: int) -> dict[str
     """The environment of the drill's worker, beat and gunicorn."""
     return {
         **os.environ,
+        # The code under test: the virtualenv's editable install may point at another checkout.
+        "PYTHONPATH": str(settings.BASE_DIR),
         "DATABASE_URL": database_url(),
         "REDIS_URL": redis_url,
         "MEDIA_ROOT": str(media),
@@ -205,8 +233,8 @@ def service_env(redis_url: str, media: Path, lease: int, sweep: int) -> dict[str
 def worker(name: str, log: Path, env: dict[str, str], concurrency: int = 1) -> Process:
     """A ``celery worker`` with a prefork pool, so that its child can be killed alone."""
     return Process(
-        [
-            str(BIN / "celery"),
+        command(
+            "celery",
             "-A",
             "neaspec_portal",
             "worker",
@@ -220,7 +248,7 @@ def worker(name: str, log: Path, env: dict[str, str], concurrency: int = 1) -> P
             "--without-gossip",
             "--loglevel",
             "INFO",
-        ],
+        ),
         log,
         env,
     )
@@ -228,8 +256,8 @@ def worker(name: str, log: Path, env: dict[str, str], concurrency: int = 1) -> P
 
 def beat(directory: Path, env: dict[str, str]) -> Process:
     return Process(
-        [
-            str(BIN / "celery"),
+        command(
+            "celery",
             "-A",
             "neaspec_portal",
             "beat",
@@ -237,7 +265,7 @@ def beat(directory: Path, env: dict[str, str]) -> Process:
             str(directory / "celerybeat-schedule"),
             "--loglevel",
             "INFO",
-        ],
+        ),
         directory / "beat.log",
         env,
     )
@@ -245,8 +273,8 @@ def beat(directory: Path, env: dict[str, str]) -> Process:
 
 def gunicorn(port: int, log: Path, env: dict[str, str], workers: int) -> Process:
     return Process(
-        [
-            str(BIN / "gunicorn"),
+        command(
+            "gunicorn",
             "neaspec_portal.wsgi",
             "--bind",
             f"127.0.0.1:{port}",
@@ -256,7 +284,7 @@ def gunicorn(port: int, log: Path, env: dict[str, str], workers: int) -> Process
             "8",
             "--timeout",
             "300",
-        ],
+        ),
         log,
         env,
     )

@@ -12,7 +12,6 @@ import os
 import random
 import signal
 import subprocess
-import sys
 import time
 from pathlib import Path
 from urllib.parse import quote
@@ -26,6 +25,7 @@ from django.db import connection
 from datasets import services
 from datasets.models import DataFile, Occurrence
 from datasets.processing import lease
+from tests.drills import harness
 from tests.factories import DatasetFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -34,7 +34,6 @@ pytestmark = pytest.mark.django_db(transaction=True)
 QUEUE = f"reliability-{os.getpid()}"
 #: Enough rows for the file to be processing for a few seconds.
 ROWS = 150_000
-CELERY = Path(sys.executable).with_name("celery")
 #: The workers' lease: short, so that the test waits seconds for a dead worker's to lapse.
 LEASE_SECONDS = 6
 
@@ -65,6 +64,8 @@ def _start_worker(name: str, log: Path) -> subprocess.Popen:
     """Start ``celery worker`` on the test database and this run's queue."""
     environment = {
         **os.environ,
+        # The code under test: the virtualenv's editable install may point at another checkout.
+        "PYTHONPATH": str(settings.BASE_DIR),
         "DATABASE_URL": _database_url(),
         "REDIS_URL": settings.CELERY_BROKER_URL,
         "MEDIA_ROOT": str(settings.MEDIA_ROOT),
@@ -73,8 +74,8 @@ def _start_worker(name: str, log: Path) -> subprocess.Popen:
     }
     with log.open("ab") as output:
         return subprocess.Popen(
-            [
-                str(CELERY),
+            harness.command(
+                "celery",
                 "-A",
                 "neaspec_portal",
                 "worker",
@@ -88,7 +89,7 @@ def _start_worker(name: str, log: Path) -> subprocess.Popen:
                 "--without-gossip",
                 "--loglevel",
                 "INFO",
-            ],
+            ),
             cwd=settings.BASE_DIR,
             env=environment,
             stdout=output,
