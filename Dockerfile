@@ -13,7 +13,10 @@ FROM python:3.11-slim
 # GUNICORN_CMD_ARGS: uploads of up to 2 GB stream through gunicorn (nginx does not
 # buffer them) and tie a worker up for the whole upload. Threaded workers keep the site
 # responsive meanwhile and, unlike plain sync workers, are not killed by gunicorn's
-# heartbeat timeout during a long request. Flags on the command line take precedence.
+# heartbeat timeout during a long request: --timeout 120 replaces a worker process that
+# stops answering altogether, --graceful-timeout 30 lets requests finish on a restart. A
+# single request is bounded by PostgreSQL's statement timeout and nginx's read timeout
+# (docker-compose.yml, deploy/README.md). Flags on the command line take precedence.
 ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
     PIP_NO_CACHE_DIR=1 \
@@ -49,6 +52,9 @@ COPY publications/ publications/
 COPY datasets/ datasets/
 COPY accounts/ accounts/
 COPY access/ access/
+COPY home/ home/
+COPY search/ search/
+COPY maps/ maps/
 COPY templates/ templates/
 COPY static/ static/
 COPY locale/ locale/

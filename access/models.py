@@ -33,3 +33,35 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor} {self.action} {self.object_repr}"
+
+
+class IdempotentRequest(models.Model):
+    """The first answer to an API request sent with an ``Idempotency-Key`` header.
+
+    A client that lost the answer to a create sends it again with the same key, and gets
+    this answer instead of a second object (``neaspec_portal.idempotency``). The row is
+    written in the same transaction as the work it answers for: one unique key, one piece
+    of work, even when the retries race each other.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(_("key"), max_length=255)
+    method = models.CharField(_("method"), max_length=10)
+    path = models.TextField(_("path"))
+    #: SHA-256 of the method, path and body: the same key for another request is an error.
+    fingerprint = models.CharField(_("fingerprint"), max_length=64)
+    status_code = models.PositiveSmallIntegerField(_("status"), null=True)
+    content_type = models.CharField(_("content type"), max_length=200, blank=True)
+    location = models.TextField(_("location"), blank=True)
+    body = models.BinaryField(_("body"), default=b"")
+    created_at = models.DateTimeField(_("created"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("idempotent request")
+        verbose_name_plural = _("idempotent requests")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "key"], name="one_answer_per_idempotency_key")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.method} {self.path} {self.key}"

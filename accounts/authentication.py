@@ -125,7 +125,7 @@ def api_token_obtain(
                     ]
                 }
             )
-        if second_factor_check(user=user, code=otp) is None:
+        if second_factor_check(user=user, code=otp, ip_address=client_ip(request)) is None:
             user_login_failed.send(
                 sender=__name__, credentials={"username": username}, request=request
             )

@@ -1,7 +1,15 @@
 """Forms of two-factor sign-in and API tokens."""
 
 from django import forms
+from django.contrib.admin.forms import AdminAuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm
+from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
+
+from accounts.models import User
+
+#: The longest password accepted when signing in (the API's token endpoint says the same).
+PASSWORD_MAX_LENGTH = 4096
 
 CODE_ATTRS = {
     "autocomplete": "one-time-code",
@@ -9,6 +17,37 @@ CODE_ATTRS = {
     "spellcheck": "false",
     "autofocus": True,
 }
+
+
+class _BoundedCredentials:
+    """Refuse an over-long username or password before any account is looked up.
+
+    Django sets the username's ``max_length`` only as an HTML attribute: a longer one went
+    on to the database, where django-axes' failure record could not hold it (a 500).
+    """
+
+    fields: dict[str, forms.Field]
+
+    def _bound_credentials(self) -> None:
+        username_max = User._meta.get_field("username").max_length or 150
+        self.fields["username"].validators.append(MaxLengthValidator(username_max))
+        self.fields["password"].validators.append(MaxLengthValidator(PASSWORD_MAX_LENGTH))
+
+
+class SignInForm(_BoundedCredentials, AuthenticationForm):
+    """Django's sign-in form, with the lengths of the credentials checked first."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self._bound_credentials()
+
+
+class AdminSignInForm(_BoundedCredentials, AdminAuthenticationForm):
+    """The admin's sign-in form, with the lengths of the credentials checked first."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self._bound_credentials()
 
 
 class CodeForm(forms.Form):

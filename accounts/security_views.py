@@ -29,14 +29,19 @@ from django_otp.plugins.otp_static.models import StaticDevice
 
 from access import policy
 from access.services import client_ip
-from accounts import two_factor
+from accounts import services, two_factor
 from accounts.models import User
-from accounts.security_forms import CodeForm, SetupForm, TokenForm, TwoFactorResetForm
+from accounts.security_forms import (
+    CodeForm,
+    SetupForm,
+    SignInForm,
+    TokenForm,
+    TwoFactorResetForm,
+)
 from accounts.tokens import (
     access_own_token,
     api_token_create,
     api_token_revoke,
-    api_tokens_revoke_all,
 )
 from accounts.two_factor import fresh_second_factor_required
 from neaspec_portal.typing import AuthenticatedRequest
@@ -49,6 +54,7 @@ class SignInView(auth_views.LoginView):
     """Step one: the password. An account with an authenticator then gives a code."""
 
     template_name = "accounts/login.html"
+    form_class = SignInForm
 
     def form_valid(self, form: AuthenticationForm) -> HttpResponse:
         user = form.get_user()
@@ -90,7 +96,9 @@ def two_factor_verify(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         # django-otp refuses every code for a moment after a wrong one, doubling each time.
         throttled = two_factor.second_factor_throttled(user)
-        device = two_factor.second_factor_check(user=user, code=form.cleaned_data["code"])
+        device = two_factor.second_factor_check(
+            user=user, code=form.cleaned_data["code"], ip_address=client_ip(request)
+        )
         if device is None:
             user_login_failed.send(sender=__name__, credentials=credentials, request=request)
             form.add_error(
@@ -259,11 +267,8 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 
     def form_valid(self, form: Any) -> HttpResponse:
         response = super().form_valid(form)
-        api_tokens_revoke_all(
-            user=form.user,
-            actor=form.user,
-            reason="password.change",
-            ip_address=client_ip(self.request),
+        services.account_password_changed(
+            account=form.user, reason="password.change", ip_address=client_ip(self.request)
         )
         messages.success(self.request, _("Your password is changed; your API tokens are revoked."))
         return response
@@ -277,10 +282,7 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
 
     def form_valid(self, form: Any) -> HttpResponse:
         response = super().form_valid(form)
-        api_tokens_revoke_all(
-            user=form.user,
-            actor=form.user,
-            reason="password.reset",
-            ip_address=client_ip(self.request),
+        services.account_password_changed(
+            account=form.user, reason="password.reset", ip_address=client_ip(self.request)
         )
         return response

@@ -1,4 +1,10 @@
-"""Writes of accounts: registration and verification. Roles are in ``accounts.roles``."""
+"""Writes of accounts: registration, verification, profile edits and password changes.
+
+Roles are in ``accounts.roles``, second factors in ``accounts.two_factor``, API tokens in
+``accounts.tokens``; each write there and here records an audit event. What is not audited
+is what the sign-in keeps for itself (``last_login``, sessions, django-axes' failure
+counters, django-otp's throttling and drift): bookkeeping, not a change anyone made.
+"""
 
 from django.contrib.auth.hashers import make_password
 from django.db import IntegrityError, transaction
@@ -6,7 +12,8 @@ from django.utils import timezone
 
 from access import policy
 from access.services import audit_record
-from accounts.models import AccountStatus, FocalPoint, User
+from accounts.models import AccountStatus, User
+from accounts.tokens import api_tokens_revoke_all
 from neaspec_portal.mail import send_templated_email
 from species.models import Country
 
@@ -75,24 +82,12 @@ def _account_create(*, username: str, email: str, password: str, **fields) -> Us
     user.save()
     audit_record(actor=user, action="account.register", obj=user, country=user.country_id or "")
     send_templated_email(
-        recipients=account_verifiers(user), template="account-pending", context={"account": user}
+        recipients=policy.account_verifiers(user),
+        template="account-pending",
+        context={"account": user},
     )
     send_templated_email(recipients=[user], template="account-registered", context={})
     return user
-
-
-def account_verifiers(account: User) -> list[User]:
-    """Return who verifies ``account``: its country's focal points, else the secretariat."""
-    if account.country_id:
-        focal_points = [
-            appointment.user
-            for appointment in FocalPoint.objects.filter(
-                country_id=account.country_id, user__is_active=True
-            ).select_related("user")
-        ]
-        if focal_points:
-            return focal_points
-    return list(User.objects.filter(is_secretariat=True, is_active=True))
 
 
 @transaction.atomic
@@ -127,3 +122,66 @@ def account_reject(*, actor: User, account: User, reason: str) -> User:
         recipients=[account], template="account-rejected", context={"reason": reason}
     )
     return account
+
+
+#: The fields of an account its owner changes on the profile page; none of them is a role.
+PROFILE_FIELDS = ("first_name", "last_name", "email", "organisation", "preferred_language")
+
+
+@transaction.atomic
+def profile_update(
+    *, actor: User, changes: dict[str, str], ip_address: str | None = None
+) -> list[str]:
+    """Change ``actor``'s own profile fields to ``changes``; return the names that changed.
+
+    The audit event names the fields changed, not their values, except the previous email
+    address: password resets go to the address, so a changed one must be traceable.
+    """
+    unknown = set(changes) - set(PROFILE_FIELDS)
+    if unknown:
+        raise ValueError(f"Not profile fields: {', '.join(sorted(unknown))}.")
+    account = User.objects.select_for_update().get(pk=actor.pk)
+    changed = [
+        name
+        for name in PROFILE_FIELDS
+        if name in changes and getattr(account, name) != changes[name]
+    ]
+    if not changed:
+        return []
+    detail: dict[str, object] = {"fields": changed}
+    if "email" in changed:
+        detail["previous_email"] = account.email
+    for name in changed:
+        setattr(account, name, changes[name])
+        setattr(actor, name, changes[name])
+    account.save(update_fields=changed)
+    audit_record(
+        actor=actor,
+        action="account.profile",
+        obj=account,
+        country=account.country_id or "",
+        ip_address=ip_address,
+        detail=detail,
+    )
+    return changed
+
+
+@transaction.atomic
+def account_password_changed(*, account: User, reason: str, ip_address: str | None = None) -> int:
+    """Record that Django's password form just set ``account``'s password, and revoke its tokens.
+
+    ``reason`` is ``password.change`` (the owner, signed in) or ``password.reset`` (by the
+    emailed link). Return how many API tokens were revoked.
+    """
+    revoked = api_tokens_revoke_all(
+        user=account, actor=account, reason=reason, ip_address=ip_address
+    )
+    audit_record(
+        actor=account,
+        action=reason,
+        obj=account,
+        country=account.country_id or "",
+        ip_address=ip_address,
+        detail={"tokens_revoked": revoked},
+    )
+    return revoked

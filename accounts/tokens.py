@@ -104,7 +104,11 @@ def api_tokens_revoke_all(
 
 
 def api_token_touch(token: ApiToken) -> None:
-    """Record that ``token`` was used now, writing at most once a minute."""
+    """Record that ``token`` was used now, writing at most once a minute.
+
+    Not audited: the time of last use is bookkeeping shown on the profile page; the
+    requests made with the token are what they are, and audit their own changes.
+    """
     now = timezone.now()
     if token.last_used_at is not None and now - token.last_used_at < LAST_USED_RESOLUTION:
         return

@@ -82,12 +82,14 @@ def normalize_code(code: str) -> str:
     return "".join(code.split()).replace("-", "").lower()
 
 
-def second_factor_check(*, user: User, code: str) -> Device | None:
+def second_factor_check(*, user: User, code: str, ip_address: str | None = None) -> Device | None:
     """Return the device that accepts ``code``, or None.
 
     Six digits are checked against the authenticator (a code is good once, within a step of
     the clock); anything else against the recovery codes, which are used up. django-otp slows
-    down guessing: after each wrong code the next is refused for a doubling delay.
+    down guessing: after each wrong code the next is refused for a doubling delay. The
+    counters django-otp keeps for that are bookkeeping, not audited; a recovery code used up
+    is, since it means the authenticator was not at hand.
     """
     code = normalize_code(code)
     if not code:
@@ -99,6 +101,15 @@ def second_factor_check(*, user: User, code: str) -> Device | None:
         devices = model.objects.filter(user=user, confirmed=True).select_for_update()
         for device in devices:
             if device.verify_token(code):
+                if isinstance(device, StaticDevice):
+                    audit_record(
+                        actor=user,
+                        action="two_factor.recovery_code_use",
+                        obj=user,
+                        country=user.country_id or "",
+                        ip_address=ip_address,
+                        detail={"left": device.token_set.count()},
+                    )
                 return device
     return None
 
@@ -207,7 +218,11 @@ def fresh_second_factor_required(view: Callable[..., HttpResponse]) -> Callable[
 
 
 def two_factor_setup_device(*, user: User) -> TOTPDevice:
-    """Return the account's authenticator being set up, making one with a new secret if none."""
+    """Return the account's authenticator being set up, making one with a new secret if none.
+
+    Not audited: an unconfirmed authenticator signs nobody in; confirming it
+    (``two_factor_confirm``) is the change, and is audited.
+    """
     device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("-pk").first()
     if device is None:
         device = TOTPDevice.objects.create(user=user, name=DEVICE_NAME, confirmed=False)

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from access import policy
+from access.services import client_ip
 from accounts import services, two_factor
 from accounts.forms import ProfileForm, RegistrationForm, RejectAccountForm
 from neaspec_portal.typing import AuthenticatedRequest
@@ -37,7 +38,9 @@ def register(request: HttpRequest) -> HttpResponse:
 def profile(request: AuthenticatedRequest) -> HttpResponse:
     form = ProfileForm(request.POST or None, instance=request.user)
     if request.method == "POST" and form.is_valid():
-        form.save()
+        services.profile_update(
+            actor=request.user, changes=form.cleaned_data, ip_address=client_ip(request)
+        )
         messages.success(request, _("Your profile is saved."))
         return redirect("accounts:profile")
     context = {

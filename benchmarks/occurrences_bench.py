@@ -28,7 +28,7 @@ default so that static files need no manifest):
   records: no target), with the number of queries, the slowest query and the answer's size;
 - "before": the statements of the old public path, which read the exact table for everyone
   and generalized in Python, timed bare (each capped at a 60 s ``statement_timeout``);
-- a table of surface, before p95, after p50/p95 and the 300 ms target of PERFORMANCE.md.
+- a table of surface, before p95, after p50/p95 and the 300 ms target of docs/performance.md.
 
 ``--explain`` (or any public surface over the target) prints ``EXPLAIN (ANALYZE, BUFFERS)``
 of the slowest query of the surfaces concerned.

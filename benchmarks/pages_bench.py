@@ -2,7 +2,7 @@
 
     .venv/bin/python benchmarks/pages_bench.py [--datasets 2000] [--grants 5000] [--seconds 10]
 
-Prints, against PERFORMANCE.md's targets:
+Prints, against the targets of docs/performance.md:
 
 - p50/p95 of the dataset list, page and API, for a researcher holding ``--grants`` explicit
   grants, with the number of queries (Django's test client, in process, DEBUG off);

@@ -4,7 +4,7 @@
         [--only CLASS ...]
 
 Uses its own database (``--database``, default ``neaspec_bench``), fills it with generated
-documents through SQL (named words at the document frequencies PERFORMANCE.md measured, see
+documents through SQL (named words at the document frequencies docs/performance.md gives, see
 ``TARGETS``), then prints p50/p95 of ``search.selectors.search`` for a visitor and for a focal
 point with 5,000 grants, for each query class, beside:
 
@@ -49,7 +49,7 @@ QUERIES = {
     "Mongolian prefix": "ирвэс",
 }
 
-#: Matching documents per query class in the measured realistic corpus (PERFORMANCE.md), per
+#: Matching documents per query class in the measured realistic corpus (docs/performance.md), per
 #: 120,000 documents; the generator injects the named words into exactly this many documents
 #: (scaled to the corpus size) and keeps them out of the background vocabulary.
 TARGETS = {
@@ -63,7 +63,7 @@ TARGETS = {
     "camera and trap apart": 3_000,
     "camera only": 5_000,
     "trap only": 3_000,
-    "ирвэс": 1_200,  # not in PERFORMANCE.md: Mongolian snow-leopard texts
+    "ирвэс": 1_200,  # not in docs/performance.md: Mongolian snow-leopard texts
 }
 #: Share of documents per primary language; the rest of the non-English documents carry an
 #: English title and abstract too (BILINGUAL), as most of the hub's reports do.

@@ -7,7 +7,16 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from datasets.models import AccessLevel, Dataset, Decision, Licence
+from datasets.models import (
+    LIST_LIMITS,
+    REASON_TEXT,
+    SHORT_TEXT,
+    AccessLevel,
+    Dataset,
+    Decision,
+    Method,
+)
+from neaspec_portal.bounds import BoundedModelMultipleChoiceField
 from neaspec_portal.widgets import QuickSelect
 from species.models import Country, Site, Species
 
@@ -20,24 +29,30 @@ ACCESS_HELP = _(
 
 
 class DatasetForm(forms.ModelForm):
-    species = forms.ModelMultipleChoiceField(
+    """Shape the page's input for ``services.dataset_create`` / ``dataset_update``; the rules
+    are ``Dataset.clean`` (run here by the ``ModelForm``) and the services'."""
+
+    species = BoundedModelMultipleChoiceField(
         label=_("Species"),
         queryset=Species.objects.all(),
+        max_items=LIST_LIMITS["species"],
         to_field_name="code",
         required=False,
         widget=forms.SelectMultiple(attrs={"size": 6}),
         help_text=_("Hold Ctrl (⌘ on a Mac) to choose several."),
     )
-    sites = forms.ModelMultipleChoiceField(
+    sites = BoundedModelMultipleChoiceField(
         label=_("Sites"),
         queryset=Site.objects.all(),
+        max_items=LIST_LIMITS["sites"],
         to_field_name="code",
         required=False,
         widget=forms.SelectMultiple(attrs={"size": 6}),
     )
-    co_owner_countries = forms.ModelMultipleChoiceField(
+    co_owner_countries = BoundedModelMultipleChoiceField(
         label=_("Co-owner countries"),
         queryset=Country.objects.filter(is_member_state=True),
+        max_items=LIST_LIMITS["co_owner_countries"],
         required=False,
         widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
         help_text=_("For transboundary data: each co-owner's focal point must approve too."),
@@ -76,15 +91,6 @@ class DatasetForm(forms.ModelForm):
             "licence_terms": _("Required when the licence is custom terms."),
         }
 
-    def clean(self) -> dict:
-        cleaned = super().clean() or self.cleaned_data
-        if cleaned.get("licence") == Licence.CUSTOM and not cleaned.get("licence_terms"):
-            self.add_error("licence_terms", _("Write the terms of the custom licence."))
-        start, end = cleaned.get("temporal_start"), cleaned.get("temporal_end")
-        if start and end and end < start:
-            self.add_error("temporal_end", _("The end of the coverage is before its start."))
-        return cleaned
-
     def values(self) -> dict:
         """Return the cleaned values as keyword arguments of the services."""
         return {name: self.cleaned_data[name] for name in self.Meta.fields}
@@ -95,6 +101,7 @@ class ReviewForm(forms.Form):
     comment = forms.CharField(
         label=_("Comment"),
         required=False,
+        max_length=SHORT_TEXT,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Required to request changes or reject; the uploader reads it."),
     )
@@ -102,19 +109,21 @@ class ReviewForm(forms.Form):
 
 class ReasonForm(forms.Form):
     reason = forms.CharField(
-        label=_("Reason"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Reason"), max_length=REASON_TEXT, widget=forms.Textarea(attrs={"rows": 2})
     )
 
 
 class AccessRequestForm(forms.Form):
     purpose = forms.CharField(
         label=_("Purpose"),
+        max_length=SHORT_TEXT,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("What you will study with the data, and for which project."),
     )
     intended_use = forms.CharField(
         label=_("Intended use"),
         required=False,
+        max_length=SHORT_TEXT,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Publications, reports or decisions the data will feed."),
     )
@@ -136,9 +145,10 @@ class GrantForm(forms.Form):
 
 
 class DatasetFilterForm(forms.Form):
-    """The side filters of the dataset list (GET)."""
+    """The side filters of the dataset list (GET), drawn unbound with the values that
+    ``neaspec_portal.params`` read (``selectors.DatasetFilters``): it parses nothing."""
 
-    q = forms.CharField(label=_("Words"), required=False)
+    q = forms.CharField(label=_("Words"), required=False, max_length=200)
     species = forms.ChoiceField(label=_("Species"), required=False, widget=QuickSelect)
     site = forms.ChoiceField(label=_("Site"), required=False, widget=QuickSelect)
     country = forms.ChoiceField(label=_("Country"), required=False, widget=QuickSelect)
@@ -148,8 +158,6 @@ class DatasetFilterForm(forms.Form):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        from datasets.models import Method
-
         everything = [("", _("All"))]
         cast(forms.ChoiceField, self.fields["species"]).choices = everything + [
             (s.code, s.name) for s in Species.objects.all()

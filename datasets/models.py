@@ -8,6 +8,8 @@ from datetime import date
 from pathlib import PurePosixPath
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -15,6 +17,15 @@ from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase  # noqa: TID251
 
 from species.models import Country, Site, Species
+
+#: The longest free texts the hub stores: abstracts; terms, citations and comments.
+LONG_TEXT = 10_000
+SHORT_TEXT = 4_000
+#: A reason given for withdrawing or declining.
+REASON_TEXT = 2_000
+#: The longest lists a dataset takes (``neaspec_portal.bounds``): five co-owners are the
+#: other member States.
+LIST_LIMITS = {"species": 500, "sites": 500, "co_owner_countries": 5, "collaborators": 50}
 
 
 class Method(models.TextChoices):
@@ -60,7 +71,9 @@ class Dataset(models.Model):
 
     title = models.CharField(_("title (original language)"), max_length=300)
     title_en = models.CharField(_("title (English)"), max_length=300, blank=True)
-    abstract = models.TextField(_("abstract"), blank=True)
+    abstract = models.TextField(
+        _("abstract"), blank=True, max_length=LONG_TEXT, validators=[MaxLengthValidator(LONG_TEXT)]
+    )
     method = models.CharField(_("method"), max_length=20, choices=Method.choices)
     temporal_start = models.DateField(_("coverage from"), null=True, blank=True)
     temporal_end = models.DateField(_("coverage until"), null=True, blank=True)
@@ -77,11 +90,21 @@ class Dataset(models.Model):
         Country, related_name="co_owned_datasets", blank=True, verbose_name=_("co-owners")
     )
     licence = models.CharField(_("licence"), max_length=20, choices=Licence.choices)
-    licence_terms = models.TextField(_("custom licence terms"), blank=True)
+    licence_terms = models.TextField(
+        _("custom licence terms"),
+        blank=True,
+        max_length=SHORT_TEXT,
+        validators=[MaxLengthValidator(SHORT_TEXT)],
+    )
     access_level = models.CharField(
         _("access level"), max_length=20, choices=AccessLevel.choices, default=AccessLevel.COUNTRY
     )
-    citation = models.TextField(_("how to cite"), blank=True)
+    citation = models.TextField(
+        _("how to cite"),
+        blank=True,
+        max_length=SHORT_TEXT,
+        validators=[MaxLengthValidator(SHORT_TEXT)],
+    )
     contact_name = models.CharField(_("contact name"), max_length=200, blank=True)
     contact_email = models.EmailField(_("contact email"), blank=True)
     status = models.CharField(
@@ -131,6 +154,21 @@ class Dataset(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("datasets:detail", args=[self.pk])
+
+    def clean(self) -> None:
+        """Refuse custom licence terms left empty and a coverage ending before it starts.
+
+        Here rather than in a form or a serializer, so that the page (``ModelForm`` runs
+        it) and the API (the services run ``full_clean``) refuse the same input alike.
+        """
+        errors = {}
+        if self.licence == Licence.CUSTOM and not self.licence_terms.strip():
+            errors["licence_terms"] = _("Write the terms of the custom licence.")
+        start, end = self.temporal_start, self.temporal_end
+        if start and end and end < start:
+            errors["temporal_end"] = _("The end of the coverage is before its start.")
+        if errors:
+            raise ValidationError(errors)
 
     @property
     def display_title(self) -> str:

@@ -12,7 +12,6 @@ from datasets.models import (
     DataFile,
     Dataset,
     Method,
-    RequestStatus,
     ReviewDecision,
 )
 from neaspec_portal import params
@@ -132,7 +131,7 @@ def dataset_detail(*, user, pk) -> Dataset:
         ),
     ]
     prefetch_related_objects([dataset], *prefetch)
-    attach_file_reports(list(dataset.files.all()), with_values=dataset.can_download)
+    attach_file_reports(list(dataset.files.all()), with_values=policy.can_download(user, dataset))
     return dataset
 
 
@@ -153,11 +152,7 @@ def attach_file_reports(files: list[DataFile], *, with_values: bool) -> list[Dat
 
 def pending_request(*, user, dataset: Dataset) -> AccessRequest | None:
     """Return ``user``'s open access request on ``dataset``, if any."""
-    if not user.is_authenticated:
-        return None
-    return AccessRequest.objects.filter(
-        dataset=dataset, requester=user, status=RequestStatus.PENDING
-    ).first()
+    return policy.own_pending_request(user, dataset)
 
 
 def with_files(datasets: QuerySet) -> QuerySet:

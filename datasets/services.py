@@ -11,15 +11,20 @@ from django.conf import settings
 from django.contrib.auth.models import AnonymousUser, Group
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
+from django.core.validators import MaxLengthValidator
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from access import policy
 from access.services import audit_record
-from accounts.models import FocalPoint, User
+from accounts.models import User
 from datasets import locations
+from datasets.file_store import files_store
 from datasets.models import (
+    LIST_LIMITS,
+    REASON_TEXT,
+    SHORT_TEXT,
     AccessGrant,
     AccessRequest,
     DataFile,
@@ -30,8 +35,7 @@ from datasets.models import (
     RequestStatus,
     ReviewDecision,
 )
-from datasets.processing.queue import enqueue_on_commit
-from datasets.storage import stored_file_create
+from neaspec_portal.bounds import check_lengths
 from neaspec_portal.mail import send_templated_email
 from search.services import index_dataset_on_commit
 
@@ -39,13 +43,6 @@ from search.services import index_dataset_on_commit
 DEFAULT_GRANT_DAYS = 365
 
 M2M_FIELDS = ("species", "sites", "co_owner_countries", "collaborators")
-
-
-def _focal_points(countries: list[str]) -> list[User]:
-    appointments = FocalPoint.objects.filter(
-        country_id__in=countries, user__is_active=True
-    ).select_related("user")
-    return list({appointment.user for appointment in appointments})
 
 
 def _apply_fields(dataset: Dataset, fields: dict[str, Any]) -> None:
@@ -72,6 +69,7 @@ def dataset_create(*, actor: User, **fields: Any) -> Dataset:
     if not policy.is_member_state_researcher(actor):
         raise PermissionDenied(_("Only verified accounts of a member State create datasets."))
     # A member State researcher always has a country.
+    check_lengths(fields, LIST_LIMITS)
     dataset = Dataset(uploader=actor, owner_country_id=cast(str, actor.country_id))
     _apply_fields(dataset, {k: v for k, v in fields.items() if k != "owner_country"})
     dataset.full_clean(exclude=["uploader", "owner_country"])
@@ -89,6 +87,7 @@ def dataset_update(*, actor: User, dataset: Dataset, **fields: Any) -> Dataset:
     """Change the metadata of a draft or returned dataset."""
     dataset = policy.access_editable_dataset(actor, dataset.pk)
     fields.pop("owner_country", None)
+    check_lengths(fields, LIST_LIMITS)
     _apply_fields(dataset, fields)
     dataset.full_clean(exclude=["uploader", "owner_country"])
     dataset.save()
@@ -107,23 +106,9 @@ def dataset_update(*, actor: User, dataset: Dataset, **fields: Any) -> Dataset:
     return dataset
 
 
-@transaction.atomic
 def data_file_add(*, actor: User, dataset: Dataset, upload: UploadedFile) -> DataFile:
-    """Store ``upload`` under a generated name as a pending file of ``dataset``.
-
-    Django has already streamed the upload to a temporary file; storage copies it in chunks.
-    """
-    dataset = policy.access_editable_dataset(actor, dataset.pk)
-    data_file = stored_file_create(actor=actor, upload=upload, dataset=dataset)
-    audit_record(
-        actor=actor,
-        action="file.upload",
-        obj=data_file,
-        country=dataset.owner_country_id,
-        detail={"dataset": dataset.pk, "size": upload.size, "sha256": data_file.sha256},
-    )
-    enqueue_on_commit(data_file.pk)
-    return data_file
+    """Store one ``upload`` as a pending file of ``dataset`` (``file_store.files_store``)."""
+    return files_store(actor=actor, target=dataset, uploads=[upload])[0]
 
 
 @transaction.atomic
@@ -241,6 +226,7 @@ def dataset_review(
         raise PermissionDenied(_("You cannot decide on this submission."))
     if decision != Decision.APPROVE and not comment.strip():
         raise ValidationError(_("Say what should change, or why the dataset is rejected."))
+    MaxLengthValidator(SHORT_TEXT)(comment)
     for code in [country] if country else allowed:
         ReviewDecision.objects.create(
             dataset=dataset,
@@ -287,6 +273,7 @@ def dataset_withdraw(*, actor: User, dataset: Dataset, reason: str) -> Dataset:
         raise PermissionDenied(_("Only focal points of the owner country withdraw a dataset."))
     if not reason.strip():
         raise ValidationError(_("Give the reason for withdrawing."))
+    MaxLengthValidator(REASON_TEXT)(reason)
     dataset.status = DatasetStatus.WITHDRAWN
     dataset.withdrawn_reason = reason
     dataset.save(update_fields=["status", "withdrawn_reason", "updated_at"])
@@ -316,6 +303,8 @@ def access_request_create(
         raise PermissionDenied(_("You can already download this dataset, or cannot ask for it."))
     if wanted_until <= timezone.localdate():
         raise ValidationError(_("The date must be in the future."))
+    MaxLengthValidator(SHORT_TEXT)(purpose)
+    MaxLengthValidator(SHORT_TEXT)(intended_use)
     _check_within_grant_limit(wanted_until)
     if AccessRequest.objects.filter(
         dataset=dataset, requester=actor, status=RequestStatus.PENDING
@@ -332,7 +321,7 @@ def access_request_create(
         actor=actor, action="access.request", obj=request, country=dataset.owner_country_id
     )
     send_templated_email(
-        recipients=_focal_points([dataset.owner_country_id]),
+        recipients=policy.access_request_answerers(dataset),
         template="access-requested",
         context={"request": request, "dataset": dataset},
     )
@@ -405,6 +394,7 @@ def access_request_decline(
     access_request = policy.access_access_request(actor, access_request.pk)
     if not reason.strip():
         raise ValidationError(_("Give the reason for declining."))
+    MaxLengthValidator(REASON_TEXT)(reason)
     access_request.status = RequestStatus.DECLINED
     access_request.decided_by = actor
     access_request.decided_at = timezone.now()

@@ -4,15 +4,36 @@ The processing tasks live in ``datasets.processing.queue`` (services queue files
 they are named here so that Celery's autodiscovery registers them.
 """
 
+import logging
+from datetime import timedelta
+
 from celery import shared_task
+from django.conf import settings
 
 from datasets import services
 from datasets.processing.queue import process_data_file, requeue_stuck_files
+from datasets.reconcile import files_reconcile
 
-__all__ = ["expire_grants", "process_data_file", "requeue_stuck_files"]
+__all__ = ["expire_grants", "process_data_file", "reconcile_files", "requeue_stuck_files"]
+
+logger = logging.getLogger(__name__)
 
 
 @shared_task(name="datasets.expire_grants")
 def expire_grants() -> int:
     """Clean up grants that expired (access already stops at expiry, on every request)."""
     return services.grants_expire()
+
+
+@shared_task(name="datasets.reconcile_files")
+def reconcile_files() -> dict[str, int]:
+    """Remove stored files no row names and fail rows whose file is gone (datasets.reconcile)."""
+    found = files_reconcile(grace=timedelta(minutes=settings.RECONCILE_FILES_GRACE_MINUTES))
+    counts = {
+        "orphans_removed": len(found.orphan_blobs),
+        "rows_failed": len(found.missing_files),
+        "thumbnails_forgotten": len(found.missing_thumbnails),
+    }
+    if any(counts.values()):
+        logger.warning("Reconciled stored files: %s", counts)
+    return counts

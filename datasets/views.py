@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from access import policy
 from datasets import selectors, services
+from datasets.file_store import files_store
 from datasets.forms import (
     AccessRequestForm,
     DatasetFilterForm,
@@ -26,7 +27,7 @@ from datasets.models import AccessLevel
 from datasets.uploads import file_states_answer, oversize_upload_messages, upload_answer
 from neaspec_portal import params
 from neaspec_portal.page_cache import visitor_page
-from neaspec_portal.refusals import refusal_text
+from neaspec_portal.refusals import form_refusal, refusal_text
 from neaspec_portal.typing import AuthenticatedRequest
 
 PAGE_SIZE = 20
@@ -51,8 +52,8 @@ def download_rule(dataset) -> str:
 
 @visitor_page
 def dataset_list(request: HttpRequest) -> HttpResponse:
-    form = DatasetFilterForm(request.GET or None)
     filters = selectors.DatasetFilters.from_params(request.GET)
+    form = DatasetFilterForm(initial=asdict(filters))
     page = Paginator(selectors.dataset_list(user=request.user, filters=filters), PAGE_SIZE)
     page_obj = page.get_page(params.read(request.GET, [params.page()], strict=False)["page"])
     query = params.encode(selectors.DATASET_FILTERS, asdict(filters))
@@ -98,7 +99,7 @@ def dataset_create(request: AuthenticatedRequest) -> HttpResponse:
         try:
             dataset = services.dataset_create(actor=request.user, **form.values())
         except (ValidationError, PermissionDenied) as error:
-            form.add_error(None, refusal_text(error))
+            form_refusal(form, error)
         else:
             messages.success(request, _("Draft saved. Now add its files."))
             return redirect("datasets:files", pk=dataset.pk)
@@ -113,7 +114,7 @@ def dataset_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         try:
             services.dataset_update(actor=request.user, dataset=dataset, **form.values())
         except (ValidationError, PermissionDenied) as error:
-            form.add_error(None, refusal_text(error))
+            form_refusal(form, error)
         else:
             messages.success(request, _("Changes saved."))
             return redirect(dataset)
@@ -122,21 +123,21 @@ def dataset_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 
 @login_required
 def dataset_files(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    """Show the file list and accept one or many files (JSON for the progress-bar script)."""
+    """Show the file list and accept one or many files, all or none (JSON for the
+    progress-bar script)."""
     dataset = policy.access_editable_dataset(request.user, pk)
-    added = []
     if request.method == "POST":
         uploads = request.FILES.getlist("files")  # parses the body, noting oversize files
-        errors = oversize_upload_messages(request)
-        for upload in uploads:
-            try:
-                added.append(
-                    services.data_file_add(actor=request.user, dataset=dataset, upload=upload)
-                )
-            except (ValidationError, PermissionDenied) as error:
-                errors.append(refusal_text(error))
-        if not added and not errors:
-            errors.append(_("Choose at least one file."))
+        added, errors = [], []
+        try:
+            added = files_store(
+                actor=request.user,
+                target=dataset,
+                uploads=uploads,
+                refused=oversize_upload_messages(request),
+            )
+        except ValidationError as error:
+            errors = error.messages
         page = reverse("datasets:files", args=[dataset.pk])
         return upload_answer(request, added=added, errors=errors, page=page)
     dataset = selectors.dataset_detail(user=request.user, pk=pk)

@@ -93,9 +93,12 @@ def _extents_from_public_points(*, user, dataset_ids: list[int]) -> dict[int, li
 
 
 def _extents_from_files(dataset_ids: list[int]) -> dict[int, list[float]]:
-    """Return, per dataset, the union of its processed files' bounding boxes (exact)."""
+    """Return, per dataset, the union of its processed files' bounding boxes (exact).
+
+    ``dataset_ids`` are datasets the user may download (``policy.can_download``).
+    """
     boxes: dict[int, list[float]] = {}
-    rows = DataFile.objects.filter(
+    rows = DataFile.objects.filter(  # policy: only datasets the caller may download
         dataset_id__in=dataset_ids, state=FileState.READY, bbox__isnull=False
     ).values_list("dataset_id", "bbox")
     for dataset_id, bbox in rows:
@@ -163,13 +166,14 @@ def map_data(
         .only("pk", "title", "title_en", "published_at")
         .order_by("-published_at", "-pk")[:MAX_EXTENTS]
     )
-    exact = _extents_from_files([d.pk for d in datasets if d.can_download])
+    exact = _extents_from_files([d.pk for d in datasets if policy.can_download(user, d)])
     generalized = _extents_from_public_points(
-        user=user, dataset_ids=[d.pk for d in datasets if not d.can_download]
+        user=user, dataset_ids=[d.pk for d in datasets if not policy.can_download(user, d)]
     )
     extents, without_extent = [], []
     for dataset in datasets:
-        box = exact.get(dataset.pk) if dataset.can_download else generalized.get(dataset.pk)
+        downloadable = policy.can_download(user, dataset)
+        box = exact.get(dataset.pk) if downloadable else generalized.get(dataset.pk)
         entry = {
             "id": dataset.pk,
             "title": dataset.display_title,
@@ -178,7 +182,7 @@ def map_data(
         if box is None:
             without_extent.append(entry)
         else:
-            extents.append({**entry, "bbox": box, "generalized": not dataset.can_download})
+            extents.append({**entry, "bbox": box, "generalized": not downloadable})
     site_rows = [
         {
             "name": site.name,

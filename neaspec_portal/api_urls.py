@@ -13,6 +13,7 @@ from accounts.security_api import TokenView
 from datasets.api import urlpatterns as dataset_api_urlpatterns
 from neaspec_portal import params
 from publications.api import urlpatterns as publication_api_urlpatterns
+from publications.events_api import urlpatterns as event_api_urlpatterns
 from search.api import SearchView
 from species.api import CountryViewSet, SiteViewSet, SpeciesViewSet
 
@@ -65,4 +66,5 @@ urlpatterns = [
     path("", include(router.urls)),
     path("", include(dataset_api_urlpatterns)),
     path("", include(publication_api_urlpatterns)),
+    path("", include(event_api_urlpatterns)),
 ]

@@ -1,11 +1,11 @@
 from django.apps import AppConfig
 
+from neaspec_portal import page_cache
+
 
 class PortalConfig(AppConfig):
     name = "neaspec_portal"
     verbose_name = "NEASPEC Knowledge Hub"
 
     def ready(self) -> None:
-        from neaspec_portal import page_cache
-
         page_cache.connect()

@@ -6,7 +6,8 @@ and language, and the *generation* of the content. Every change of a dataset,
 publication, event, species or site, and of their tags and files, starts a new
 generation, and again once its transaction commits (``bump``), so the next visitor gets
 a fresh page: a withdrawn dataset leaves the list at once. ``TIMEOUT`` bounds what a
-change made without signals (a bulk update) could leave.
+change made without signals (a bulk update) could leave. A process that could not bump
+because Redis was down bumps once Redis answers again (``neaspec_portal.cache``).
 
 Nothing on such a page may differ between visitors: a page showing one-time messages, or
 holding a CSRF token (a form that posts), is neither served from nor stored in the cache.
@@ -24,6 +25,8 @@ from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import get_language
+
+from neaspec_portal import cache as redis_cache
 
 TIMEOUT = 300
 #: The requests kept: a list's first 50 pages, unfiltered. Filters and free text would let
@@ -54,6 +57,8 @@ def connect() -> None:
             post_save.connect(_bump_now_and_on_commit, sender=model, dispatch_uid=uid + ":save")
             post_delete.connect(_bump_now_and_on_commit, sender=model, dispatch_uid=uid + ":delete")
     m2m_changed.connect(_bump_now_and_on_commit, dispatch_uid="page-cache:m2m")
+    # A bump lost while Redis was down would leave the pages of before in the cache.
+    redis_cache.on_recovery(bump)
 
 
 def _cacheable(request: HttpRequest) -> bool:

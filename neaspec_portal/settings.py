@@ -74,6 +74,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # After the language is chosen: its refusal is worded in it.
+    "neaspec_portal.request_bounds.JSONDepthMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -83,6 +85,8 @@ MIDDLEWARE = [
     # After messages (they tell why a page was refused), before Axes.
     "accounts.middleware.PrivilegedSessionMiddleware",
     "accounts.middleware.SecondFactorMiddleware",
+    # After every check of who is asking, so that a replayed answer passes them too.
+    "neaspec_portal.idempotency.IdempotencyMiddleware",
     # Axes must come last so that it sees the outcome of authentication.
     "axes.middleware.AxesMiddleware",
 ]
@@ -112,6 +116,16 @@ DATABASES = {
         env_str("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/neaspec")
     )
 }
+# No statement of a web request may run longer than this (0: no limit); a runaway query
+# answers an error instead of holding a worker and a connection. Celery workers set their
+# own, WORKER_STATEMENT_TIMEOUT_MS (0: none), on every connection they open
+# (neaspec_portal.celery): processing a large file may legitimately take minutes.
+DATABASE_STATEMENT_TIMEOUT_MS = env_int("DATABASE_STATEMENT_TIMEOUT_MS", 30_000)
+WORKER_STATEMENT_TIMEOUT_MS = env_int("WORKER_STATEMENT_TIMEOUT_MS", 0)
+DATABASES["default"]["OPTIONS"]["options"] = (
+    DATABASES["default"]["OPTIONS"].get("options", "")
+    + f" -c statement_timeout={DATABASE_STATEMENT_TIMEOUT_MS}"
+).strip()
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -196,6 +210,10 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 # Files in one upload request; more are refused with a JSON 400 that names the limit.
 DATA_UPLOAD_MAX_NUMBER_FILES = env_int("DATA_UPLOAD_MAX_NUMBER_FILES", 100)
 MAX_UPLOAD_SIZE = env_int("MAX_UPLOAD_SIZE", 2 * 1024**3)
+# Stored files and their rows are compared this often (datasets.reconcile); files and rows
+# younger than the grace period belong to uploads in flight and are left alone.
+RECONCILE_FILES_EVERY_MINUTES = env_int("RECONCILE_FILES_EVERY_MINUTES", 60)
+RECONCILE_FILES_GRACE_MINUTES = env_int("RECONCILE_FILES_GRACE_MINUTES", 60)
 # The longest access to a dataset's raw files one grant gives, in days (two years).
 GRANT_MAX_DAYS = env_int("GRANT_MAX_DAYS", 730)
 # "django" streams files from Django itself; "accel" hands them to nginx.
@@ -207,7 +225,16 @@ PROTECTED_DOWNLOADS_PREFIX = "/protected/"
 REDIS_URL = env_str("REDIS_URL", "redis://127.0.0.1:6379/0")
 CACHES = {
     "default": (
-        {"BACKEND": "neaspec_portal.cache.SharedClientRedisCache", "LOCATION": REDIS_URL}
+        {
+            "BACKEND": "neaspec_portal.cache.SharedClientRedisCache",
+            "LOCATION": REDIS_URL,
+            # A request waits at most this long for a Redis that does not answer, then
+            # renders without the cache (neaspec_portal.cache).
+            "OPTIONS": {
+                "socket_connect_timeout": env_int("REDIS_CACHE_TIMEOUT_MS", 500) / 1000,
+                "socket_timeout": env_int("REDIS_CACHE_TIMEOUT_MS", 500) / 1000,
+            },
+        }
         if env_bool("USE_REDIS_CACHE", default=not DEBUG)
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
@@ -230,11 +257,25 @@ if FILE_LEASE_SECONDS < 3 or FILE_SWEEP_SECONDS < 1:
     raise ImproperlyConfigured(
         "FILE_LEASE_SECONDS must be 3 or more, FILE_SWEEP_SECONDS 1 or more."
     )
+# A task taken but not acknowledged (acks_late: until it ends) goes back to the queue after
+# the visibility timeout, as does one waiting for its retry countdown. It must exceed the
+# longest task plus its longest countdown, or a task still running would be started twice:
+# processing a file may run 660 s (its hard time limit) and waits up to 300 s before a
+# retry (datasets.processing.queue). A worker killed mid-task has its file re-queued by the
+# sweeper once its lease lapses (FILE_LEASE_SECONDS), well before this.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600),
+}
 CELERY_BEAT_SCHEDULE = {
     "expire-access-grants": {"task": "datasets.expire_grants", "schedule": 3600.0},
     "requeue-stuck-files": {
         "task": "datasets.requeue_stuck_files",
         "schedule": float(FILE_SWEEP_SECONDS),
+    },
+    "forget-idempotency-keys": {"task": "access.forget_idempotency_keys", "schedule": 3600.0},
+    "reconcile-files": {
+        "task": "datasets.reconcile_files",
+        "schedule": 60.0 * RECONCILE_FILES_EVERY_MINUTES,
     },
 }
 # A worker child that grows past this many kilobytes is replaced after its task.
@@ -259,6 +300,12 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    # DRF's own three, with JSON bodies limited in depth (neaspec_portal.parsers).
+    "DEFAULT_PARSER_CLASSES": [
+        "neaspec_portal.parsers.DepthLimitedJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_PAGINATION_CLASS": "neaspec_portal.params.StrictPageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
@@ -275,6 +322,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # drf-spectacular's own hook, then the Idempotency-Key header that a middleware reads.
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "neaspec_portal.schema_idempotency.add_idempotency_key_header",
+    ],
     # Several models have a "status" or a "decision": one named enum each, so that the
     # schema (and check --deploy) has no name collision.
     "ENUM_NAME_OVERRIDES": {

@@ -2,12 +2,14 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.i18n import set_language
 
+from accounts.security_forms import AdminSignInForm
+from home.views import home
 from neaspec_portal.health import healthz
 from neaspec_portal.language import choose_language
-from species.views import home
 
 admin.site.site_header = "NEASPEC Knowledge Hub"
 admin.site.site_title = "NEASPEC Knowledge Hub"
+admin.site.login_form = AdminSignInForm
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),

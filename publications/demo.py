@@ -8,7 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 
 from accounts.models import User
-from publications import services
+from publications import events_services, services
 from publications.models import Event, MaterialKind, Publication, PublicationStatus
 from species.models import Country, KmgbfTarget, Site, Species, Theme
 
@@ -306,7 +306,7 @@ def seed_library(*, secretariat: User) -> dict[str, int]:
     publications[0].save(update_fields=["featured"])
     event = Event.objects.filter(title=INCHEON["title"], start_date=INCHEON["start_date"]).first()
     if event is None:
-        event = services.event_save(
+        event = events_services.event_save(
             actor=secretariat,
             **INCHEON,
             featured=True,
@@ -315,18 +315,18 @@ def seed_library(*, secretariat: User) -> dict[str, int]:
             sites=list(Site.objects.filter(code="KR_INCHEON_GANGHWA")),
         )
         for title, moderators, talks in SESSIONS:
-            session = services.session_save(
+            session = events_services.session_save(
                 actor=secretariat, event=event, title=title, moderators=moderators
             )
             for talk, speaker, affiliation in talks:
-                services.material_add(
+                events_services.material_add(
                     actor=secretariat,
                     event=event,
                     session=session,
                     kind=MaterialKind.PRESENTATION,
                     title=talk,
                     speakers=[{"name": speaker, "affiliation": affiliation}],
-                    uploads=[
+                    files=[
                         SimpleUploadedFile(
                             "slides.pdf",
                             simple_pdf(talk, [speaker, affiliation, "Incheon, 28-29 August 2024"]),
@@ -334,8 +334,8 @@ def seed_library(*, secretariat: User) -> dict[str, int]:
                         )
                     ],
                 )
-        services.participants_set(actor=secretariat, event=event, counts=PARTICIPANTS)
-        services.material_add(
+        events_services.participants_set(actor=secretariat, event=event, counts=PARTICIPANTS)
+        events_services.material_add(
             actor=secretariat,
             event=event,
             kind=MaterialKind.RECORDING,

@@ -1,57 +1,41 @@
-"""Forms of the library and of events: what people type, checked before any service runs."""
+"""Forms of the library: what people type, checked before any service runs.
 
-import zipfile
-from typing import TYPE_CHECKING, cast
+The forms of events are in ``publications.events_forms``.
+"""
+
+from typing import TYPE_CHECKING
 
 from django import forms
-from django.conf.locale import LANG_INFO
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from publications.models import Event, MaterialKind, Publication, Session, Visibility
-from publications.services import doi_normalize
+from datasets.file_store import DOCUMENT_EXTENSIONS, document_error
+from neaspec_portal.bounds import BoundedModelMultipleChoiceField
+from publications.models import Publication
+from publications.rules import (  # noqa: F401 (also imported from here by the events forms)
+    LANGUAGE_CODES,
+    LIST_LIMITS,
+    MAIN_LANGUAGES,
+    OTHER_LANGUAGES,
+    doi_error,
+    latest_year,
+    year_error,
+)
 from species.models import Country, KmgbfTarget, Site, Species, Theme
 
 if TYPE_CHECKING:
-    from django_stubs_ext import StrOrPromise
-
     _PeopleRowsBase = forms.BaseForm  # the mixin is only ever combined with a form
 else:
     _PeopleRowsBase = object
 
-#: The six languages of the member States first; any other ISO 639-1 language after them.
-MAIN_LANGUAGES = [
-    ("en", "English"),
-    ("zh", "中文"),
-    ("ja", "日本語"),
-    ("ko", "한국어"),
-    ("mn", "Монгол"),
-    ("ru", "Русский"),
-]
-OTHER_LANGUAGES = sorted(
-    (
-        (
-            code,
-            info["name_local"]
-            if info["name_local"] == info["name"]
-            else f"{info['name_local']} ({info['name']})",
-        )
-        for code, info in LANG_INFO.items()
-        if len(code) == 2 and "name" in info and code not in dict(MAIN_LANGUAGES)
-    ),
-    key=lambda choice: LANG_INFO[choice[0]]["name"],
-)
 LANGUAGE_CHOICES = [
     (_("Languages of the member States"), MAIN_LANGUAGES),
     (_("Other languages"), OTHER_LANGUAGES),
 ]
-LANGUAGE_CODES = {code for code, _label in MAIN_LANGUAGES + OTHER_LANGUAGES}
 
 AUTHOR_ROWS = 5
-SPEAKER_ROWS = 3
-ALLOWED_EXTENSIONS = (".pdf", ".docx", ".pptx")
-#: What the first bytes of an allowed file look like, and what a DOCX or PPTX zip must hold.
-OFFICE_PARTS = {".docx": "word/document.xml", ".pptx": "ppt/presentation.xml"}
+ALLOWED_EXTENSIONS = DOCUMENT_EXTENSIONS
+#: The rule on document files, stated once in the upload service every surface uses.
+upload_error = document_error
 
 MULTI_SELECT_HELP = _("Hold Ctrl (⌘ on a Mac) to choose several.")
 
@@ -60,56 +44,6 @@ def language_name(code: str) -> str:
     """Return the name of the ISO 639-1 language ``code`` in that language, or the code."""
     names = dict(MAIN_LANGUAGES + OTHER_LANGUAGES)
     return names.get(code, code)
-
-
-def latest_year() -> int:
-    """Return the latest year a publication may carry: next year (in press)."""
-    return timezone.localdate().year + 1
-
-
-def year_error(year: int) -> str | None:
-    """Return why ``year`` is not a publication year, or None when it is one."""
-    if not 1900 <= year <= latest_year():
-        return _("Give a year between 1900 and %(latest)d.") % {"latest": latest_year()}
-    return None
-
-
-def doi_error(doi: str) -> "StrOrPromise | None":
-    """Return why the normalized ``doi`` is not a DOI, or None when it looks like one."""
-    if doi and (not doi.startswith("10.") or "/" not in doi or any(ch.isspace() for ch in doi)):
-        return _("A DOI looks like 10.1000/xyz123 (a web address from doi.org is fine too).")
-    return None
-
-
-def upload_error(upload) -> str | None:
-    """Return why ``upload`` is not a PDF, DOCX or PPTX file, judged from its name and bytes.
-
-    The processing pipeline checks the real type again later; this catches the obvious
-    mistakes while the person is still on the form.
-    """
-    name = upload.name.lower()
-    extension = next((ext for ext in ALLOWED_EXTENSIONS if name.endswith(ext)), None)
-    if extension is None:
-        return _("%(name)s: only PDF, DOCX and PPTX files are accepted.") % {"name": upload.name}
-    head = upload.read(8)
-    upload.seek(0)
-    if extension == ".pdf":
-        if not head.startswith(b"%PDF-"):
-            return _("%(name)s is not a PDF file.") % {"name": upload.name}
-        return None
-    try:
-        with zipfile.ZipFile(upload) as archive:
-            names = set(archive.namelist())
-    except (zipfile.BadZipFile, OSError):
-        names = set()
-    finally:
-        upload.seek(0)
-    if OFFICE_PARTS[extension] not in names:
-        return _("%(name)s is not a %(kind)s document.") % {
-            "name": upload.name,
-            "kind": extension[1:].upper(),
-        }
-    return None
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -139,21 +73,24 @@ class MultipleFileField(forms.FileField):
 
 def _tag_fields() -> dict[str, forms.Field]:
     return {
-        "species": forms.ModelMultipleChoiceField(
+        "species": BoundedModelMultipleChoiceField(
             Species.objects.all(),
+            max_items=LIST_LIMITS["species"],
             required=False,
             label=_("Species"),
             help_text=MULTI_SELECT_HELP,
             widget=forms.SelectMultiple(attrs={"size": 6}),
         ),
-        "sites": forms.ModelMultipleChoiceField(
+        "sites": BoundedModelMultipleChoiceField(
             Site.objects.all(),
+            max_items=LIST_LIMITS["sites"],
             required=False,
             label=_("Sites"),
             widget=forms.SelectMultiple(attrs={"size": 6}),
         ),
-        "countries": forms.ModelMultipleChoiceField(
+        "countries": BoundedModelMultipleChoiceField(
             Country.objects.filter(is_member_state=True),
+            max_items=LIST_LIMITS["countries"],
             required=False,
             label=_("Countries"),
             widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
@@ -214,14 +151,16 @@ class PublicationForm(PeopleRowsMixin, forms.ModelForm):
     """Describe a publication; on creation also its files."""
 
     language = forms.ChoiceField(label=_("Language"), choices=LANGUAGE_CHOICES, initial="en")
-    targets = forms.ModelMultipleChoiceField(
+    targets = BoundedModelMultipleChoiceField(
         KmgbfTarget.objects.all(),
+        max_items=LIST_LIMITS["targets"],
         required=False,
         label=_("KMGBF targets"),
         widget=forms.SelectMultiple(attrs={"size": 6}),
     )
-    themes = forms.ModelMultipleChoiceField(
+    themes = BoundedModelMultipleChoiceField(
         Theme.objects.all(),
+        max_items=LIST_LIMITS["themes"],
         required=False,
         label=_("Themes"),
         widget=forms.SelectMultiple(attrs={"size": 6}),
@@ -284,18 +223,6 @@ class PublicationForm(PeopleRowsMixin, forms.ModelForm):
                 self.initial[f"author_{number}_name"] = author.name
                 self.initial[f"author_{number}_affiliation"] = author.affiliation
 
-    def clean_year(self) -> int:
-        year = self.cleaned_data["year"]
-        if message := year_error(year):
-            raise forms.ValidationError(message)
-        return year
-
-    def clean_doi(self) -> str:
-        doi = doi_normalize(self.cleaned_data.get("doi", ""))
-        if message := doi_error(doi):
-            raise forms.ValidationError(message)
-        return doi
-
     def clean(self) -> dict:
         cleaned = super().clean() or self.cleaned_data
         self.clean_people()
@@ -334,189 +261,3 @@ class ReviewForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Required to return it; the uploader reads it."),
     )
-
-    def clean(self) -> dict:
-        cleaned = super().clean() or self.cleaned_data
-        if cleaned.get("decision") == "return" and not cleaned.get("comment", "").strip():
-            self.add_error("comment", _("Say what should change before returning it."))
-        return cleaned
-
-
-class EventForm(forms.ModelForm):
-    class Meta:
-        model = Event
-        fields = [
-            "title",
-            "type",
-            "start_date",
-            "end_date",
-            "online",
-            "city",
-            "venue",
-            "organisers",
-            "summary",
-            "outcomes",
-            "species",
-            "sites",
-            "countries",
-            "featured",
-        ]
-        widgets = {
-            "start_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-            "end_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-            "summary": forms.Textarea(attrs={"rows": 4}),
-            "outcomes": forms.Textarea(attrs={"rows": 4}),
-        }
-        help_texts = {
-            "online": _("Tick for a webinar or an online meeting; city and venue may stay empty."),
-            "organisers": _("For example: NEASPEC secretariat and the Ministry of Environment."),
-            "featured": _("Shown on the home page."),
-        }
-
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields.update(_tag_fields())
-        self.order_fields(self.Meta.fields)
-
-    def clean(self) -> dict:
-        cleaned = super().clean() or self.cleaned_data
-        start, end = cleaned.get("start_date"), cleaned.get("end_date")
-        if start and end and end < start:
-            self.add_error("end_date", _("The last day is before the first day."))
-        if not cleaned.get("online") and not cleaned.get("city", "").strip():
-            self.add_error("city", _("Give the city, or tick “online”."))
-        return cleaned
-
-    def values(self) -> dict:
-        return {name: self.cleaned_data[name] for name in self.Meta.fields}
-
-
-class SessionForm(forms.ModelForm):
-    class Meta:
-        model = Session
-        fields = ["title", "order", "moderators", "description"]
-        widgets = {"description": forms.Textarea(attrs={"rows": 2})}
-        help_texts = {"order": _("Sessions are shown from the smallest number.")}
-
-    def values(self) -> dict:
-        return {name: self.cleaned_data[name] for name in self.Meta.fields}
-
-
-PARTNERS = "partners"
-
-
-class ParticipantsForm(forms.Form):
-    """Women, men and other/undisclosed per member State and for partners; optional total."""
-
-    total = forms.IntegerField(
-        label=_("Total participants (as reported)"),
-        required=False,
-        min_value=0,
-        max_value=100_000,
-        help_text=_("Optional: if given, the counts below must add up to it."),
-    )
-
-    def __init__(self, *args, countries, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self.rows = [(country.code, country.name) for country in countries]
-        self.rows.append((PARTNERS, _("Partners and others")))
-        for code, name in self.rows:
-            for part, label in (("women", _("Women")), ("men", _("Men")), ("other", _("Other"))):
-                self.fields[f"{code}_{part}"] = forms.IntegerField(
-                    label=f"{name}: {label}", min_value=0, max_value=100_000, required=False
-                )
-
-    def clean(self) -> dict:
-        cleaned = super().clean() or self.cleaned_data
-        total = cleaned.get("total")
-        counted = sum(value or 0 for name, value in cleaned.items() if name != "total")
-        if total is not None and not self.errors and counted != total:
-            self.add_error(
-                "total",
-                _("The counts add up to %(counted)d, not %(total)d.")
-                % {"counted": counted, "total": total},
-            )
-        return cleaned
-
-    def counts(self) -> dict[str | None, tuple[int, int, int]]:
-        """Return the counts as ``services.participants_set`` takes them."""
-        return {
-            (None if code == PARTNERS else code): cast(
-                tuple[int, int, int],  # one count for each of the three parts
-                tuple(
-                    self.cleaned_data.get(f"{code}_{part}") or 0
-                    for part in ("women", "men", "other")
-                ),
-            )
-            for code, _name in self.rows
-        }
-
-    def table(self) -> list[tuple[str, list[forms.BoundField]]]:
-        return [
-            (name, [self[f"{code}_{part}"] for part in ("women", "men", "other")])
-            for code, name in self.rows
-        ]
-
-    @staticmethod
-    def initial_from(counts) -> dict:
-        initial = {}
-        for row in counts:
-            code = row.country_id or PARTNERS
-            initial.update(
-                {f"{code}_women": row.women, f"{code}_men": row.men, f"{code}_other": row.other}
-            )
-        return initial
-
-
-class MaterialForm(PeopleRowsMixin, forms.Form):
-    """A presentation (speakers, slides), a report (files) or a recording (link)."""
-
-    people_prefix = "speaker"
-    people_rows = SPEAKER_ROWS
-    people_label = _("Speaker %(n)d")
-
-    kind = forms.ChoiceField(label=_("Kind"), choices=MaterialKind.choices)
-    session = forms.ModelChoiceField(
-        Session.objects.none(),
-        label=_("Session"),
-        required=False,
-        empty_label=_("The whole event"),
-    )
-    title = forms.CharField(label=_("Title"), max_length=400)
-    # A declared field (moved to base_fields by the metaclass), not BaseForm.files.
-    files = MultipleFileField(  # type: ignore[assignment]
-        label=_("Files"),
-        help_text=_("Slides or report: PDF, PPTX or DOCX. Choose several files at once if needed."),
-    )
-    link = forms.URLField(
-        label=_("Link"),
-        required=False,
-        max_length=500,
-        assume_scheme="https",
-        help_text=_("Required for a recording; optional otherwise."),
-    )
-    language = forms.ChoiceField(label=_("Language"), choices=LANGUAGE_CHOICES, initial="en")
-    visibility = forms.ChoiceField(
-        label=_("Who may download the files"),
-        choices=Visibility.choices,
-        initial=Visibility.PUBLIC,
-    )
-
-    def __init__(self, *args, event: Event, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        cast(forms.ModelChoiceField, self.fields["session"]).queryset = event.sessions.all()
-        self.add_people_fields(first_required=False)
-
-    def clean(self) -> dict:
-        cleaned = super().clean() or self.cleaned_data
-        self.clean_people()
-        kind = cleaned.get("kind")
-        if kind == MaterialKind.RECORDING and not cleaned.get("link"):
-            self.add_error("link", _("A recording needs its link."))
-        if kind in (MaterialKind.PRESENTATION, MaterialKind.REPORT) and not (
-            cleaned.get("files") or cleaned.get("link") or self.has_error("files")
-        ):
-            self.add_error("files", _("Add the file(s), or a link where they can be read."))
-        if kind == MaterialKind.PRESENTATION and not self.people() and not self.errors:
-            self.add_error("speaker_0_name", _("Name the speaker of the presentation."))
-        return cleaned

@@ -5,10 +5,14 @@ dataset files; ``PublicationFile`` links them here. Who sees what is ``access.po
 """
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from datasets.models import LONG_TEXT
+from publications import rules
 from species.models import Country, KmgbfTarget, Site, Species, Theme
 
 
@@ -41,7 +45,9 @@ class Publication(models.Model):
     type = models.CharField(_("type"), max_length=20, choices=PublicationType.choices)
     title = models.CharField(_("title (original language)"), max_length=400)
     title_en = models.CharField(_("title (English)"), max_length=400, blank=True)
-    abstract = models.TextField(_("abstract"), blank=True)
+    abstract = models.TextField(
+        _("abstract"), blank=True, max_length=LONG_TEXT, validators=[MaxLengthValidator(LONG_TEXT)]
+    )
     year = models.PositiveSmallIntegerField(_("year"))
     language = models.CharField(
         _("language"), max_length=8, help_text=_("ISO 639-1 code, e.g. en, zh, ja, ko, mn, ru.")
@@ -92,6 +98,23 @@ class Publication(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("publications:detail", args=[self.pk])
+
+    def clean(self) -> None:
+        """Normalize the DOI; refuse a year, DOI or language ``publications.rules`` refuses.
+
+        Here rather than in a form or a serializer, so that the page (``ModelForm`` runs
+        it) and the API (the services run ``full_clean``) refuse the same input alike.
+        """
+        self.doi = rules.doi_normalize(self.doi or "")
+        errors = {}
+        if self.year is not None and (message := rules.year_error(self.year)):
+            errors["year"] = message
+        if message := rules.doi_error(self.doi):
+            errors["doi"] = message
+        if self.language and (message := rules.language_error(self.language)):
+            errors["language"] = message
+        if errors:
+            raise ValidationError(errors)
 
     @property
     def display_title(self) -> str:
@@ -180,6 +203,20 @@ class Event(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("publications:event_detail", args=[self.pk])
+
+    def clean(self) -> None:
+        """Refuse an event that ends before it starts, or that is neither online nor in a city.
+
+        The pages and the API both reach this through ``full_clean`` (the form's own, and
+        ``events_services.event_save``'s), so the rule is stated once.
+        """
+        errors = {}
+        if self.start_date and self.end_date and self.end_date < self.start_date:
+            errors["end_date"] = _("The last day is before the first day.")
+        if not self.online and not self.city.strip():
+            errors["city"] = _("Give the city, or mark the event as online.")
+        if errors:
+            raise ValidationError(errors)
 
     @property
     def participants_total(self) -> int:

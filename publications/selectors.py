@@ -6,7 +6,7 @@ queries for one row or for a full page.
 
 from dataclasses import dataclass
 
-from django.db.models import Prefetch, QuerySet, prefetch_related_objects
+from django.db.models import Prefetch, Q, QuerySet, prefetch_related_objects
 from django.http import Http404
 from django.utils import timezone
 
@@ -131,9 +131,10 @@ def publication_detail(*, user, pk) -> Publication:
         "themes",
         _files_prefetch(),
     )
-    publication.thumbnail_file = None
-    if publication.can_download:
-        publication.thumbnail_file = next(
+    # A page-only attribute for the template, on a row the ORM builds: not a model field.
+    publication.thumbnail_file = None  # type: ignore[attr-defined]
+    if policy.can_download_publication(user, publication):
+        publication.thumbnail_file = next(  # type: ignore[attr-defined]
             (
                 link.data_file
                 for link in publication.links.all()
@@ -281,7 +282,7 @@ def downloadable_publications(*, user, event_ids) -> set[int]:
     """Return the pks of the event materials' publications whose files ``user`` may download."""
     return set(
         policy.visible_publications(user)
-        .filter(can_download=True, materials__event_id__in=list(event_ids))
+        .filter(Q(can_download=True), materials__event_id__in=list(event_ids))
         .values_list("pk", flat=True)
     )
 

@@ -1,9 +1,15 @@
-"""Fail when a view or API reaches protected objects without going through access.policy.
+"""Fail when a module reaches protected objects for someone without going through the policy.
 
 Three rules, each "often a security bug" when broken:
-1. Only ``access/policy.py`` imports django-guardian.
-2. Views and APIs never query protected models directly (``Model.objects``,
-   ``get_object_or_404``); they call ``access.policy`` (``access_*``, ``visible_*``).
+1. Only the ``access/policy/`` package imports django-guardian.
+2. Every module that reads protected objects for someone never queries protected models
+   directly (``Model.objects``, ``get_object_or_404``); it calls ``access.policy``
+   (``access_*``, ``visible_*``). Those modules are the pages and APIs, downloads and
+   uploads, forms, selectors, context processors, template tags and management commands
+   (see ``_reads_for_someone``). Two things are not a read for someone: a ``Prefetch``
+   queryset, which loads the relations of rows already fetched through the policy, and a
+   line that says why it is not, with a ``# policy: <reason>`` comment. Commands that act
+   as the system for an operator, serving no user, are listed in ``OPERATOR_COMMANDS``.
 3. Exact locations (the ``Occurrence`` model) are read only by the policy, and written by
    the processing pipeline and the public-form builder; everything else reads the public
    form (``PublicOccurrence``) through the policy.
@@ -11,6 +17,7 @@ Three rules, each "often a security bug" when broken:
 Usage: python scripts/check_policy.py [ROOT]
 """
 
+import ast
 import re
 import sys
 from pathlib import Path
@@ -29,10 +36,9 @@ PROTECTED_MODELS = (
     "User",
     "AuditEvent",
 )
-POLICY_MODULE = Path("access/policy.py")
-#: The modules that may name the model holding exact coordinates.
+POLICY_PACKAGE = Path("access/policy")
+#: The modules that may name the model holding exact coordinates (besides the policy).
 EXACT_LOCATION_MODULES = {
-    POLICY_MODULE,
     Path("datasets/models.py"),
     Path("datasets/locations.py"),
     Path("datasets/processing/pipeline.py"),
@@ -40,7 +46,28 @@ EXACT_LOCATION_MODULES = {
 }
 #: The model named as code: imported, or followed by an attribute, call or list separator.
 EXACT_LOCATIONS = re.compile(r"\bOccurrence\b(?=\s*[.,()\]]|\s*$)")
-SURFACE_NAMES = {"views.py", "api.py", "apis.py", "feeds.py", "sitemaps.py"}
+#: Modules that read protected objects for someone, by file name, name ending and folder.
+SURFACE_NAMES = {
+    "views.py",
+    "api.py",
+    "apis.py",
+    "feeds.py",
+    "sitemaps.py",
+    "downloads.py",
+    "uploads.py",
+    "forms.py",
+    "selectors.py",
+    "context_processors.py",
+}
+SURFACE_SUFFIXES = ("_views.py", "_api.py", "_forms.py", "_selectors.py")
+SURFACE_FOLDERS = {"views", "api", "templatetags", "commands"}
+#: Management commands an operator runs as the system (they serve no user), and why.
+OPERATOR_COMMANDS = {
+    Path("accounts/management/commands/seed_demo.py"): "creates the demo accounts",
+    Path("datasets/management/commands/reprocess_files.py"): "re-queues files by id",
+    Path("datasets/management/commands/generalize_occurrences.py"): "rebuilds public forms",
+    Path("datasets/management/commands/set_species_sensitivity.py"): "rebuilds public forms",
+}
 SKIP_DIRS = {
     ".venv",
     ".data",
@@ -61,6 +88,8 @@ DIRECT_QUERY = re.compile(
     r"\b(?P<model>" + "|".join(PROTECTED_MODELS) + r")\.(objects|_default_manager)\b"
 )
 SHORTCUT = re.compile(r"\bget_object_or_404\(|\bget_list_or_404\(")
+#: A line that says why its query is not a read for someone.
+REASONED = re.compile(r"#\s*policy:\s*\S")
 
 
 def _python_files(root: Path):
@@ -70,12 +99,47 @@ def _python_files(root: Path):
             yield relative
 
 
-def _is_surface(relative: Path) -> bool:
+def _reads_for_someone(relative: Path) -> bool:
+    """Return True for a module that reads protected objects on someone's behalf."""
+    if relative in OPERATOR_COMMANDS:
+        return False
     return (
         relative.name in SURFACE_NAMES
-        or "views" in relative.parts[:-1]
-        or ("api" in relative.parts[:-1])
+        or relative.name.endswith(SURFACE_SUFFIXES)
+        or bool(SURFACE_FOLDERS.intersection(relative.parts[:-1]))
     )
+
+
+def _prefetch_lines(text: str) -> set[int]:
+    """Return the numbers of the lines inside a ``Prefetch(...)`` call."""
+    lines: set[int] = set()
+    for node in ast.walk(ast.parse(text)):
+        if isinstance(node, ast.Call):
+            name = getattr(node.func, "id", None) or getattr(node.func, "attr", None)
+            if name == "Prefetch" and node.end_lineno is not None:
+                lines.update(range(node.lineno, node.end_lineno + 1))
+    return lines
+
+
+def _direct_reads(relative: Path, text: str) -> list[str]:
+    """Return one line per direct query of a protected model in ``text``."""
+    found = []
+    exempt = _prefetch_lines(text)
+    for number, line in enumerate(text.splitlines(), start=1):
+        if number in exempt or REASONED.search(line):
+            continue
+        match = DIRECT_QUERY.search(line)
+        if match:
+            found.append(
+                f"{relative}:{number}: queries {match.group('model')} directly; "
+                "fetch it through access.policy (access_*/visible_*) instead."
+            )
+        if SHORTCUT.search(line):
+            found.append(
+                f"{relative}:{number}: get_object_or_404 bypasses the access policy; "
+                "use an access_* function of access.policy."
+            )
+    return found
 
 
 def problems(root: Path) -> list[str]:
@@ -85,9 +149,10 @@ def problems(root: Path) -> list[str]:
         text = (root / relative).read_text(encoding="utf-8")
         # Models may subclass guardian's base classes to declare direct foreign-key tables.
         uses_guardian = GUARDIAN_IMPORT.search(GUARDIAN_MODEL_BASES.sub("", text))
-        if relative != POLICY_MODULE and uses_guardian:
-            found.append(f"{relative}: imports guardian; only {POLICY_MODULE} may.")
-        if relative not in EXACT_LOCATION_MODULES:
+        in_policy = relative.parent == POLICY_PACKAGE
+        if not in_policy and uses_guardian:
+            found.append(f"{relative}: imports guardian; only {POLICY_PACKAGE}/ may.")
+        if not in_policy and relative not in EXACT_LOCATION_MODULES:
             for number, line in enumerate(text.splitlines(), start=1):
                 if EXACT_LOCATIONS.search(line.split("#")[0]):
                     found.append(
@@ -95,20 +160,8 @@ def problems(root: Path) -> list[str]:
                         "the public form through access.policy (occurrences_for, "
                         "occurrence_summaries) instead."
                     )
-        if not _is_surface(relative):
-            continue
-        for number, line in enumerate(text.splitlines(), start=1):
-            match = DIRECT_QUERY.search(line)
-            if match:
-                found.append(
-                    f"{relative}:{number}: queries {match.group('model')} directly; "
-                    "fetch it through access.policy (access_*/visible_*) instead."
-                )
-            if SHORTCUT.search(line):
-                found.append(
-                    f"{relative}:{number}: get_object_or_404 bypasses the access policy; "
-                    "use an access_* function of access.policy."
-                )
+        if _reads_for_someone(relative):
+            found.extend(_direct_reads(relative, text))
     return found
 
 

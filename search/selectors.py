@@ -427,7 +427,7 @@ def _candidates_sql(
 ) -> tuple[str, list]:
     """Return one statement answering the page's documents, the total and the facets.
 
-    Ranking every match is what makes common words slow (PERFORMANCE.md), so no tier
+    Ranking every match is what makes common words slow (docs/performance.md), so no tier
     reads more than ``COUNT_CAP + 1`` rows, each found through an index:
 
     - tier 1, the documents whose title matches (the newest, or where they are few

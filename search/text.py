@@ -108,7 +108,7 @@ def prefix_tsquery(query: str) -> str:
     Mongolian has no PostgreSQL stemmer: ирвэс finds ирвэсийн only as a prefix. Latin words
     stay whole: the English stemmer finds their inflected forms, and scientific names and
     site codes must match exactly; a prefix of a common word would also cost every search
-    a scan of every word it begins (PERFORMANCE.md, "species data"). A word after a minus
+    a scan of every word it begins (docs/performance.md). A word after a minus
     is excluded, as ``websearch_to_tsquery`` excludes it. ``query`` must come from
     ``clean_query``; CJK runs are bigrammed.
     """

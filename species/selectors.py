@@ -1,5 +1,6 @@
-"""Reads of reference data, each owning its joins."""
+"""Reads of reference data and of what is tagged with it, each owning its joins."""
 
+from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
@@ -8,7 +9,10 @@ from django.utils import formats
 from django.utils.dates import MONTHS
 from django.utils.translation import gettext_lazy as _
 
+from access import policy
+from maps.selectors import points_and_legend
 from neaspec_portal import params
+from publications.models import Event
 from species.models import Country, IucnCategory, Site, Species, SpeciesGroup
 
 #: The query parameters that narrow the species list of the API.
@@ -65,29 +69,17 @@ def country_list() -> QuerySet[Country]:
     return Country.objects.filter(is_member_state=True)
 
 
-def home_highlights(*, user) -> dict:
-    """Return what the home page shows beside the species: featured event, latest items, counts.
-
-    Every list and count goes through the access policy.
-    """
-    from access import policy
-    from publications.models import Event
-
-    publications = policy.listed_publications(user)
-    datasets = policy.listed_datasets(user)
-    return {
-        "featured_event": Event.objects.filter(featured=True).order_by("-start_date").first(),
-        "latest_publications": list(
-            publications.select_related("owner_country").order_by(
-                "-featured", "-published_at", "-pk"
-            )[:4]
-        ),
-        "latest_datasets": list(
-            datasets.select_related("owner_country").order_by("-published_at", "-pk")[:4]
-        ),
-        "publication_count": publications.count(),
-        "dataset_count": datasets.count(),
-    }
+def map_sites(sites: Iterable[Site]) -> list[dict[str, Any]]:
+    """Return what the site map draws: each site's name, point and page."""
+    return [
+        {
+            "name": site.name,
+            "lat": float(site.latitude),
+            "lon": float(site.longitude),
+            "url": site.get_absolute_url(),
+        }
+        for site in sites
+    ]
 
 
 def tagged_content(*, user, species=None, site=None, country=None, limit: int = 10) -> dict:
@@ -95,9 +87,6 @@ def tagged_content(*, user, species=None, site=None, country=None, limit: int = 
 
     Publications and datasets come through the access policy.
     """
-    from access import policy
-    from publications.models import Event
-
     publications = policy.listed_publications(user)
     datasets = policy.listed_datasets(user)
     events = Event.objects.all()
@@ -122,7 +111,7 @@ def tagged_content(*, user, species=None, site=None, country=None, limit: int = 
     }
 
 
-#: When each species is expected, from the reference notes on migration timing (§6).
+#: When each species is expected, from the sources in docs/species-seasons.md.
 EXPECTED_SEASONS = {
     "HOODED_CRANE": _(
         "Expected at Izumi (Japan) from mid-October to March, and on passage through Korea "
@@ -155,9 +144,6 @@ def species_occurrence_points(*, user, species: Species) -> tuple[list[list], An
 
     Only published datasets count, as on the map page.
     """
-    from access import policy
-    from maps.selectors import points_and_legend
-
     features = policy.occurrences_for(user, species=species.code, published_only=True)
     return points_and_legend(features, {species.code: species})
 
@@ -168,8 +154,6 @@ def records_by_month(*, user, species: Species) -> dict:
     Only records of published datasets ``user`` may see are counted; records without a
     date are counted apart. Each month has its count and the bar height in percent.
     """
-    from access import policy
-
     rows = (
         policy.occurrence_summaries(user, published_only=True)
         .filter(species=species)

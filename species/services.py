@@ -1,12 +1,19 @@
-"""Writes of reference data: loading the project's reference CSV files."""
+"""Writes of reference data: loading the project's reference CSV files.
+
+Each row the load adds or changes writes an audit event (``reference.add`` or
+``reference.change``, with no actor: the command line); rows it finds as they are write
+nothing, so loading twice leaves no trace the second time.
+"""
 
 import csv
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
-from django.db import transaction
+from django.db import models, transaction
 
+from access.services import audit_record
 from species.models import Country, KmgbfTarget, Site, Species, Theme
 
 REFERENCE_DIR = Path(__file__).resolve().parent / "reference_data"
@@ -39,6 +46,37 @@ def _names(row: dict[str, str]) -> dict[str, str]:
     return {column: row[column] for column in NAME_COLUMNS if column in row}
 
 
+def _upsert(
+    model: type[models.Model],
+    lookup: dict[str, Any],
+    values: dict[str, Any],
+    related: dict[str, list[models.Model]] | None = None,
+) -> models.Model:
+    """Create or update the row of ``model`` matching ``lookup``; audit it when it changed."""
+    row = model._default_manager.filter(**lookup).first()
+    created = row is None
+    if row is None:
+        row = model(**lookup)
+    changed = [name for name, value in values.items() if getattr(row, name) != value]
+    for name in changed:
+        setattr(row, name, values[name])
+    if changed or created:
+        row.save()
+    for name, targets in (related or {}).items():
+        manager = getattr(row, name)
+        if created or set(manager.all()) != set(targets):
+            manager.set(targets)
+            changed.append(name)
+    if created or changed:
+        audit_record(
+            actor=None,
+            action="reference.add" if created else "reference.change",
+            obj=row,
+            detail={"via": "load_reference", "fields": changed},
+        )
+    return row
+
+
 @transaction.atomic
 def reference_data_load(*, directory: Path = REFERENCE_DIR) -> ReferenceCounts:
     """Create or update countries, species, sites, KMGBF targets and themes from CSV files.
@@ -46,14 +84,13 @@ def reference_data_load(*, directory: Path = REFERENCE_DIR) -> ReferenceCounts:
     Rows are matched on their codes, so loading twice updates and never duplicates.
     """
     for row in _rows("countries.csv", directory):
-        Country.objects.update_or_create(
-            code=row["code"], defaults={**_names(row), "is_member_state": True}
-        )
+        _upsert(Country, {"code": row["code"]}, {**_names(row), "is_member_state": True})
 
     for row in _rows("species.csv", directory):
-        Species.objects.update_or_create(
-            code=row["code"],
-            defaults={
+        _upsert(
+            Species,
+            {"code": row["code"]},
+            {
                 **_names(row),
                 "scientific_name": row["scientific_name"],
                 "synonyms": row["synonyms"],
@@ -69,27 +106,28 @@ def reference_data_load(*, directory: Path = REFERENCE_DIR) -> ReferenceCounts:
     species_by_code = {species.code: species for species in Species.objects.all()}
     countries_by_code = {country.code: country for country in Country.objects.all()}
     for row in _rows("sites.csv", directory):
-        site, _created = Site.objects.update_or_create(
-            code=row["code"],
-            defaults={
+        _upsert(
+            Site,
+            {"code": row["code"]},
+            {
                 "name_en": row["name"],
                 "latitude": Decimal(row["lat"]),
                 "longitude": Decimal(row["lon"]),
                 "site_types": [token for token in row["site_type"].split(";") if token],
             },
+            related={
+                "countries": [
+                    countries_by_code[code] for code in row["countries"].split(";") if code
+                ],
+                "species": [species_by_code[code] for code in row["species"].split(";") if code],
+            },
         )
-        site.countries.set(
-            [countries_by_code[code] for code in row["countries"].split(";") if code]
-        )
-        site.species.set([species_by_code[code] for code in row["species"].split(";") if code])
 
     for row in _rows("kmgbf_targets.csv", directory):
-        KmgbfTarget.objects.update_or_create(
-            number=int(row["number"]), defaults={"title": row["title"]}
-        )
+        _upsert(KmgbfTarget, {"number": int(row["number"])}, {"title": row["title"]})
 
     for row in _rows("themes.csv", directory):
-        Theme.objects.update_or_create(code=row["code"], defaults=_names(row))
+        _upsert(Theme, {"code": row["code"]}, _names(row))
 
     return ReferenceCounts(
         countries=Country.objects.count(),

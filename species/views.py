@@ -1,4 +1,4 @@
-"""Pages of reference data: home, species, sites and member States."""
+"""Pages of reference data: species, sites and member States (the home page is ``home``)."""
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -6,30 +6,6 @@ from django.shortcuts import render
 from neaspec_portal import params
 from species import selectors
 from species.models import Country, Site, Species
-
-
-def _map_sites(sites) -> list[dict]:
-    """Return what the site map draws: each site's name, point and page."""
-    return [
-        {
-            "name": site.name,
-            "lat": float(site.latitude),
-            "lon": float(site.longitude),
-            "url": site.get_absolute_url(),
-        }
-        for site in sites
-    ]
-
-
-def home(request: HttpRequest) -> HttpResponse:
-    context = {
-        "flagship_species": list(selectors.species_list().filter(is_flagship=True)),
-        "countries": list(selectors.country_list()),
-        "sites": list(selectors.site_list()),
-    }
-    context["map_sites"] = _map_sites(context["sites"])
-    context.update(selectors.home_highlights(user=request.user))
-    return render(request, "species/home.html", context)
 
 
 def species_index(request: HttpRequest) -> HttpResponse:
@@ -44,7 +20,7 @@ def species_detail(request: HttpRequest, code: str) -> HttpResponse:
     points, legend = selectors.species_occurrence_points(user=request.user, species=species)
     context = {
         "species": species,
-        "map_sites": {"sites": _map_sites(species.sites.all()), "points": points},
+        "map_sites": {"sites": selectors.map_sites(species.sites.all()), "points": points},
         "legend": legend,
         "by_month": selectors.records_by_month(user=request.user, species=species),
         "expected_season": selectors.expected_season(species),
@@ -64,7 +40,7 @@ def site_index(request: HttpRequest) -> HttpResponse:
         "species_options": selectors.species_list(),
         "selected_country": country,
         "selected_species": species,
-        "map_sites": _map_sites(sites),
+        "map_sites": selectors.map_sites(sites),
     }
     return render(request, "species/site_list.html", context)
 
@@ -74,7 +50,7 @@ def site_detail(request: HttpRequest, code: str) -> HttpResponse:
         site = selectors.site_get(code)
     except Site.DoesNotExist:
         raise Http404("No such site.") from None
-    context = {"site": site, "map_sites": _map_sites([site])}
+    context = {"site": site, "map_sites": selectors.map_sites([site])}
     context.update(selectors.tagged_content(user=request.user, site=site))
     return render(request, "species/site_detail.html", context)
 
@@ -85,6 +61,6 @@ def country_detail(request: HttpRequest, code: str) -> HttpResponse:
     except Country.DoesNotExist:
         raise Http404("No such member State.") from None
     sites = list(selectors.site_list(country=country.code))
-    context = {"country": country, "sites": sites, "map_sites": _map_sites(sites)}
+    context = {"country": country, "sites": sites, "map_sites": selectors.map_sites(sites)}
     context.update(selectors.tagged_content(user=request.user, country=country))
     return render(request, "species/country_detail.html", context)

@@ -15,6 +15,7 @@ from accounts.models import AccountStatus
 from accounts.roles import secretariat_appoint
 from species.models import Species
 from species.services import reference_data_load
+from tests.audit.writes import audited_requests  # noqa: F401  (autouse: every request)
 from tests.factories import PASSWORD, FocalPointFactory, UserFactory
 from tests.two_factor import SecondFactorClient, give_authenticator
 

@@ -9,7 +9,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -22,12 +21,13 @@ from neaspec_portal import params
 from neaspec_portal.page_cache import visitor_page
 from neaspec_portal.refusals import refusal_text
 from neaspec_portal.typing import AuthenticatedRequest
-from publications import selectors, services
-from publications.forms import (
+from publications import events_services, selectors
+from publications.events_forms import (
     EventForm,
     MaterialForm,
     ParticipantsForm,
     SessionForm,
+    show_refusal,
 )
 from publications.models import EventType
 from species.selectors import country_list
@@ -77,9 +77,9 @@ def event_create(request: AuthenticatedRequest) -> HttpResponse:
     form = EventForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            event = services.event_save(actor=request.user, **form.values())
+            event = events_services.event_save(actor=request.user, **form.values())
         except (ValidationError, PermissionDenied) as error:
-            form.add_error(None, refusal_text(error))
+            show_refusal(form, error)
         else:
             messages.success(request, _("Event saved. Now add its sessions and materials."))
             return redirect("publications:event_edit", pk=event.pk)
@@ -128,9 +128,9 @@ def event_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     form = EventForm(request.POST, instance=event)
     if form.is_valid():
         try:
-            services.event_save(actor=request.user, event=event, **form.values())
+            events_services.event_save(actor=request.user, event=event, **form.values())
         except (ValidationError, PermissionDenied) as error:
-            form.add_error(None, refusal_text(error))
+            show_refusal(form, error)
         else:
             messages.success(request, _("Event saved."))
             return redirect("publications:event_edit", pk=pk)
@@ -144,9 +144,13 @@ def session_add(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     event = selectors.event_for_edit(user=request.user, pk=pk)
     form = SessionForm(request.POST, prefix="new-session")
     if form.is_valid():
-        services.session_save(actor=request.user, event=event, **form.values())
-        messages.success(request, _("Session added."))
-        return redirect("publications:event_edit", pk=pk)
+        try:
+            events_services.session_save(actor=request.user, event=event, **form.values())
+        except (ValidationError, PermissionDenied) as error:
+            show_refusal(form, error)
+        else:
+            messages.success(request, _("Session added."))
+            return redirect("publications:event_edit", pk=pk)
     return _edit_page(request, event, status=400, session_form=form)
 
 
@@ -157,9 +161,15 @@ def session_edit(request: AuthenticatedRequest, pk: int, session_pk: int) -> Htt
     session = selectors.session_of(event=event, pk=session_pk)
     form = SessionForm(request.POST, instance=session, prefix=f"session-{session.pk}")
     if form.is_valid():
-        services.session_save(actor=request.user, event=event, session=session, **form.values())
-        messages.success(request, _("Session saved."))
-        return redirect("publications:event_edit", pk=pk)
+        try:
+            events_services.session_save(
+                actor=request.user, event=event, session=session, **form.values()
+            )
+        except (ValidationError, PermissionDenied) as error:
+            show_refusal(form, error)
+        else:
+            messages.success(request, _("Session saved."))
+            return redirect("publications:event_edit", pk=pk)
     event = selectors.event_for_edit(user=request.user, pk=pk)
     return _edit_page(request, event, status=400, session_edit=(session, form))
 
@@ -170,9 +180,13 @@ def participants_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     event = selectors.event_for_edit(user=request.user, pk=pk)
     form = ParticipantsForm(request.POST, countries=country_list())
     if form.is_valid():
-        services.participants_set(actor=request.user, event=event, counts=form.counts())
-        messages.success(request, _("Participant figures saved."))
-        return redirect("publications:event_edit", pk=pk)
+        try:
+            events_services.participants_set(actor=request.user, event=event, **form.values())
+        except (ValidationError, PermissionDenied) as error:
+            show_refusal(form, error)
+        else:
+            messages.success(request, _("Participant figures saved."))
+            return redirect("publications:event_edit", pk=pk)
     return _edit_page(request, event, status=400, participants_form=form)
 
 
@@ -184,27 +198,22 @@ def material_add(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     for message in oversize_upload_messages(request):
         form.add_error("files", message)
     if form.is_valid():
-        values = form.cleaned_data
         try:
-            with transaction.atomic():
-                services.material_add(
-                    actor=request.user,
-                    event=event,
-                    kind=values["kind"],
-                    title=values["title"],
-                    session=values["session"],
-                    speakers=form.people(),
-                    uploads=values["files"],
-                    link=values["link"],
-                    language=values["language"],
-                    visibility=values["visibility"],
-                )
+            events_services.material_add(actor=request.user, event=event, **form.values())
         except (ValidationError, PermissionDenied) as error:
-            form.add_error(None, refusal_text(error))
+            show_refusal(form, error, MaterialForm.ALIASES)
         else:
             messages.success(request, _("Material added."))
             return redirect("publications:event_edit", pk=pk)
     return _edit_page(request, event, status=400, material_form=form)
+
+
+def _ids(text: str) -> list[int] | None:
+    """Return the comma-separated material ids of ``text``, or None when one is not an id."""
+    parts = [part.strip() for part in text.split(",") if part.strip()]
+    if not all(part.isascii() and part.isdigit() and len(part) <= 18 for part in parts):
+        return None
+    return [int(part) for part in parts]
 
 
 def _moved(ids: list[int], moving: int, direction: str) -> list[int]:
@@ -227,8 +236,10 @@ def materials_reorder(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     groups = [[material.pk for material in event.general]]
     groups += [[material.pk for material in s.materials.all()] for s in event.sessions.all()]
     if request.POST.get("order"):
-        parts = request.POST["order"].split(",")
-        ordered = [int(part) for part in parts if part.strip().isdigit()]
+        ordered = _ids(request.POST["order"])
+        if ordered is None:
+            messages.error(request, _("Give the order as material numbers separated by commas."))
+            return redirect("publications:event_edit", pk=pk)
     else:
         moving = request.POST.get("material", "")
         direction = request.POST.get("direction", "")
@@ -238,6 +249,10 @@ def materials_reorder(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         ordered = [
             material_pk for group in groups for material_pk in _moved(group, int(moving), direction)
         ]
-    services.materials_reorder(actor=request.user, event=event, material_ids=ordered)
-    messages.success(request, _("Order of the materials saved."))
+    try:
+        events_services.materials_reorder(actor=request.user, event=event, material_ids=ordered)
+    except ValidationError as error:
+        messages.error(request, refusal_text(error))
+    else:
+        messages.success(request, _("Order of the materials saved."))
     return redirect(reverse("publications:event_edit", args=[pk]) + "#materials")

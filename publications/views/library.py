@@ -6,7 +6,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -14,10 +13,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from access import policy
+from datasets.file_store import files_store
 from datasets.uploads import file_states_answer, oversize_upload_messages, upload_answer
 from neaspec_portal import params
 from neaspec_portal.page_cache import visitor_page
-from neaspec_portal.refusals import refusal_text
+from neaspec_portal.refusals import form_refusal
 from neaspec_portal.typing import AuthenticatedRequest
 from publications import cite, selectors, services
 from publications.forms import (
@@ -116,25 +116,21 @@ def publication_create(request: AuthenticatedRequest) -> HttpResponse:
     form = PublicationForm(request.POST or None, request.FILES or None)
     if request.method != "POST":
         return _form_page(request, form)
-    for message in oversize_upload_messages(request):
-        form.add_error("files", message)
+    refused = oversize_upload_messages(request)
     if form.is_valid():
-        duplicates = list(
-            services.probable_duplicates(user=request.user, doi=form.cleaned_data["doi"])
-        )
-        if duplicates and not form.cleaned_data["confirm_duplicate"]:
-            form.duplicates = duplicates
-            form.add_error("doi", _("This DOI is already in the library; see above."))
-            return _form_page(request, form)
         try:
-            with transaction.atomic():
-                publication = services.publication_create(actor=request.user, **form.values())
-                for upload in form.cleaned_data["files"]:
-                    services.publication_file_add(
-                        actor=request.user, publication=publication, upload=upload
-                    )
+            publication = services.publication_create(
+                actor=request.user,
+                confirm_duplicate=form.cleaned_data["confirm_duplicate"],
+                uploads=form.cleaned_data["files"],
+                refused=refused,
+                **form.values(),
+            )
+        except services.DuplicateDoi as duplicate:
+            form.duplicates = duplicate.publications
+            form.add_error("doi", duplicate.detail)
         except (ValidationError, PermissionDenied) as error:
-            form.add_error(None, refusal_text(error))
+            form_refusal(form, error)
         else:
             if publication.status == PublicationStatus.PUBLISHED:
                 messages.success(request, _("Published in the library."))
@@ -147,6 +143,9 @@ def publication_create(request: AuthenticatedRequest) -> HttpResponse:
                     ),
                 )
             return redirect(publication)
+    else:
+        for message in refused:  # the service, not called, would have refused them
+            form.add_error("files", message)
     return _form_page(request, form)
 
 
@@ -155,21 +154,18 @@ def publication_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     publication = selectors.publication_for_edit(user=request.user, pk=pk)
     form = PublicationForm(request.POST or None, instance=publication, with_files=False)
     if request.method == "POST" and form.is_valid():
-        duplicates = list(
-            services.probable_duplicates(
-                user=request.user, doi=form.cleaned_data["doi"], exclude_pk=publication.pk
-            )
-        )
-        if duplicates and not form.cleaned_data["confirm_duplicate"]:
-            form.duplicates = duplicates
-            form.add_error("doi", _("This DOI is already in the library; see above."))
-            return _form_page(request, form, publication)
         try:
             services.publication_update(
-                actor=request.user, publication=publication, **form.values()
+                actor=request.user,
+                publication=publication,
+                confirm_duplicate=form.cleaned_data["confirm_duplicate"],
+                **form.values(),
             )
+        except services.DuplicateDoi as duplicate:
+            form.duplicates = duplicate.publications
+            form.add_error("doi", duplicate.detail)
         except (ValidationError, PermissionDenied) as error:
-            form.add_error(None, refusal_text(error))
+            form_refusal(form, error)
         else:
             messages.success(request, _("Changes saved."))
             return redirect(publication)
@@ -181,25 +177,19 @@ def publication_files(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """Show a publication's files and add more (JSON answers for the progress-bar script)."""
     publication = selectors.publication_for_edit(user=request.user, pk=pk)
     if request.method == "POST":
-        form = PublicationFilesForm(request.POST, request.FILES)
-        errors = oversize_upload_messages(request)
-        added = []
-        if form.is_valid():
-            for upload in form.cleaned_data["files"]:
-                try:
-                    added.append(
-                        services.publication_file_add(
-                            actor=request.user, publication=publication, upload=upload
-                        )
-                    )
-                except (ValidationError, PermissionDenied) as error:
-                    errors.append(refusal_text(error))
-        elif not errors:
-            # The stubs type ErrorList items as ValidationError too; iterating yields messages.
-            errors.extend(form.errors["files"])  # type: ignore[arg-type]
+        uploads = request.FILES.getlist("files")  # parses the body, noting oversize files
+        added, errors = [], []
+        try:
+            added = files_store(
+                actor=request.user,
+                target=publication,
+                uploads=uploads,
+                refused=oversize_upload_messages(request),
+            )
+        except ValidationError as error:
+            errors = error.messages
         page = reverse("publications:files", args=[publication.pk])
-        files = [link.data_file for link in added]
-        return upload_answer(request, added=files, errors=errors, page=page)
+        return upload_answer(request, added=added, errors=errors, page=page)
     return render(
         request,
         "publications/files.html",
@@ -250,7 +240,7 @@ def publication_review(request: AuthenticatedRequest, pk: int) -> HttpResponse:
                 actor=request.user, publication=publication, **form.cleaned_data
             )
         except (ValidationError, PermissionDenied) as error:
-            form.add_error(None, refusal_text(error))
+            form_refusal(form, error)
         else:
             if form.cleaned_data["decision"] == "approve":
                 messages.success(request, _("Published. The uploader is told by email."))

@@ -12,7 +12,7 @@ from tests.factories import DataFileFactory, DatasetFactory, UserFactory
 
 REFUSAL = "Remove or replace the files that could not be read: x.csv"
 CONTRIBUTORS = {"uploader", "collaborator"}
-#: Who may download the files of a restricted dataset under review (PRODUCT.md §3).
+#: Who may download the files of a restricted dataset under review (docs/access-policy.md).
 INSIDERS = {*CONTRIBUTORS, "focal_point_a"}
 PEOPLE = ["visitor", "researcher_b", "focal_point_b", "secretariat", *sorted(INSIDERS)]
 

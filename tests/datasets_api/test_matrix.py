@@ -6,8 +6,8 @@ that failed processing. Derived surfaces: the occurrences API, the map page's po
 extents, the file states and the processing messages of the page and the API (which quote
 a cell only to those who may download).
 
-The expectations come from ``expected`` below, written from PRODUCT.md §3 independently
-of ``access.policy``.
+The expectations come from ``expected`` below, written from docs/access-policy.md
+independently of ``access.policy``.
 """
 
 from datetime import timedelta
@@ -48,7 +48,7 @@ PEOPLE = [
 
 
 def expected(person: str, level: str, state: str) -> tuple[bool, bool]:
-    """Return (sees metadata, may download) for ``person``, from PRODUCT.md §3 alone."""
+    """Return (sees metadata, may download) for ``person``, from docs/access-policy.md alone."""
     published = state == "published"
     insiders = {"uploader", "collaborator", "owner_fp", "co_owner_fp"}
     sees = published or person in insiders or person == "secretariat"

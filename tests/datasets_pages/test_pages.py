@@ -133,7 +133,7 @@ def test_pending_and_partner_accounts_cannot_share_datasets(client, pending, par
         assert "Only verified researchers of a member State" in response.content.decode()
 
 
-def test_an_oversize_file_is_refused_and_the_others_kept(client, researcher_a, settings):
+def test_an_oversize_file_refuses_the_whole_upload(client, researcher_a, settings):
     settings.MAX_UPLOAD_SIZE = 100
     dataset = DatasetFactory(uploader=researcher_a, status="draft")
     client.force_login(researcher_a)
@@ -148,9 +148,10 @@ def test_an_oversize_file_is_refused_and_the_others_kept(client, researcher_a, s
         HTTP_ACCEPT="application/json",
     )
     body = response.json()
-    assert [item["name"] for item in body["added"]] == ["small.csv"]
+    assert response.status_code == 400
+    assert body["added"] == []
     assert "largest file the hub accepts" in body["errors"][0]
-    assert list(DataFile.objects.values_list("original_name", flat=True)) == ["small.csv"]
+    assert not DataFile.objects.exists()
 
 
 def test_access_request_grant_download_and_revoke(

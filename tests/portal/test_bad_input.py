@@ -23,6 +23,7 @@ from django.urls import Resolver404, URLPattern, URLResolver, get_resolver, reso
 from django.utils import timezone
 
 from datasets import services as dataset_services
+from publications import events_services
 from publications import services as publication_services
 from publications.demo import simple_pdf
 from tests.factories import DataFileFactory, DatasetFactory
@@ -180,7 +181,7 @@ def ids(researcher_a, researcher_b, focal_point_a, secretariat, pending):
     publication = publication_services.publication_create(
         actor=researcher_a, type="report", title="Tiger corridors", year=2024, language="en"
     )
-    event = publication_services.event_save(
+    event = events_services.event_save(
         actor=secretariat,
         title="Crane workshop",
         type="workshop",
@@ -188,15 +189,15 @@ def ids(researcher_a, researcher_b, focal_point_a, secretariat, pending):
         end_date=date(2024, 6, 2),
         city="Seoul",
     )
-    session = publication_services.session_save(actor=secretariat, event=event, title="Opening")
-    publication_services.material_add(
+    session = events_services.session_save(actor=secretariat, event=event, title="Opening")
+    events_services.material_add(
         actor=secretariat,
         event=event,
         kind="presentation",
         title="Talk",
         session=session,
         speakers=[{"name": "Speaker"}],
-        uploads=[SimpleUploadedFile("talk.pdf", simple_pdf("Talk"))],
+        files=[SimpleUploadedFile("talk.pdf", simple_pdf("Talk"))],
     )
     return {
         "dataset": dataset.pk,

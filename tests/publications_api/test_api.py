@@ -11,7 +11,7 @@ import rispy
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from publications import services
+from publications import events_services, services
 from publications.demo import simple_pdf
 from publications.models import Event, Material, ParticipantCount, Publication, Session
 
@@ -262,7 +262,7 @@ def test_the_secretariat_builds_an_event_through_the_api(client, secretariat):
 
 
 def test_participant_counts_that_do_not_add_up_change_nothing(client, secretariat):
-    event = services.event_save(
+    event = events_services.event_save(
         actor=secretariat,
         title="Webinar",
         type="webinar",
@@ -270,7 +270,7 @@ def test_participant_counts_that_do_not_add_up_change_nothing(client, secretaria
         end_date=date(2025, 1, 10),
         online=True,
     )
-    services.participants_set(actor=secretariat, event=event, counts={"KR": (3, 2, 0)})
+    events_services.participants_set(actor=secretariat, event=event, counts={"KR": (3, 2, 0)})
     client.force_login(secretariat)
     response = client.put(
         f"/api/v1/events/{event.pk}/participants/",
@@ -304,7 +304,8 @@ def test_only_the_secretariat_curates_events(client, researcher_a, focal_point_a
     for person in (researcher_a, focal_point_a):
         client.force_login(person)
         assert _post(client, "/api/v1/events/", EVENT).status_code == 403
-    event = services.event_save(actor=secretariat, **{**EVENT, "species": [], "countries": []})
+    values = {**EVENT, "species": [], "countries": []}
+    event = events_services.event_save(actor=secretariat, **values)
     client.force_login(researcher_a)
     url = f"/api/v1/events/{event.pk}/sessions/"
     assert _post(client, url, {"title": "Sneaky"}).status_code == 404
@@ -313,7 +314,7 @@ def test_only_the_secretariat_curates_events(client, researcher_a, focal_point_a
 
 def _events(secretariat, count):
     for number in range(count):
-        event = services.event_save(
+        event = events_services.event_save(
             actor=secretariat,
             title=f"Workshop {number}",
             type="workshop",
@@ -321,16 +322,16 @@ def _events(secretariat, count):
             end_date=date(2020 + number % 5, 6, 2),
             city="Seoul",
         )
-        session = services.session_save(actor=secretariat, event=event, title="Session")
-        services.participants_set(actor=secretariat, event=event, counts={"KR": (1, 1, 0)})
-        services.material_add(
+        session = events_services.session_save(actor=secretariat, event=event, title="Session")
+        events_services.participants_set(actor=secretariat, event=event, counts={"KR": (1, 1, 0)})
+        events_services.material_add(
             actor=secretariat,
             event=event,
             kind="presentation",
             title=f"Talk {number}",
             session=session,
             speakers=[{"name": "Speaker"}],
-            uploads=[SimpleUploadedFile("talk.pdf", simple_pdf("Talk"))],
+            files=[SimpleUploadedFile("talk.pdf", simple_pdf("Talk"))],
         )
         Material.objects.create(event=event, kind="recording", link="https://example.org/v")
 

@@ -3,8 +3,8 @@
 Surfaces: the HTML library list, detail and download; the API list, detail and download;
 the event page and the event API, where each publication is also a presentation.
 
-The expectations come from ``expected`` below, written from PRODUCT.md §3 and §4
-independently of ``access.policy``.
+The expectations come from ``expected`` below, written from docs/access-policy.md and
+docs/decisions/four-eyes.md independently of ``access.policy``.
 """
 
 from datetime import date

@@ -6,7 +6,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from publications import services
+from publications import events_services, services
 from publications.demo import simple_pdf
 from publications.models import Event, Material, ParticipantCount
 
@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def event(secretariat):
-    return services.event_save(
+    return events_services.event_save(
         actor=secretariat,
         title="Training on camera traps",
         type="training",
@@ -48,7 +48,7 @@ def test_it_hides_the_editing_pages_from_everyone_but_the_secretariat(
 
 
 def test_it_refuses_participant_counts_that_do_not_add_up(client, secretariat, event):
-    services.participants_set(actor=secretariat, event=event, counts={"CN": (4, 5, 0)})
+    events_services.participants_set(actor=secretariat, event=event, counts={"CN": (4, 5, 0)})
     client.force_login(secretariat)
     response = client.post(
         reverse("publications:participants_edit", args=[event.pk]),

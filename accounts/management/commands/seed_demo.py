@@ -1,7 +1,9 @@
 """``manage.py seed_demo``: demo accounts (password ``neaspec-demo``) for development.
 
 The focal points and the secretariat sign in with a second factor: their authenticator app
-holds ``DEMO_TOTP_SECRET``.
+holds ``DEMO_TOTP_SECRET``. The demo accounts and their devices are written directly, without
+audit events: they are development fixtures, and the command refuses to run with ``DEBUG``
+off unless forced. The roles they get and the reference data are recorded, with no actor.
 """
 
 from base64 import b32decode

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('datasets', '0006_generalize_existing'),
+        ('datasets', '0007_text_bounds'),
     ]
 
     operations = [

@@ -1,0 +1,256 @@
+"""Datasets: whose metadata is visible, who downloads the raw files, who edits.
+
+Metadata is visible when the dataset is published, or the user is its uploader or a
+collaborator, a focal point of its owner or a co-owner country, or secretariat. Raw files
+follow the access level while published, and always go to the uploader, collaborators,
+those focal points and holders of an unexpired grant (grants count only while published).
+Every rule below is one SQL condition, so lists, counts, facets and single objects agree.
+"""
+
+from datetime import datetime
+from typing import cast
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import BooleanField, Case, Exists, OuterRef, Q, QuerySet, Value, When
+from django.db.models.functions import Now
+from django.http import Http404
+from django.utils import timezone
+
+from access.policy.publications import _publication_download_condition
+from access.policy.roles import Actor, focal_point_countries, is_secretariat, is_verified
+from accounts.models import User
+from datasets.models import (
+    AccessGrant,
+    AccessLevel,
+    DataFile,
+    Dataset,
+    DatasetGroupObjectPermission,
+    DatasetStatus,
+    DatasetUserObjectPermission,
+    FileState,
+)
+from publications.models import Publication
+
+#: The guardian permission an access grant gives on its dataset.
+DOWNLOAD_PERMISSION = "download_dataset"
+
+#: When grants are judged: this process's clock (None), a given moment, or the database's.
+GrantClock = datetime | Now | None
+
+
+def _contributor_condition(user: User) -> Q:
+    """Return the rows the user uploaded or collaborates on (verified users only)."""
+    collaborates = Dataset.collaborators.through.objects.filter(
+        dataset_id=OuterRef("pk"), user_id=user.pk
+    )
+    return Q(uploader_id=user.pk) | Q(Exists(collaborates))
+
+
+def _focal_point_condition(countries: frozenset[str]) -> Q:
+    """Return the rows owned or co-owned by one of ``countries``."""
+    co_owned = Dataset.co_owner_countries.through.objects.filter(
+        dataset_id=OuterRef("pk"), country_id__in=countries
+    )
+    return Q(owner_country_id__in=countries) | Q(Exists(co_owned))
+
+
+def _active_grant_condition(user: User, *, now: GrantClock = None) -> Q:
+    """Return the rows the user holds an unexpired, unrevoked grant on (directly or by group).
+
+    ``now`` is the moment grants are judged at: this process's clock unless given (``Now()``
+    lets the database judge, which keeps the SQL free of a timestamp parameter).
+    """
+    live = {"revoked_at__isnull": True, "expires_at__gt": timezone.now() if now is None else now}
+    # A user's own grants: two uncorrelated sets (granted, permitted), each read once with
+    # an index, rather than a permission lookup per grant (25 ms at 5,000 grants).
+    granted = AccessGrant.objects.filter(user_id=user.pk, **live).values("dataset_id")
+    permitted = DatasetUserObjectPermission.objects.filter(
+        user_id=user.pk, permission__codename=DOWNLOAD_PERMISSION
+    ).values("content_object_id")
+    by_user = Q(pk__in=granted) & Q(pk__in=permitted)
+    # Group grants pair each grant with its own group's permission.
+    group_permission = DatasetGroupObjectPermission.objects.filter(
+        content_object_id=OuterRef("dataset_id"),
+        group_id=OuterRef("group_id"),
+        permission__codename=DOWNLOAD_PERMISSION,
+    )
+    by_group = AccessGrant.objects.filter(
+        dataset_id=OuterRef("pk"), group__user=user.pk, **live
+    ).filter(Exists(group_permission))
+    return by_user | Q(Exists(by_group))
+
+
+def _metadata_condition(user: Actor) -> Q | None:
+    """Return the SQL condition of visible metadata, or None when everything is visible."""
+    if is_secretariat(user):
+        return None
+    condition = Q(status=DatasetStatus.PUBLISHED)
+    if not is_verified(user):
+        return condition
+    user = cast(User, user)  # only accounts are verified, never AnonymousUser
+    condition |= _contributor_condition(user)
+    countries = focal_point_countries(user)
+    if countries:
+        condition |= _focal_point_condition(countries)
+    return condition
+
+
+def _download_condition(user: Actor, *, now: GrantClock = None) -> Q:
+    """Return the SQL condition under which the user may download a dataset's raw files.
+
+    ``now`` as in ``_active_grant_condition``.
+    """
+    published = Q(status=DatasetStatus.PUBLISHED)
+    if not is_verified(user):
+        return published & Q(access_level=AccessLevel.PUBLIC)
+    user = cast(User, user)  # only accounts are verified, never AnonymousUser
+    by_level = Q(access_level__in=[AccessLevel.PUBLIC, AccessLevel.REGISTERED])
+    if user.country_id:
+        by_level |= Q(access_level=AccessLevel.MEMBER_STATES)
+        by_level |= Q(access_level=AccessLevel.COUNTRY, owner_country_id=user.country_id)
+    condition = published & (by_level | _active_grant_condition(user, now=now))
+    condition |= _contributor_condition(user)
+    countries = focal_point_countries(user)
+    if countries:
+        condition |= _focal_point_condition(countries)
+    return condition
+
+
+def visible_datasets(user: Actor) -> QuerySet[Dataset]:
+    """Return the datasets whose metadata ``user`` may see, annotated with ``can_download``."""
+    datasets = Dataset.objects.all()
+    condition = _metadata_condition(user)
+    if condition is not None:
+        datasets = datasets.filter(condition)
+    return datasets.annotate(
+        can_download=Case(
+            When(_download_condition(user), then=Value(True)),
+            default=Value(False),
+            output_field=BooleanField(),
+        )
+    )
+
+
+def listed_datasets(user: Actor) -> QuerySet[Dataset]:
+    """Return the datasets for public lists: visible, and published (withdrawn ones vanish)."""
+    return visible_datasets(user).filter(status=DatasetStatus.PUBLISHED)
+
+
+def access_dataset(user: Actor, pk: int | str | None) -> Dataset:
+    """Return the dataset ``pk`` (with ``can_download``) if visible to ``user``; else Http404."""
+    if pk is None:
+        raise Http404("No such dataset.")
+    try:
+        return visible_datasets(user).select_related("owner_country", "uploader").get(pk=pk)
+    except (Dataset.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such dataset.") from None
+
+
+def can_download(user: Actor, dataset: Dataset) -> bool:
+    """Return True when ``user`` may download the raw files of ``dataset``, as of now."""
+    annotated = getattr(dataset, "can_download", None)
+    if annotated is not None:
+        return bool(annotated)
+    return Dataset.objects.filter(pk=dataset.pk).filter(_download_condition(user)).exists()
+
+
+def access_data_file(user: Actor, pk: int | str) -> DataFile:
+    """Return the data file ``pk`` (of a dataset or a publication) if ``user`` may download it.
+
+    Raise Http404 otherwise, for missing and forbidden files alike.
+    """
+    try:
+        data_file = DataFile.objects.select_related("dataset").get(pk=pk)
+    except (DataFile.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such file.") from None
+    if data_file.dataset_id is not None:
+        datasets = Dataset.objects.filter(pk=data_file.dataset_id).filter(_download_condition(user))
+        if data_file.state == FileState.FAILED:
+            datasets = datasets.filter(_failed_file_condition(user, data_file))
+        allowed = datasets.exists()
+    else:
+        allowed = (
+            Publication.objects.filter(links__data_file=data_file.pk)
+            .filter(_publication_download_condition(user))
+            .exists()
+        )
+    if not allowed:
+        raise Http404("No such file.")
+    return data_file
+
+
+def _failed_file_condition(user: Actor, data_file: DataFile) -> Q:
+    """Return who may still fetch ``data_file``, which failed processing: its uploader and
+    the dataset's uploader and collaborators, who may fetch back what they uploaded.
+
+    A file the hub could not read is not data: nobody else is offered it, reviewers included.
+    """
+    if not is_verified(user):
+        return Q(pk__in=[])
+    user = cast(User, user)  # only accounts are verified, never AnonymousUser
+    if data_file.uploaded_by_id == user.pk:
+        return Q()
+    return _contributor_condition(user)
+
+
+def is_dataset_contributor(user: Actor, dataset: Dataset) -> bool:
+    """Return True for the uploader and the collaborators of ``dataset`` (verified accounts).
+
+    Reads the prefetched collaborators when they are; otherwise costs one query.
+    """
+    if not is_verified(user):
+        return False
+    if dataset.uploader_id == user.pk:
+        return True
+    return any(collaborator.pk == user.pk for collaborator in dataset.collaborators.all())
+
+
+def can_download_file(user: Actor, dataset: Dataset, data_file: DataFile) -> bool:
+    """Return True when ``user`` may download ``data_file`` of ``dataset``.
+
+    The same answer as ``access_data_file``, from loaded rows: pages and the API offer a
+    file's download link only when this is True. A failed file goes only to its uploader
+    and the dataset's uploader and collaborators (see ``_failed_file_condition``).
+    """
+    if not can_download(user, dataset):
+        return False
+    if data_file.state != FileState.FAILED:
+        return True
+    return is_verified(user) and (
+        data_file.uploaded_by_id == user.pk or is_dataset_contributor(user, dataset)
+    )
+
+
+def can_read_review_comments(user: Actor, dataset: Dataset) -> bool:
+    """Return True when ``user`` may read the reviewers' comments and names on ``dataset``.
+
+    Only the owner side — uploader, collaborators, focal points of the owner and co-owner
+    countries — and the secretariat. Everyone else who sees the dataset sees which country
+    decided what, and when, but not who or why: comments on a sensitive dataset are where
+    reviewers write "the den is 300 m north of the station". Uses the prefetched co-owners
+    and collaborators when they are.
+    """
+    if is_secretariat(user):
+        return True
+    if not is_verified(user):
+        return False
+    if focal_point_countries(user).intersection(dataset.country_codes()):
+        return True
+    return is_dataset_contributor(user, dataset)
+
+
+def can_edit_dataset(user: Actor, dataset: Dataset) -> bool:
+    """Return True when ``user`` may change ``dataset``'s metadata and files now."""
+    if not is_verified(user) or not dataset.is_editable:
+        return False
+    return dataset.uploader_id == user.pk or dataset.collaborators.filter(pk=user.pk).exists()
+
+
+def access_editable_dataset(user: Actor, pk: int | str | None) -> Dataset:
+    """Return the dataset ``pk`` if ``user`` may edit it; Http404 if invisible, 403 if frozen."""
+    dataset = access_dataset(user, pk)
+    if not can_edit_dataset(user, dataset):
+        raise PermissionDenied(
+            "Only the uploader and collaborators edit a draft or returned dataset."
+        )
+    return dataset

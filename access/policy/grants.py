@@ -1,0 +1,149 @@
+"""Access to a dataset's raw files beyond its level: requests, grants, revocation, expiry.
+
+The focal points of the owner country answer requests and hold the grants; a grant is a
+row (who, until when, given by whom) and a django-guardian permission, and this is the one
+module that writes those permissions. Revocation and expiry take effect on the next request,
+because the download rule reads the grant's dates itself.
+"""
+
+from datetime import datetime
+
+from django.contrib.auth.models import Group
+from django.db.models import Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+from guardian.shortcuts import assign_perm, remove_perm
+
+from access.policy.datasets import DOWNLOAD_PERMISSION, can_download
+from access.policy.roles import Actor, focal_point_countries, is_focal_point, is_verified
+from accounts.models import FocalPoint, User
+from datasets.models import AccessGrant, AccessRequest, Dataset, DatasetStatus, RequestStatus
+
+
+def can_manage_access(user: Actor, dataset: Dataset) -> bool:
+    """Return True for focal points of the owner country: they grant, decline and revoke."""
+    return is_focal_point(user, dataset.owner_country_id)
+
+
+def can_withdraw(user: Actor, dataset: Dataset) -> bool:
+    """Return True when ``user`` may withdraw ``dataset`` (owner's focal point, published)."""
+    return dataset.status == DatasetStatus.PUBLISHED and can_manage_access(user, dataset)
+
+
+def can_request_access(user: Actor, dataset: Dataset) -> bool:
+    """Return True when ``user`` may ask for access: verified, published, cannot download."""
+    return (
+        is_verified(user)
+        and dataset.status == DatasetStatus.PUBLISHED
+        and not can_download(user, dataset)
+    )
+
+
+def own_pending_request(user: Actor, dataset: Dataset) -> AccessRequest | None:
+    """Return ``user``'s own open access request on ``dataset``, if any (None for visitors)."""
+    if not user.is_authenticated:
+        return None
+    return AccessRequest.objects.filter(
+        dataset=dataset, requester=user, status=RequestStatus.PENDING
+    ).first()
+
+
+def access_requests_to_answer(user: Actor) -> QuerySet[AccessRequest]:
+    """Return pending access requests on datasets of the countries ``user`` is focal point of."""
+    countries = focal_point_countries(user)
+    return AccessRequest.objects.filter(
+        status=RequestStatus.PENDING, dataset__owner_country_id__in=countries
+    ).select_related("dataset", "requester", "requester__country")
+
+
+def access_access_request(user: Actor, pk: int | str) -> AccessRequest:
+    """Return the pending request ``pk`` if ``user`` answers it; Http404 otherwise."""
+    try:
+        return access_requests_to_answer(user).get(pk=pk)
+    except (AccessRequest.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such access request.") from None
+
+
+def managed_grants(user: Actor) -> QuerySet[AccessGrant]:
+    """Return the active grants on datasets of the countries ``user`` is focal point of."""
+    return AccessGrant.objects.filter(
+        dataset__owner_country_id__in=focal_point_countries(user),
+        revoked_at__isnull=True,
+        expires_at__gt=timezone.now(),
+    ).select_related("dataset", "user", "group", "granted_by")
+
+
+def access_grant(user: Actor, pk: int | str) -> AccessGrant:
+    """Return the active grant ``pk`` if ``user`` manages it; Http404 otherwise."""
+    try:
+        return managed_grants(user).get(pk=pk)
+    except (AccessGrant.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such grant.") from None
+
+
+def grant(
+    *,
+    dataset: Dataset,
+    until: datetime,
+    granted_by: User,
+    user: User | None = None,
+    group: Group | None = None,
+) -> AccessGrant:
+    """Give ``user`` or ``group`` the right to download ``dataset`` until ``until``."""
+    if (user is None) == (group is None):
+        raise ValueError("Grant to exactly one user or one group.")
+    access_grant_row = AccessGrant.objects.create(
+        dataset=dataset, user=user, group=group, granted_by=granted_by, expires_at=until
+    )
+    assign_perm(f"datasets.{DOWNLOAD_PERMISSION}", user or group, dataset)
+    return access_grant_row
+
+
+def revoke(*, grant_row: AccessGrant, revoked_by: User | None) -> AccessGrant:
+    """End ``grant_row`` now; the holder's next request is refused."""
+    grant_row.revoked_at = timezone.now()
+    grant_row.revoked_by = revoked_by
+    grant_row.save(update_fields=["revoked_at", "revoked_by"])
+    _drop_permission_if_unused(grant_row)
+    return grant_row
+
+
+def expire_grants() -> int:
+    """Drop the guardian permissions of grants that expired; return how many grants ended.
+
+    Expiry already takes effect on the next request (the policy checks the date); this
+    keeps the permission rows in step.
+    """
+    expired = AccessGrant.objects.filter(revoked_at__isnull=True, expires_at__lte=timezone.now())
+    count = 0
+    for grant_row in expired.select_related("dataset", "user", "group"):
+        _drop_permission_if_unused(grant_row)
+        count += 1
+    return count
+
+
+def _drop_permission_if_unused(grant_row: AccessGrant) -> None:
+    # A grant has a user or a group, the other None: Q matches None as IS NULL, which
+    # django-stubs does not accept for a keyword lookup on a foreign key.
+    still_active = AccessGrant.objects.filter(
+        Q(user_id=grant_row.user_id),
+        Q(group_id=grant_row.group_id),
+        dataset_id=grant_row.dataset_id,
+        revoked_at__isnull=True,
+        expires_at__gt=timezone.now(),
+    ).exists()
+    if not still_active:
+        remove_perm(
+            f"datasets.{DOWNLOAD_PERMISSION}", grant_row.user or grant_row.group, grant_row.dataset
+        )
+
+
+def access_request_answerers(dataset: Dataset) -> list[User]:
+    """Return who is told of a new access request on ``dataset``: its country's focal points.
+
+    The active focal points of the owner country, who answer it (``access_requests_to_answer``).
+    """
+    appointments = FocalPoint.objects.filter(
+        country_id=dataset.owner_country_id, user__is_active=True
+    ).select_related("user")
+    return list({appointment.user for appointment in appointments})

@@ -1,0 +1,28 @@
+"""Reads of the home page: the featured event, the latest items and the counts."""
+
+from typing import Any
+
+from access import policy
+from publications.models import Event
+
+
+def home_highlights(*, user: policy.Actor) -> dict[str, Any]:
+    """Return what the home page shows beside the species: featured event, latest items, counts.
+
+    Every list and count goes through the access policy.
+    """
+    publications = policy.listed_publications(user)
+    datasets = policy.listed_datasets(user)
+    return {
+        "featured_event": Event.objects.filter(featured=True).order_by("-start_date").first(),
+        "latest_publications": list(
+            publications.select_related("owner_country").order_by(
+                "-featured", "-published_at", "-pk"
+            )[:4]
+        ),
+        "latest_datasets": list(
+            datasets.select_related("owner_country").order_by("-published_at", "-pk")[:4]
+        ),
+        "publication_count": publications.count(),
+        "dataset_count": datasets.count(),
+    }
