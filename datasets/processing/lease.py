@@ -11,6 +11,7 @@ Times are the database's (``Now()``), so workers on machines with skewed clocks 
 
 import logging
 import threading
+import time
 from datetime import timedelta
 
 import redis
@@ -88,20 +89,37 @@ def give_back(file_id: int, attempt: int) -> None:
     held(file_id, attempt).update(state=FileState.PENDING, lease_expires_at=None, queued_at=None)
 
 
-def seconds_left(file_id: int) -> float | None:
-    """Return how long the file's current lease still runs (0 once it lapsed); None if the
-    file is not processing."""
-    expires = (
-        DataFile.objects.filter(pk=file_id, state=FileState.PROCESSING)
-        .values_list("lease_expires_at", flat=True)
-        .first()
-    )
-    if expires is None:
-        return None
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT EXTRACT(EPOCH FROM (%s - now()))", [expires])
-        (left,) = cursor.fetchone()
-    return max(float(left), 0.0)
+def await_lapse(file_id: int) -> bool:
+    """Wait while the file's lease runs and nobody renews it; return whether to claim again.
+
+    A message redelivered after a worker child died meets the dead child's lease. Waiting
+    here (``FILE_LEASE_SECONDS`` at most) takes the file over as soon as the lease ends,
+    where a retry with a countdown would queue behind every upload waiting its turn. A lease
+    renewed meanwhile has a live holder (it renews every third of the lease): then the
+    message is not needed, and False says so; should that holder die later, the sweeper
+    queues the file once its lease lapses.
+    """
+    first = None
+    deadline = time.monotonic() + settings.FILE_LEASE_SECONDS + 1
+    while time.monotonic() < deadline:
+        row = (
+            DataFile.objects.filter(pk=file_id)
+            .annotate(database_now=Now())
+            .values_list("state", "lease_expires_at", "database_now")
+            .first()
+        )
+        if row is None:
+            return False
+        state, expires, now = row
+        left = (expires - now).total_seconds() if expires else 0.0
+        if state != FileState.PROCESSING or left <= 0:
+            return True
+        if first is None:
+            first = expires
+        elif expires != first:
+            return False
+        time.sleep(min(left, 1.0))
+    return True
 
 
 class Heartbeat:

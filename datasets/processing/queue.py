@@ -5,7 +5,6 @@ module that imports them (services -> queue -> pipeline, never back).
 """
 
 import logging
-import math
 
 from celery import shared_task
 from django.db import DatabaseError, transaction
@@ -19,7 +18,6 @@ logger = logging.getLogger(__name__)
 
 @shared_task(
     name="datasets.process_data_file",
-    bind=True,
     acks_late=True,
     reject_on_worker_lost=True,
     autoretry_for=pipeline.TRANSIENT_ERRORS,
@@ -29,20 +27,16 @@ logger = logging.getLogger(__name__)
     soft_time_limit=pipeline.SOFT_TIME_LIMIT,
     time_limit=pipeline.SOFT_TIME_LIMIT + 60,
 )
-def process_data_file(self, file_id: int) -> str:
+def process_data_file(file_id: int) -> str:
     """Examine one uploaded file (type, checksum, thumbnail, text, table profile).
 
-    A message that finds the file held by a live lease (a redelivery after a worker child
-    died, whose lease has not lapsed yet) comes back when the lease ends rather than being
-    dropped, so the file does not wait for the sweeper.
+    A message that finds the file under a lease nobody renews (redelivered after a worker
+    child died) waits for the lease to lapse and takes the file over, rather than being
+    dropped or sent to the back of the queue (``lease.await_lapse``).
     """
     state = pipeline.process(file_id)
-    if state == FileState.PROCESSING:
-        left = lease.seconds_left(file_id)
-        if left:
-            # Waiting is not a failed try: it does not use up the retries. It ends, as a
-            # live worker stops renewing at the task's hard time limit at the latest.
-            raise self.retry(countdown=math.ceil(left) + 1, max_retries=self.request.retries + 1)
+    if state == FileState.PROCESSING and lease.await_lapse(file_id):
+        state = pipeline.process(file_id)
     return state
 
 

@@ -192,3 +192,20 @@ def test_the_sweeper_notices_a_broker_that_lost_its_data(db, broker_kept_its_dat
     broker_kept_its_data.delete(lease.BROKER_EPOCH_KEY)  # as a restart without persistence
     assert lease.broker_lost_its_data()
     assert not lease.broker_lost_its_data()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_redelivered_message_takes_over_a_dead_holders_file_and_leaves_a_live_ones(settings):
+    settings.FILE_LEASE_SECONDS = 3
+    dead = DataFileFactory(state="pending")
+    lease.claim(dead.pk)  # its holder never renews
+    started = time.monotonic()
+    assert lease.await_lapse(dead.pk)
+    assert 1 < time.monotonic() - started < 5
+    assert lease.claim(dead.pk) == 2
+
+    alive = DataFileFactory(state="pending")
+    attempt = lease.claim(alive.pk)
+    with lease.Heartbeat(alive.pk, attempt):
+        assert not lease.await_lapse(alive.pk)  # renewed within a third of the lease
+    assert DataFile.objects.get(pk=alive.pk).attempts == 1
