@@ -9,7 +9,7 @@ and event materials) stores uploads through ``files_store``, so they share one b
   of a transaction that rolls back are deleted (``atomic_with_blobs``), so no failure, in
   the database, in a service run later in the same transaction or in the page cache, can
   leave a stored file without its row; a row is never saved before its blob is written;
-- processing is queued once the transaction commits (``pipeline.enqueue_on_commit``).
+- processing is queued once the transaction commits (``queue.enqueue_on_commit``).
 
 Django has no "on rollback" hook: ``atomic_with_blobs`` records the blobs written inside
 its block and deletes them when the block raises; a nested block that succeeds hands its
@@ -34,7 +34,7 @@ from access import policy
 from access.services import audit_record
 from accounts.models import User
 from datasets.models import DataFile, Dataset
-from datasets.processing.pipeline import enqueue_on_commit
+from datasets.processing.queue import enqueue_on_commit
 from datasets.storage import file_too_large_message, safe_display_name
 from search.services import index_publication_on_commit
 

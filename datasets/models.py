@@ -281,6 +281,10 @@ class DataFile(models.Model):
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     processing_started_at = models.DateTimeField(null=True, blank=True)
+    #: Until when the worker processing the file holds it; it renews the lease as it works.
+    lease_expires_at = models.DateTimeField(null=True, blank=True)
+    #: When the file's processing was last handed to the broker (null: never, or it failed).
+    queued_at = models.DateTimeField(null=True, blank=True)
     processed_at = models.DateTimeField(null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
 

@@ -1,15 +1,20 @@
-"""Celery tasks of datasets: thin, idempotent, taking ids and calling services."""
+"""Celery tasks of datasets: thin, idempotent, taking ids and calling services.
+
+The processing tasks live in ``datasets.processing.queue`` (services queue files through it);
+they are named here so that Celery's autodiscovery registers them.
+"""
 
 import logging
 from datetime import timedelta
 
 from celery import shared_task
 from django.conf import settings
-from django.db import OperationalError
 
 from datasets import services
-from datasets.processing import pipeline
+from datasets.processing.queue import process_data_file, requeue_stuck_files
 from datasets.reconcile import files_reconcile
+
+__all__ = ["expire_grants", "process_data_file", "reconcile_files", "requeue_stuck_files"]
 
 logger = logging.getLogger(__name__)
 
@@ -18,36 +23,6 @@ logger = logging.getLogger(__name__)
 def expire_grants() -> int:
     """Clean up grants that expired (access already stops at expiry, on every request)."""
     return services.grants_expire()
-
-
-@shared_task(
-    name="datasets.process_data_file",
-    acks_late=True,
-    reject_on_worker_lost=True,
-    autoretry_for=(OperationalError,),
-    retry_backoff=5,
-    retry_backoff_max=300,
-    max_retries=5,
-    soft_time_limit=pipeline.SOFT_TIME_LIMIT,
-    time_limit=pipeline.SOFT_TIME_LIMIT + 60,
-)
-def process_data_file(file_id: int) -> str:
-    """Examine one uploaded file (type, checksum, thumbnail, text, table profile)."""
-    return pipeline.process(file_id)
-
-
-@shared_task(name="datasets.requeue_stuck_files")
-def requeue_stuck_files() -> int:
-    """Queue again the files left pending or processing (e.g. uploaded while Redis was down)."""
-    given_up = pipeline.give_up_on_exhausted_files()
-    if given_up:
-        logger.warning("Marked %d file(s) failed after too many attempts.", given_up)
-    ids = pipeline.stuck_files()
-    for file_id in ids:
-        pipeline.enqueue(file_id)
-    if ids:
-        logger.info("Re-queued %d stuck file(s).", len(ids))
-    return len(ids)
 
 
 @shared_task(name="datasets.reconcile_files")

@@ -248,18 +248,30 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = "UTC"
+# A worker holds a file it processes for FILE_LEASE_SECONDS and renews that lease every third
+# of it; a dead worker's file is taken over once its lease lapses, by the redelivered task or
+# by the sweeper, which runs every FILE_SWEEP_SECONDS.
+FILE_LEASE_SECONDS = env_int("FILE_LEASE_SECONDS", 60)
+FILE_SWEEP_SECONDS = env_int("FILE_SWEEP_SECONDS", 30)
+if FILE_LEASE_SECONDS < 3 or FILE_SWEEP_SECONDS < 1:
+    raise ImproperlyConfigured(
+        "FILE_LEASE_SECONDS must be 3 or more, FILE_SWEEP_SECONDS 1 or more."
+    )
 # A task taken but not acknowledged (acks_late: until it ends) goes back to the queue after
 # the visibility timeout, as does one waiting for its retry countdown. It must exceed the
 # longest task plus its longest countdown, or a task still running would be started twice:
 # processing a file may run 660 s (its hard time limit) and waits up to 300 s before a
-# retry (datasets.tasks). A worker killed mid-task has its files re-queued by the sweeper
-# after 15 minutes, well before this.
+# retry (datasets.processing.queue). A worker killed mid-task has its file re-queued by the
+# sweeper once its lease lapses (FILE_LEASE_SECONDS), well before this.
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600),
 }
 CELERY_BEAT_SCHEDULE = {
     "expire-access-grants": {"task": "datasets.expire_grants", "schedule": 3600.0},
-    "requeue-stuck-files": {"task": "datasets.requeue_stuck_files", "schedule": 300.0},
+    "requeue-stuck-files": {
+        "task": "datasets.requeue_stuck_files",
+        "schedule": float(FILE_SWEEP_SECONDS),
+    },
     "forget-idempotency-keys": {"task": "access.forget_idempotency_keys", "schedule": 3600.0},
     "reconcile-files": {
         "task": "datasets.reconcile_files",

@@ -1,41 +1,64 @@
-"""The processing service: claim a pending file, examine it, record the outcome.
+"""The processing service: claim a file, examine it, record the outcome.
 
-Safe to run twice: the claim is a conditional UPDATE, so only one worker processes a
-file, and a file already ready or failed is left alone.
+Safe to run twice: a claim is a lease (``datasets.processing.lease``), so one worker at a time
+processes a file, the outcome is committed only while the claim still holds, and a file
+already ready or failed is left alone.
 
-Recovery when a worker dies mid-file: its transaction rolls back (no points are left) and the
-file stays ``processing``. Redis hands the unacknowledged message out again only after its
-visibility timeout (an hour); the sweeper queues the file again once it has been processing
-for STUCK_AFTER, which outlasts the task's time limit so that a live worker is never doubled.
-Whichever message comes first claims the file; the other finds it claimed or done.
+Recovery, within ``FILE_LEASE_SECONDS`` plus ``FILE_SWEEP_SECONDS`` of a failure:
+
+- A worker child killed mid-file: its transaction rolls back (no points are left) and its
+  heartbeat stops. The worker hands the message back to Redis at once; the redelivered task
+  finds the lease still running and waits in the worker for it to lapse, then claims the file
+  (``lease.await_lapse``); a lease renewed meanwhile has a live holder, and the message is
+  dropped.
+- A whole worker killed: its message waits in Redis for the visibility timeout (an hour), but
+  the sweeper queues the file again at its first run after the lease lapsed.
+- The database connection dropped, a deadlock, a serialization failure (of Django's or of
+  psycopg2's own classes, which a COPY raises): the file is given back pending and the task
+  retries with backoff. Only the file's own problems (``ProcessingError``, the time limit, a
+  missing stored copy) or a bug of the hub make it failed.
+- The broker down at upload: the upload is kept pending, never queued (``queued_at`` null),
+  and the first sweep after Redis returns queues it.
+
+A thumbnail stored in a transaction that then rolls back is removed, so a retry leaves no
+blob without a row.
 """
 
 import io
 import logging
-from datetime import date, timedelta
+from datetime import date
+from functools import partial
 from pathlib import Path
 from typing import cast
 
+import psycopg2
 from celery.exceptions import SoftTimeLimitExceeded
 from django.core.files.base import ContentFile
-from django.db import OperationalError, connection, transaction
-from django.db.models import F, Field, Q
+from django.db import InterfaceError, OperationalError, connection, transaction
+from django.db.models import Field
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from datasets import locations
 from datasets.models import DataFile, FileState, Occurrence, RecordContext
-from datasets.processing import ProcessingError, extract, sniff, tabular
+from datasets.processing import ProcessingError, extract, lease, sniff, tabular
+from search.services import index_dataset_on_commit, index_publication_on_commit
 from species.models import Species
 from species.names import NameResolver
 
 logger = logging.getLogger(__name__)
 
-#: A file still pending or processing after this long is queued again by the sweeper.
-STUCK_AFTER = timedelta(minutes=15)
-MAX_ATTEMPTS = 5
 #: The task's soft time limit in seconds (its hard limit is a minute more).
 SOFT_TIME_LIMIT = 600
+#: Errors of the database, not of the file: of Django's classes, and of psycopg2's own, which
+#: a COPY on the raw cursor raises unwrapped. Deadlocks and serialization failures are
+#: psycopg2 OperationalErrors (Django wraps them as its own).
+TRANSIENT_ERRORS = (
+    OperationalError,
+    InterfaceError,
+    psycopg2.OperationalError,
+    psycopg2.InterfaceError,
+)
 
 
 #: Most names kept in a file's matching report (the most frequent first).
@@ -46,21 +69,8 @@ def _name_resolver() -> NameResolver:
     return NameResolver.from_species(locations.species_by_strictness())
 
 
-def claim(file_id: int) -> bool:
-    """Mark the file processing if it is pending (or stuck); return whether we got it."""
-    stale = timezone.now() - STUCK_AFTER
-    return bool(
-        DataFile.objects.filter(pk=file_id, attempts__lt=MAX_ATTEMPTS)
-        .filter(
-            Q(state=FileState.PENDING)
-            | Q(state=FileState.PROCESSING, processing_started_at__lt=stale)
-        )
-        .update(
-            state=FileState.PROCESSING,
-            processing_started_at=timezone.now(),
-            attempts=F("attempts") + 1,
-        )
-    )
+class LeaseLost(Exception):
+    """The file was taken over by another attempt while this one worked (its lease lapsed)."""
 
 
 def _copy_text(value: str) -> str:
@@ -190,25 +200,27 @@ def examine(data_file: DataFile, path: Path, on_points=None) -> dict:
 
 
 def process(file_id: int) -> str:
-    """Process one file if it can be claimed; return its state afterwards."""
-    if not claim(file_id):
-        return DataFile.objects.filter(pk=file_id).values_list("state", flat=True).first() or ""
+    """Process one file if it can be claimed; return its state afterwards.
+
+    A file held by another worker's live lease comes back ``processing``; the task then
+    waits for the lease to end.
+    """
+    attempt = lease.claim(file_id)
+    if attempt is None:
+        return _state(file_id)
     data_file = DataFile.objects.get(pk=file_id)
     try:
-        # Points are written while the table is read; a failure rolls them back.
-        with transaction.atomic():
-            Occurrence.objects.filter(data_file_id=file_id).delete()
-            writer = OccurrenceWriter(data_file) if data_file.dataset_id else None
-            results = examine(data_file, Path(data_file.file.path), writer)
-            if writer is not None:
-                writer.flush()
-                locations.generalize_file(data_file)
-            _save_results(file_id, results)
+        with lease.Heartbeat(file_id, attempt):
+            _read_and_store(data_file, attempt)
+    except LeaseLost:
+        logger.warning("File %s was taken over while attempt %s read it.", file_id, attempt)
+        return _state(file_id)
     except ProcessingError as error:
-        return _fail(file_id, str(error), error.problems)
+        return _fail(file_id, attempt, str(error), error.problems)
     except SoftTimeLimitExceeded:
         return _fail(
             file_id,
+            attempt,
             _(
                 "Reading the file took longer than the %(minutes)d minutes allowed. Split it "
                 "into smaller files and upload those."
@@ -219,19 +231,21 @@ def process(file_id: int) -> str:
         logger.error("File %s is missing from storage (%s).", file_id, data_file.file.name)
         return _fail(
             file_id,
+            attempt,
             _("The stored copy of this file is missing. Upload it again, or ask the operators."),
         )
-    except OperationalError:
-        # The database went away: give the file back so that the retry (or the sweeper)
-        # can claim it again, then let the task retry.
-        DataFile.objects.filter(pk=file_id, state=FileState.PROCESSING).update(
-            state=FileState.PENDING
-        )
+    except TRANSIENT_ERRORS as error:
+        # The database went away or chose this transaction as a deadlock's victim: give the
+        # file back, on a working connection, and let the task retry.
+        logger.warning("Processing file %s was interrupted (%s); it is given back.", file_id, error)
+        _reset_connection()
+        lease.give_back(file_id, attempt)
         raise
     except Exception:  # noqa: BLE001 - a bug must not leave the file processing for ever
         logger.exception("Processing file %s failed unexpectedly.", file_id)
         return _fail(
             file_id,
+            attempt,
             _(
                 "The hub could not read this file because of an error of its own; the "
                 "operators have been told. You may try uploading it again later."
@@ -241,23 +255,65 @@ def process(file_id: int) -> str:
     return FileState.READY
 
 
-def _fail(file_id: int, reason: str, problems: list[dict] | None = None) -> str:
-    DataFile.objects.filter(pk=file_id).update(
+def _read_and_store(data_file: DataFile, attempt: int) -> None:
+    """Examine the file and store its points and results in one transaction.
+
+    Blobs stored in the transaction are removed when it does not commit (an error, a
+    deadlock at commit, a lost lease), so no thumbnail outlives a rolled-back row.
+    """
+    stored: list[str] = []
+    try:
+        # Points are written while the table is read; a failure rolls them back.
+        with transaction.atomic():
+            Occurrence.objects.filter(data_file_id=data_file.pk).delete()
+            writer = OccurrenceWriter(data_file) if data_file.dataset_id else None
+            results = examine(data_file, Path(data_file.file.path), writer)
+            if writer is not None:
+                writer.flush()
+                locations.generalize_file(data_file)
+            _save_results(data_file.pk, attempt, results, stored)
+    except BaseException:
+        for name in stored:
+            data_file.thumbnail.storage.delete(name)
+        raise
+
+
+def _state(file_id: int) -> str:
+    return DataFile.objects.filter(pk=file_id).values_list("state", flat=True).first() or ""
+
+
+def _reset_connection() -> None:
+    """Drop this thread's connection if it no longer works, so the next query opens one."""
+    if connection.connection is not None and not connection.is_usable():
+        connection.close()
+
+
+def _fail(file_id: int, attempt: int, reason: str, problems: list[dict] | None = None) -> str:
+    lease.held(file_id, attempt).update(
         state=FileState.FAILED,
         error=reason[:2000],
         problems=problems or [],
         processed_at=timezone.now(),
+        lease_expires_at=None,
     )
-    return FileState.FAILED
+    return _state(file_id)
 
 
-def _save_results(file_id: int, results: dict) -> None:
+def _save_results(file_id: int, attempt: int, results: dict, stored: list[str]) -> None:
+    """Record the results if ``attempt`` still holds the file; name stored blobs in ``stored``."""
     thumbnail = results.pop("thumbnail")
     data_file = DataFile.objects.select_for_update().get(pk=file_id)
+    if (data_file.state, data_file.attempts) != (FileState.PROCESSING, attempt):
+        raise LeaseLost
     for name, value in results.items():
         setattr(data_file, name, value)
     if thumbnail:
+        previous = data_file.thumbnail.name
         data_file.thumbnail.save("thumbnail.png", ContentFile(thumbnail), save=False)
+        stored.append(data_file.thumbnail.name)
+        if previous:
+            # A file processed again: its former thumbnail goes once the new one is in.
+            transaction.on_commit(partial(data_file.thumbnail.storage.delete, previous))
     data_file.duplicate_of = (
         # Django reads dataset_id=None as IS NULL; the stubs plugin rejects None here.
         DataFile.objects.filter(dataset_id=data_file.dataset_id, sha256=data_file.sha256)  # type: ignore[misc]
@@ -276,64 +332,14 @@ def _save_results(file_id: int, results: dict) -> None:
     data_file.error = ""
     data_file.problems = []
     data_file.processed_at = timezone.now()
+    data_file.lease_expires_at = None
     data_file.save()
 
 
 def _reindex(data_file: DataFile) -> None:
-    from search.services import index_dataset_on_commit, index_publication_on_commit
-
     if data_file.dataset_id:
         index_dataset_on_commit(data_file.dataset_id)
     else:
         link = getattr(data_file, "publication_link", None)
         if link is not None:
             index_publication_on_commit(link.publication_id)
-
-
-def stuck_files() -> list[int]:
-    """Return the ids of files waiting too long in pending or processing."""
-    stale = timezone.now() - STUCK_AFTER
-    return list(
-        DataFile.objects.filter(attempts__lt=MAX_ATTEMPTS)
-        .filter(
-            Q(state=FileState.PENDING, uploaded_at__lt=stale)
-            | Q(state=FileState.PROCESSING, processing_started_at__lt=stale)
-        )
-        .values_list("pk", flat=True)[:500]
-    )
-
-
-def give_up_on_exhausted_files() -> int:
-    """Mark failed the files still waiting after ``MAX_ATTEMPTS`` tries; return how many."""
-    stale = timezone.now() - STUCK_AFTER
-    return (
-        DataFile.objects.filter(attempts__gte=MAX_ATTEMPTS)
-        .filter(
-            Q(state=FileState.PENDING, uploaded_at__lt=stale)
-            | Q(state=FileState.PROCESSING, processing_started_at__lt=stale)
-        )
-        .update(
-            state=FileState.FAILED,
-            error=_(
-                "Processing was tried %(times)d times without finishing. Upload the file "
-                "again, or ask the operators."
-            )
-            % {"times": MAX_ATTEMPTS},
-            processed_at=timezone.now(),
-        )
-    )
-
-
-def enqueue(file_id: int) -> None:
-    """Queue processing; if the broker is down, leave the file pending for the sweeper."""
-    from datasets.tasks import process_data_file
-
-    try:
-        process_data_file.delay(file_id)
-    except Exception as error:  # noqa: BLE001 - whatever the broker does, keep the upload
-        logger.warning("Could not queue file %s (%s); the sweeper will retry.", file_id, error)
-
-
-def enqueue_on_commit(file_id: int) -> None:
-    """Queue processing of the file once the upload's transaction has committed."""
-    transaction.on_commit(lambda: enqueue(file_id))

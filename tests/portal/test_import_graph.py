@@ -45,10 +45,6 @@ UPWARD_EXCEPTIONS = {
 
 #: Imports inside functions that stay, each with its reason: (path, function).
 FUNCTION_IMPORTS = {
-    # Removed by the pipeline lease change.
-    ("datasets/processing/pipeline.py", "enqueue"): "the pipeline -> tasks -> services loop",
-    # The pipeline's own module, left to the pipeline lease change (no loop: it may move up).
-    ("datasets/processing/pipeline.py", "_reindex"): "search.services, in the pipeline",
     # Optional heavy libraries that only the worker needs (web processes read no files).
     ("datasets/processing/extract.py", "_read_pdf"): "pypdf",
     ("datasets/processing/extract.py", "pdf_text"): "pypdf",

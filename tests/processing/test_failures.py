@@ -5,7 +5,7 @@ from datetime import timedelta
 from django.utils import timezone
 
 from datasets.models import DataFile
-from datasets.processing import pipeline
+from datasets.processing import lease, pipeline
 from datasets.tasks import requeue_stuck_files
 from tests.factories import DataFileFactory
 
@@ -19,11 +19,19 @@ def test_a_file_missing_from_storage_fails_with_a_reason(db):
 
 
 def test_a_file_that_keeps_failing_to_finish_is_given_up_by_the_sweeper(db):
-    long_ago = timezone.now() - pipeline.STUCK_AFTER - timedelta(minutes=1)
+    long_ago = timezone.now() - timedelta(minutes=5)
     exhausted = DataFileFactory(
-        state="processing", attempts=pipeline.MAX_ATTEMPTS, processing_started_at=long_ago
+        state="processing",
+        attempts=lease.MAX_ATTEMPTS,
+        processing_started_at=long_ago,
+        lease_expires_at=long_ago,
     )
-    working = DataFileFactory(state="processing", attempts=1, processing_started_at=timezone.now())
+    working = DataFileFactory(
+        state="processing",
+        attempts=lease.MAX_ATTEMPTS,
+        processing_started_at=timezone.now(),
+        lease_expires_at=timezone.now() + timedelta(minutes=1),
+    )
     requeue_stuck_files()
     exhausted.refresh_from_db()
     assert (exhausted.state, exhausted.error) == (

@@ -1,10 +1,10 @@
 """A real worker process killed with SIGKILL in the middle of a file, and how the file recovers.
 
-The recovery path: the killed worker's message stays unacknowledged in Redis, which hands it
-out again only after the broker's visibility timeout (an hour by default). Until the file has
-been processing for longer than ``pipeline.STUCK_AFTER``, a redelivered message finds the file
-claimed and changes nothing; after that, the sweeper (``requeue_stuck_files``, run by beat
-every five minutes) queues the file again and the next worker claims and processes it, once.
+The killed worker's message stays unacknowledged in Redis, which hands it out again after the
+broker's visibility timeout (restored at once here). The redelivered message finds the file
+under the dead worker's lease, which nobody renews any more: it comes back when the lease
+ends, claims the file and processes it, once, without waiting for the sweeper.
+(``tests/drills`` kill workers and children with beat's sweeper running.)
 """
 
 import json
@@ -12,9 +12,7 @@ import os
 import random
 import signal
 import subprocess
-import sys
 import time
-from datetime import timedelta
 from pathlib import Path
 from urllib.parse import quote
 
@@ -23,11 +21,11 @@ import redis
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
-from django.utils import timezone
 
-from datasets import services, tasks
+from datasets import services
 from datasets.models import DataFile, Occurrence
-from datasets.processing import pipeline
+from datasets.processing import lease
+from tests.drills import harness
 from tests.factories import DatasetFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -36,7 +34,8 @@ pytestmark = pytest.mark.django_db(transaction=True)
 QUEUE = f"reliability-{os.getpid()}"
 #: Enough rows for the file to be processing for a few seconds.
 ROWS = 150_000
-CELERY = Path(sys.executable).with_name("celery")
+#: The workers' lease: short, so that the test waits seconds for a dead worker's to lapse.
+LEASE_SECONDS = 6
 
 
 def _big_table() -> bytes:
@@ -65,15 +64,18 @@ def _start_worker(name: str, log: Path) -> subprocess.Popen:
     """Start ``celery worker`` on the test database and this run's queue."""
     environment = {
         **os.environ,
+        # The code under test: the virtualenv's editable install may point at another checkout.
+        "PYTHONPATH": str(settings.BASE_DIR),
         "DATABASE_URL": _database_url(),
         "REDIS_URL": settings.CELERY_BROKER_URL,
         "MEDIA_ROOT": str(settings.MEDIA_ROOT),
         "DEBUG": "1",
+        "FILE_LEASE_SECONDS": str(LEASE_SECONDS),
     }
     with log.open("ab") as output:
         return subprocess.Popen(
-            [
-                str(CELERY),
+            harness.command(
+                "celery",
                 "-A",
                 "neaspec_portal",
                 "worker",
@@ -87,7 +89,7 @@ def _start_worker(name: str, log: Path) -> subprocess.Popen:
                 "--without-gossip",
                 "--loglevel",
                 "INFO",
-            ],
+            ),
             cwd=settings.BASE_DIR,
             env=environment,
             stdout=output,
@@ -145,10 +147,10 @@ def broker(monkeypatch):
     client.delete(QUEUE)
 
 
-def test_the_stuck_timeout_outlasts_the_task_time_limit():
-    # Otherwise the sweeper would hand a file that a live worker is still processing to a
-    # second worker.
-    assert pipeline.STUCK_AFTER.total_seconds() > tasks.process_data_file.time_limit
+def test_a_live_worker_renews_its_lease_well_before_it_lapses(settings):
+    settings.FILE_LEASE_SECONDS = 60
+    heartbeat = lease.Heartbeat(1, 1)
+    assert heartbeat.interval == 20
 
 
 def test_a_file_whose_worker_is_killed_is_processed_once_by_the_next(
@@ -185,26 +187,17 @@ def test_a_file_whose_worker_is_killed_is_processed_once_by_the_next(
     second = _start_worker("heir", log)
     try:
         # Redis redelivers the message (here at once rather than after the visibility
-        # timeout): the file is claimed by a worker that might still be alive, so it is left.
+        # timeout). The dead worker's lease still runs: the task waits for it to lapse, then
+        # claims the file, with no sweeper involved.
         with app.connection_for_write() as broker_connection:
             broker_connection.default_channel.qos.restore_by_tag(tag)
-        _wait(lambda: _queue_drained(broker), "the redelivered message to be taken", log=log)
-        data_file.refresh_from_db()
-        assert (data_file.state, data_file.attempts) == ("processing", 1)
-
-        # Past STUCK_AFTER, the sweeper queues the file again and the new worker takes it.
-        DataFile.objects.filter(pk=data_file.pk).update(
-            processing_started_at=timezone.now() - pipeline.STUCK_AFTER - timedelta(minutes=1)
-        )
-        assert tasks.requeue_stuck_files() == 1
         _wait(
             lambda: DataFile.objects.filter(pk=data_file.pk, state="ready").exists(),
             "the second worker to finish the file",
-            timeout=60,
+            timeout=LEASE_SECONDS + 60,
             log=log,
         )
-        _wait(lambda: _queue_drained(broker), "the sweeper's message to be acked", log=log)
-        assert tasks.requeue_stuck_files() == 0
+        _wait(lambda: _queue_drained(broker), "the message to be acked", log=log)
     finally:
         _stop(second)
 

@@ -3,7 +3,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from datasets.models import DataFile, FileState
-from datasets.processing import pipeline
+from datasets.processing import pipeline, queue
 
 
 class Command(BaseCommand):
@@ -32,5 +32,5 @@ class Command(BaseCommand):
             if now:
                 self.stdout.write(f"file {file_id}: {pipeline.process(file_id)}")
             else:
-                pipeline.enqueue(file_id)
+                queue.enqueue(file_id)
         self.stdout.write(self.style.SUCCESS(f"{len(ids)} file(s) sent to processing."))
