@@ -39,7 +39,8 @@ PROTECTED_MODELS = (
 POLICY_PACKAGE = Path("access/policy")
 #: The modules that may name the model holding exact coordinates (besides the policy).
 EXACT_LOCATION_MODULES = {
-    Path("datasets/models.py"),
+    Path("datasets/models/__init__.py"),
+    Path("datasets/models/occurrences.py"),
     Path("datasets/locations.py"),
     Path("datasets/processing/pipeline.py"),
     Path("datasets/management/commands/set_species_sensitivity.py"),

@@ -1,0 +1,64 @@
+"""Raw monitoring data: datasets and their files, review, access, and the records read from them.
+
+A package by subject: ``core`` (datasets, files, review decisions, grants and requests) and
+``occurrences`` (the located records, exact and public). Everything is imported from here,
+as ``datasets.models``, by code and migrations alike.
+"""
+
+from datasets.models.core import (
+    EDITABLE_STATUSES,
+    LIST_LIMITS,
+    LONG_TEXT,
+    REASON_TEXT,
+    SHORT_TEXT,
+    AccessGrant,
+    AccessLevel,
+    AccessRequest,
+    DataFile,
+    Dataset,
+    DatasetGroupObjectPermission,
+    DatasetStatus,
+    DatasetUserObjectPermission,
+    Decision,
+    FileState,
+    Licence,
+    Method,
+    RequestStatus,
+    ReviewDecision,
+    _upload_path,
+)
+from datasets.models.occurrences import (
+    Occurrence,
+    PublicOccurrence,
+    PublicOccurrenceQuerySet,
+    RecordContext,
+    Withheld,
+)
+
+__all__ = [
+    "EDITABLE_STATUSES",
+    "LIST_LIMITS",
+    "LONG_TEXT",
+    "REASON_TEXT",
+    "SHORT_TEXT",
+    "AccessGrant",
+    "AccessLevel",
+    "AccessRequest",
+    "DataFile",
+    "Dataset",
+    "DatasetGroupObjectPermission",
+    "DatasetStatus",
+    "DatasetUserObjectPermission",
+    "Decision",
+    "FileState",
+    "Licence",
+    "Method",
+    "Occurrence",
+    "PublicOccurrence",
+    "PublicOccurrenceQuerySet",
+    "RecordContext",
+    "RequestStatus",
+    "ReviewDecision",
+    "Withheld",
+    "_upload_path",
+]
