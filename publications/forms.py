@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from datasets.file_store import DOCUMENT_EXTENSIONS, document_error
 from neaspec_portal.bounds import BoundedModelMultipleChoiceField
@@ -114,7 +115,7 @@ class PeopleRowsMixin(_PeopleRowsBase):
                 label=self.people_label % {"n": number + 1},
                 required=first_required and number == 0,
                 max_length=200,
-                widget=forms.TextInput(attrs={"placeholder": _("Name")}),
+                widget=forms.TextInput(attrs={"placeholder": pgettext_lazy("a person", "Name")}),
             )
             self.fields[f"{self.people_prefix}_{number}_affiliation"] = forms.CharField(
                 label=_("Affiliation of %(who)s") % {"who": self.people_label % {"n": number + 1}},
