@@ -230,8 +230,9 @@ def service_env(redis_url: str, media: Path, lease: int, sweep: int) -> dict[str
     }
 
 
-def worker(name: str, log: Path, env: dict[str, str], concurrency: int = 1) -> Process:
-    """A ``celery worker`` with a prefork pool, so that its child can be killed alone."""
+def worker(name: str, log: Path, env: dict[str, str], concurrency: int = 1, *extra: str) -> Process:
+    """A ``celery worker`` with a prefork pool, so that its child can be killed alone;
+    ``extra`` arguments are passed on (e.g. ``--include`` a module of test tasks)."""
     return Process(
         command(
             "celery",
@@ -248,6 +249,7 @@ def worker(name: str, log: Path, env: dict[str, str], concurrency: int = 1) -> P
             "--without-gossip",
             "--loglevel",
             "INFO",
+            *extra,
         ),
         log,
         env,

@@ -9,18 +9,15 @@ ends, claims the file and processes it, once, without waiting for the sweeper.
 
 import json
 import os
-import random
 import signal
 import subprocess
 import time
 from pathlib import Path
-from urllib.parse import quote
 
 import pytest
 import redis
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection
 
 from datasets import services
 from datasets.models import DataFile, Occurrence
@@ -38,35 +35,13 @@ ROWS = 150_000
 LEASE_SECONDS = 6
 
 
-def _big_table() -> bytes:
-    randomness = random.Random(7)
-    names = ["Panthera tigris altaica", "Grus vipio", "Platalea minor", "Felis catus"]
-    lines = ["scientificName,eventDate,decimalLatitude,decimalLongitude,individualCount"]
-    lines.extend(
-        f"{randomness.choice(names)},20{randomness.randint(10, 24)}-0{randomness.randint(1, 9)}-1"
-        f"{randomness.randint(0, 9)},{randomness.uniform(40, 52):.5f},"
-        f"{randomness.uniform(100, 135):.5f},{randomness.randint(1, 9)}"
-        for _ in range(ROWS)
-    )
-    return ("\n".join(lines) + "\n").encode()
-
-
-def _database_url() -> str:
-    db = connection.settings_dict
-    password = f":{quote(db['PASSWORD'], safe='')}" if db["PASSWORD"] else ""
-    return (
-        f"postgres://{quote(db['USER'], safe='')}{password}@{db['HOST'] or '127.0.0.1'}:"
-        f"{db['PORT'] or 5432}/{db['NAME']}"
-    )
-
-
 def _start_worker(name: str, log: Path) -> subprocess.Popen:
     """Start ``celery worker`` on the test database and this run's queue."""
     environment = {
         **os.environ,
         # The code under test: the virtualenv's editable install may point at another checkout.
         "PYTHONPATH": str(settings.BASE_DIR),
-        "DATABASE_URL": _database_url(),
+        "DATABASE_URL": harness.database_url(),
         "REDIS_URL": settings.CELERY_BROKER_URL,
         "MEDIA_ROOT": str(settings.MEDIA_ROOT),
         "DEBUG": "1",
@@ -165,7 +140,7 @@ def test_a_file_whose_worker_is_killed_is_processed_once_by_the_next(
         data_file = services.data_file_add(
             actor=researcher_a,
             dataset=dataset,
-            upload=SimpleUploadedFile("occurrences.csv", _big_table()),
+            upload=SimpleUploadedFile("occurrences.csv", harness.big_csv(ROWS)),
         )
         _wait(
             lambda: DataFile.objects.filter(pk=data_file.pk, state="processing").exists(),

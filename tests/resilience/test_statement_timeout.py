@@ -1,10 +1,5 @@
 """PostgreSQL bounds every statement of a web request; Celery workers set their own bound."""
 
-import os
-import socket
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -13,6 +8,7 @@ from django.db import connection, connections
 from django.db.backends.signals import connection_created
 
 from neaspec_portal.celery import install_worker_statement_timeout, worker_statement_timeout
+from tests.drills import harness
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -51,75 +47,30 @@ def test_the_worker_limit_is_an_integer_in_the_statement(settings, db):
     assert _statement_timeout(connection) == "1500ms"
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 @pytest.fixture
-def private_redis():
+def private_redis(tmp_path):
     """A Redis of this test alone, on a free port, stopped at the end."""
-    port = _free_port()
-    server = subprocess.Popen(
-        ["redis-server", "--port", str(port), "--save", "", "--appendonly", "no"],
-        stdout=subprocess.DEVNULL,
-    )
-    deadline = time.monotonic() + 10
-    while time.monotonic() < deadline:
-        with socket.socket() as probe:
-            if probe.connect_ex(("127.0.0.1", port)) == 0:
-                break
-        time.sleep(0.1)
-    yield f"redis://127.0.0.1:{port}/0"
-    server.terminate()
-    server.wait(timeout=10)
+    server = harness.RedisServer(tmp_path).start()
+    yield server.url
+    server.stop()
 
 
 @pytest.mark.django_db(transaction=True)
 def test_a_real_worker_process_runs_tasks_with_the_worker_limit(private_redis, tmp_path):
-    settings_dict = connection.settings_dict
-    database_url = "postgres://{USER}@{HOST}:{PORT}/{NAME}".format(**settings_dict)
     env = {
-        **os.environ,
-        "DEBUG": "1",
-        "REDIS_URL": private_redis,
-        "DATABASE_URL": database_url,
+        **harness.service_env(private_redis, tmp_path / "media", lease=60, sweep=30),
         "WORKER_STATEMENT_TIMEOUT_MS": "600000",
     }
-    worker = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "neaspec_portal",
-            "worker",
-            "--pool",
-            "prefork",
-            "--concurrency",
-            "1",
-            "--include",
-            "tests.resilience.worker_probe",
-            "--loglevel",
-            "WARNING",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
+    log = tmp_path / "worker.log"
+    worker = harness.worker("timeout", log, env, 1, "--include", "tests.resilience.worker_probe")
     answer = tmp_path / "statement_timeout"
     sender = Celery(broker=private_redis)
     try:
+        worker.start()
         sender.send_task("tests.write_statement_timeout", args=[str(answer)])
-        deadline = time.monotonic() + 90
-        while not answer.exists() and time.monotonic() < deadline and worker.poll() is None:
-            time.sleep(0.2)
+        harness.wait_for(answer.exists, "the worker's answer", 90, [log])
     finally:
-        worker.terminate()
-        _out, errors = worker.communicate(timeout=30)
+        worker.stop()
         sender.close()
-    assert answer.exists(), errors.decode()[-2000:]
     # The web's 30 s would show without the worker's own setting.
     assert answer.read_text() == "10min"
