@@ -21,7 +21,7 @@ Recovery, within ``FILE_LEASE_SECONDS`` plus ``FILE_SWEEP_SECONDS`` of a failure
   and the first sweep after Redis returns queues it.
 
 A thumbnail stored in a transaction that then rolls back is removed, so a retry leaves no
-blob without a row.
+blob without a row. Why a lease: docs/decisions/file-lease.md.
 """
 
 import io
