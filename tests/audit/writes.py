@@ -89,10 +89,6 @@ BOOKKEEPING: dict[str, tuple[str, Callable[[Write], bool]]] = {
     "otp_static.staticdevice": ("django-otp's counters", lambda write: write.verb == "UPDATE"),
 }
 
-#: Unaudited writes being moved into audited services on another branch (the events rules):
-#: remove each entry once its service writes the audit event.
-PENDING: dict[tuple[str, str], str] = {}
-
 _INSERT = re.compile(r'^\s*INSERT INTO "(\w+)" \(([^)]*)\)', re.IGNORECASE)
 _UPDATE = re.compile(r'^\s*UPDATE "(\w+)" SET (.*)$', re.IGNORECASE | re.DOTALL)
 _DELETE = re.compile(r'^\s*DELETE FROM "(\w+)"', re.IGNORECASE)
@@ -183,8 +179,6 @@ class Recorder:
         for write in self.writes:
             bookkeeping = BOOKKEEPING.get(write.model)
             if bookkeeping is not None and bookkeeping[1](write):
-                continue
-            if (write.model, write.verb) in PENDING:
                 continue
             if not owners(write.model) & set(self.audited) and write not in missing:
                 missing.append(write)
