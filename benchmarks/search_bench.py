@@ -31,6 +31,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "neaspec_portal.settings")
+# Generating the data runs statements far longer than a web request may.
+os.environ.setdefault("DATABASE_STATEMENT_TIMEOUT_MS", "0")
 # DEBUG off by default: with it on, Django records every query and the figures include that.
 os.environ.setdefault("DEBUG", "0")
 os.environ.setdefault("SECRET_KEY", "bench-not-secret")

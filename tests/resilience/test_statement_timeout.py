@@ -7,6 +7,7 @@ from celery import Celery
 from django.db import connection, connections
 from django.db.backends.signals import connection_created
 
+from manage import lift_statement_timeout
 from neaspec_portal.celery import install_worker_statement_timeout, worker_statement_timeout
 from tests.drills import harness
 
@@ -39,6 +40,21 @@ def test_a_worker_connection_takes_the_worker_limit(limit, shown, settings, db, 
         assert _statement_timeout(worker_connection) == shown
     finally:
         worker_connection.close()
+
+
+@pytest.mark.parametrize(
+    "argv, preset, limit",
+    [
+        (["manage.py", "migrate"], None, "0"),
+        (["manage.py", "generalize_occurrences"], None, "0"),
+        (["manage.py", "migrate"], "5000", "5000"),
+        (["manage.py", "runserver"], None, None),
+    ],
+)
+def test_operator_commands_run_without_the_web_bound(argv, preset, limit):
+    environ = {} if preset is None else {"DATABASE_STATEMENT_TIMEOUT_MS": preset}
+    lift_statement_timeout(argv, environ)
+    assert environ.get("DATABASE_STATEMENT_TIMEOUT_MS") == limit
 
 
 def test_the_worker_limit_is_an_integer_in_the_statement(settings, db):
