@@ -1,4 +1,4 @@
-"""A JSON parser that refuses bodies nested deeper than any request of the API needs.
+"""JSON input that refuses nesting deeper than any request of the API needs.
 
 Python's JSON decoder recurses once per level: a body of 5,000 ``[`` raised RecursionError
 (a 500) after holding a worker. The portal's deepest request (a filter of a list of
@@ -11,6 +11,7 @@ import re
 from typing import Any
 
 from django.utils.translation import gettext as _
+from rest_framework import serializers
 from rest_framework.exceptions import ParseError
 from rest_framework.parsers import JSONParser
 
@@ -57,3 +58,15 @@ class DepthLimitedJSONParser(JSONParser):
         if json_too_deep(body):
             raise ParseError(too_deep_message())
         return super().parse(io.BytesIO(body), media_type, parser_context)
+
+
+class DepthLimitedJSONField(serializers.JSONField):
+    """DRF's JSON field (JSON sent as text, e.g. in a multipart form), with the body's depth
+    limit: the middleware and the parser see only the form, not the JSON inside one field."""
+
+    def to_internal_value(self, data: Any) -> Any:
+        if self.binary and isinstance(data, str | bytes):
+            text = data.encode() if isinstance(data, str) else data
+            if json_too_deep(text):
+                raise serializers.ValidationError(too_deep_message())
+        return super().to_internal_value(data)

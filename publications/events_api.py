@@ -22,6 +22,7 @@ from access import policy
 from datasets.uploads import oversize_upload_messages
 from neaspec_portal import bounds, params
 from neaspec_portal.bounds import too_many
+from neaspec_portal.parsers import DepthLimitedJSONField
 from neaspec_portal.schema import upload_files
 from publications import events_services, selectors
 from publications.api import WritesNeedAccount
@@ -193,7 +194,7 @@ class MaterialUploadSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=MaterialKind.choices)
     title = serializers.CharField(max_length=400)
     session = serializers.IntegerField(required=False, allow_null=True)
-    speakers = serializers.JSONField(
+    speakers = DepthLimitedJSONField(
         binary=True, required=False, help_text='JSON list of {"name", "affiliation"}, in order.'
     )
     file = upload_files(required=False)

@@ -2,11 +2,23 @@
 
 import io
 import json
+from collections.abc import Iterator
+from datetime import date
 
 import pytest
+from django.urls import get_resolver
+from rest_framework import serializers
 from rest_framework.exceptions import ParseError
 
-from neaspec_portal.parsers import MAX_DEPTH, DepthLimitedJSONParser, json_too_deep
+from neaspec_portal.parsers import (
+    MAX_DEPTH,
+    DepthLimitedJSONField,
+    DepthLimitedJSONParser,
+    json_too_deep,
+)
+from publications import events_services
+
+PROJECT_APPS = {"access", "accounts", "datasets", "publications", "search", "species", "maps"}
 
 DEEP = "[" * 5000 + "]" * 5000
 
@@ -99,3 +111,51 @@ def test_the_sign_in_pages_refuse_overlong_credentials(
         answer = client.post(url, body)
     assert answer.status_code == 200
     assert message in answer.content.decode()
+
+
+def test_json_sent_inside_a_form_field_is_bounded_too(client, secretariat):
+    # The middleware and the parser see a multipart form; the field decodes its own JSON.
+    event = events_services.event_save(
+        actor=secretariat,
+        title="Workshop",
+        type="workshop",
+        start_date=date(2025, 4, 7),
+        end_date=date(2025, 4, 7),
+        city="Ulaanbaatar",
+    )
+    client.force_login(secretariat)
+    answer = client.post(
+        f"/api/v1/events/{event.pk}/materials/",
+        {
+            "kind": "recording",
+            "title": "Opening",
+            "link": "https://example.org/r",
+            "speakers": DEEP,
+        },
+    )
+    assert answer.status_code == 400
+    message = f"The JSON body is nested more than {MAX_DEPTH} levels deep."
+    assert answer.json()["speakers"] == [message]
+
+
+def _serializer_classes(base: type) -> Iterator[type]:
+    for subclass in base.__subclasses__():
+        yield subclass
+        yield from _serializer_classes(subclass)
+
+
+def test_every_json_field_of_the_api_is_depth_limited():
+    get_resolver().url_patterns  # noqa: B018 - importing the URL conf imports every API module
+    ours = [
+        serializer
+        for serializer in _serializer_classes(serializers.Serializer)
+        if serializer.__module__.split(".")[0] in PROJECT_APPS
+    ]
+    assert len(ours) > 20, ours  # the API's serializers were found
+    plain = sorted(
+        f"{serializer.__module__}.{serializer.__qualname__}.{name}"
+        for serializer in ours
+        for name, field in serializer._declared_fields.items()
+        if isinstance(field, serializers.JSONField) and not isinstance(field, DepthLimitedJSONField)
+    )
+    assert plain == [], "Use neaspec_portal.parsers.DepthLimitedJSONField for these: " + str(plain)
