@@ -19,6 +19,7 @@ from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
 
 from access import policy
+from datasets.file_store import document_error
 from datasets.uploads import oversize_upload_messages
 from neaspec_portal import bounds, params
 from neaspec_portal.bounds import too_many
@@ -28,8 +29,8 @@ from publications import events_services, selectors
 from publications.api import WritesNeedAccount
 from publications.events_forms import EventForm
 from publications.events_services import MAX_COUNT, MAX_SPEAKERS, MAX_TAGS, MAX_TEXT
-from publications.forms import LANGUAGE_CODES, upload_error
 from publications.models import Event, MaterialKind, Session, Visibility
+from publications.rules import LANGUAGE_CODES
 from publications.serializers import PersonSerializer, PublicationFileSerializer
 from species.models import Country, Site, Species
 
@@ -220,7 +221,7 @@ class MaterialUploadSerializer(serializers.Serializer):
         return value
 
     def validate_file(self, value: list) -> list:
-        errors = [message for upload in value if (message := upload_error(upload))]
+        errors = [message for upload in value if (message := document_error(upload))]
         if errors:
             raise serializers.ValidationError(errors)
         return value

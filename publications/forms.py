@@ -13,14 +13,12 @@ from django.utils.translation import pgettext_lazy
 from datasets.file_store import DOCUMENT_EXTENSIONS, document_error
 from neaspec_portal.bounds import BoundedModelMultipleChoiceField
 from publications.models import Publication
-from publications.rules import (  # noqa: F401 (also imported from here by the events forms)
-    LANGUAGE_CODES,
+from publications.rules import (
+    EARLIEST_YEAR,
     LIST_LIMITS,
     MAIN_LANGUAGES,
     OTHER_LANGUAGES,
-    doi_error,
     latest_year,
-    year_error,
 )
 from species.models import Country, KmgbfTarget, Site, Species, Theme
 
@@ -35,9 +33,6 @@ LANGUAGE_CHOICES = [
 ]
 
 AUTHOR_ROWS = 5
-ALLOWED_EXTENSIONS = DOCUMENT_EXTENSIONS
-#: The rule on document files, stated once in the upload service every surface uses.
-upload_error = document_error
 
 MULTI_SELECT_HELP = _("Hold Ctrl (⌘ on a Mac) to choose several.")
 
@@ -53,11 +48,12 @@ class MultipleFileInput(forms.ClearableFileInput):
 
 
 class MultipleFileField(forms.FileField):
-    """Several files in one input; each is checked by ``upload_error``."""
+    """Several files in one input; each is checked by ``document_error``
+    (the rule of the upload service every surface uses)."""
 
     def __init__(self, *args, **kwargs) -> None:
         kwargs.setdefault(
-            "widget", MultipleFileInput(attrs={"accept": ",".join(ALLOWED_EXTENSIONS)})
+            "widget", MultipleFileInput(attrs={"accept": ",".join(DOCUMENT_EXTENSIONS)})
         )
         kwargs.setdefault("required", False)
         super().__init__(*args, **kwargs)
@@ -65,7 +61,7 @@ class MultipleFileField(forms.FileField):
     def clean(self, data, initial=None) -> list:
         uploads = data if isinstance(data, list | tuple) else [data] if data else []
         cleaned = [super(MultipleFileField, self).clean(upload, initial) for upload in uploads]
-        errors = [message for upload in cleaned if (message := upload_error(upload))]
+        errors = [message for upload in cleaned if (message := document_error(upload))]
         if errors:
             raise forms.ValidationError(errors)
         if self.required and not cleaned:
@@ -217,7 +213,7 @@ class PublicationForm(PeopleRowsMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields.update(tag_fields(LIST_LIMITS))
         self.order_fields(self.Meta.fields)
-        self.fields["year"].widget.attrs.update(min=1900, max=latest_year())
+        self.fields["year"].widget.attrs.update(min=EARLIEST_YEAR, max=latest_year())
         self.duplicates: list[Publication] = []
         if not with_files:
             del self.fields["files"]
