@@ -127,6 +127,23 @@ class Dataset(models.Model):
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
     published_at = models.DateTimeField(_("published"), null=True, blank=True)
     withdrawn_reason = models.TextField(_("reason for withdrawal"), blank=True)
+    # Versions: each version is a Dataset row of its own (its own review, files and stable
+    # URL); ``series`` points at the first version, null on the first version itself.
+    version = models.PositiveIntegerField(_("version"), default=1)
+    series = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="later_versions",
+        verbose_name=_("first version"),
+    )
+    change_note = models.TextField(
+        _("what changed in this version"),
+        blank=True,
+        max_length=SHORT_TEXT,
+        validators=[MaxLengthValidator(SHORT_TEXT)],
+    )
 
     class Meta:
         ordering = ["-published_at", "-created_at"]
@@ -145,7 +162,12 @@ class Dataset(models.Model):
                 | models.Q(temporal_start__isnull=True)
                 | models.Q(temporal_end__gte=models.F("temporal_start")),
                 name="dataset_coverage_in_order",
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["series", "version"],
+                condition=models.Q(series__isnull=False),
+                name="dataset_one_row_per_version",
+            ),
         ]
 
     def __str__(self) -> str:
