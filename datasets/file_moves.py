@@ -62,7 +62,8 @@ def checksum(storage: Storage, name: str) -> str | None:
     return digest.hexdigest()
 
 
-def _copy(source: Storage, target: Storage, name: str) -> None:
+def copy_blob(source: Storage, target: Storage, name: str) -> None:
+    """Copy ``name`` from ``source`` to ``target`` under the same name, streamed."""
     with StoredSource(source, name).open() as stream:
         saved = target.save(name, File(stream, name=name))
     if saved != name:  # the name was free: it was checked, or deleted, just before
@@ -82,7 +83,7 @@ def _move_one(name: str, expected: str, *, source: Storage, target: Storage) -> 
         return "in_place"
     if there is not None:
         target.delete(name)  # a partial or stale copy of an earlier run
-    _copy(source, target, name)
+    copy_blob(source, target, name)
     if checksum(target, name) != here:
         target.delete(name)
         return "mismatched"
