@@ -24,6 +24,7 @@ from django.views.decorators.http import require_GET
 from access import policy
 from access.services import client_ip
 from datasets import services
+from datasets.stored_files import StoredSource
 
 
 def protected_file_response(stored_file, *, download_name: str) -> HttpResponseBase:
@@ -42,7 +43,9 @@ def protected_file_response(stored_file, *, download_name: str) -> HttpResponseB
             stored_file.file.name
         )
     else:
-        response = FileResponse(stored_file.file.open("rb"), content_type=content_type)
+        # From a bucket too: read by ranges as it is sent, not downloaded first.
+        stream = StoredSource.of(stored_file.file).open()
+        response = FileResponse(stream, content_type=content_type)
     response["Content-Disposition"] = _attachment(download_name)
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"

@@ -138,3 +138,13 @@ def test_reconciliation_works_on_a_bucket(bucket, s3_server, researcher_a, dry_r
     assert (orphan in keys) is dry_run
     lost.refresh_from_db()
     assert (lost.state == FileState.FAILED) is not dry_run
+
+
+def test_streamed_by_django_a_bucket_file_is_read_by_ranges(client, bucket, researcher_a, settings):
+    settings.PROTECTED_DOWNLOADS = "django"
+    data_file = _upload(researcher_a, "cranes.csv", SMALL_CSV)
+    client.force_login(researcher_a)
+    response = client.get(reverse("datasets:download", args=[data_file.pk]))
+    assert response.status_code == 200
+    assert response["Content-Length"] == str(len(SMALL_CSV))
+    assert b"".join(response.streaming_content) == SMALL_CSV
