@@ -4,11 +4,12 @@ storage API, in chunks, without copying a whole file to the disk of the node tha
 ``StoredSource`` is what processing reads (``datasets.processing``): ``open()`` gives a
 seekable binary file. On local storage it is the file itself. On S3 it is
 ``RangedObject``: each read asks the bucket for the byte range it needs (GetObject with a
-``Range``), kept in a small cache of blocks, so that a table is streamed block by block and
-a zip's central directory, a PDF's cross-reference table or an image's header cost one
-ranged request each instead of a download (django-storages' own ``S3File`` downloads the
-whole object into a temporary file first). Nothing is copied to disk: pypdf, pypdfium2,
-zipfile and Pillow all read from a seekable stream (docs/decisions/object-storage.md).
+``Range``), growing while the reading goes on in order, so that a table is streamed in a
+few large ranges and a zip's central directory, a PDF's cross-reference table or an
+image's header cost one small ranged request each instead of a download (django-storages'
+own ``S3File`` downloads the whole object into a temporary file first). Nothing is copied
+to disk: pypdf, pypdfium2, zipfile and Pillow all read from a seekable stream
+(docs/decisions/object-storage.md).
 """
 
 import io
@@ -18,9 +19,12 @@ from typing import IO, Any, cast
 from django.core.files.storage import FileSystemStorage, Storage
 from storages.utils import clean_name
 
-#: Bytes asked of the bucket at once, and how many such blocks one open file keeps.
-BLOCK_SIZE = 4 * 1024 * 1024
-CACHED_BLOCKS = 8
+#: Bytes asked of the bucket by a read that jumps (a seek); reads that go on where the last
+#: request ended ask twice as much each time, up to MAX_WINDOW; an open file keeps at most
+#: CACHE_BYTES of what it fetched.
+BLOCK_SIZE = 1024 * 1024
+MAX_WINDOW = 32 * 1024 * 1024
+CACHE_BYTES = 64 * 1024 * 1024
 
 
 def is_remote(storage: Storage) -> bool:
@@ -35,14 +39,22 @@ def _s3_object(storage: Storage, name: str) -> Any:
 
 
 class RangedObject(io.RawIOBase):
-    """A read-only, seekable view of one object of a bucket, read by byte ranges."""
+    """A read-only, seekable view of one object of a bucket, read by byte ranges.
+
+    A sequential reader (a table) is served by ever larger ranges, so that a file of
+    gigabytes costs a few dozen requests; a reader that jumps (a zip's directory, a PDF's
+    objects) gets a small range at each jump. What was fetched is kept, within CACHE_BYTES.
+    """
 
     def __init__(self, storage: Storage, name: str, size: int) -> None:
         super().__init__()
         self._object = _s3_object(storage, name)
         self._size = size
         self._position = 0
-        self._blocks: OrderedDict[int, bytes] = OrderedDict()
+        self._spans: OrderedDict[int, bytes] = OrderedDict()
+        self._cached = 0
+        self._next = 0  # where the last request ended: a read from there is sequential
+        self._window = BLOCK_SIZE // 2
         self.requests = 0
 
     def readable(self) -> bool:
@@ -59,28 +71,32 @@ class RangedObject(io.RawIOBase):
         self._position = max(0, base + offset)
         return self._position
 
-    def _block(self, index: int) -> bytes:
-        block = self._blocks.get(index)
-        if block is None:
-            start = index * BLOCK_SIZE
-            end = min(start + BLOCK_SIZE, self._size) - 1
-            block = self._object.get(Range=f"bytes={start}-{end}")["Body"].read()
-            self.requests += 1
-            self._blocks[index] = block
-            if len(self._blocks) > CACHED_BLOCKS:
-                self._blocks.popitem(last=False)
-        else:
-            self._blocks.move_to_end(index)
-        return block
+    def _span(self, position: int) -> tuple[int, bytes]:
+        """Return a fetched span (its start, its bytes) that holds ``position``."""
+        for start, data in self._spans.items():
+            if start <= position < start + len(data):
+                self._spans.move_to_end(start)
+                return start, data
+        sequential = position == self._next
+        self._window = min(self._window * 2, MAX_WINDOW) if sequential else BLOCK_SIZE
+        end = min(position + self._window, self._size) - 1
+        data = self._object.get(Range=f"bytes={position}-{end}")["Body"].read()
+        self.requests += 1
+        self._next = position + len(data)
+        self._spans[position] = data
+        self._cached += len(data)
+        while self._cached > CACHE_BYTES and len(self._spans) > 1:
+            self._cached -= len(self._spans.popitem(last=False)[1])
+        return position, data
 
     def readinto(self, buffer: Any) -> int:
         view = memoryview(buffer).cast("B")
         wanted = min(len(view), self._size - self._position)
         done = 0
         while done < wanted:
-            index, offset = divmod(self._position, BLOCK_SIZE)
-            block = self._block(index)
-            chunk = block[offset : offset + wanted - done]
+            start, data = self._span(self._position)
+            offset = self._position - start
+            chunk = data[offset : offset + wanted - done]
             if not chunk:
                 break
             view[done : done + len(chunk)] = chunk

@@ -110,6 +110,11 @@ def test_reading_a_stored_file_asks_only_for_the_ranges_it_needs(bucket):
     raw.seek(5)
     assert raw.read(3) == bytes([5, 6, 7])
     assert raw.requests == 2  # the last block and the first, never the whole object
+    # Read in order, the ranges grow: 1 MiB, 2 MiB, then the rest.
+    sequential = RangedObject(default_storage, name, source.size)
+    while sequential.read(64 * 1024):
+        pass
+    assert sequential.requests == 3
     with source.open() as stream:
         assert len(stream.read()) == source.size
 
