@@ -14,12 +14,15 @@ from pathlib import Path
 import psycopg2
 import pytest
 from django.conf import settings
+from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
+from django.core.management.base import CommandError
 from django.db import connection
 from django.utils import timezone
 
 from datasets import services
+from datasets.models import DataFile
 from datasets.processing import pipeline
 from tests.drills import harness
 from tests.factories import DatasetFactory
@@ -146,6 +149,9 @@ def test_a_local_backup_restores_into_a_fresh_database_and_media(
     again = _restore(archive, fresh_database, {"MEDIA_ROOT": str(media)})
     assert again.returncode != 0
     assert "not empty" in again.stderr
+    forced = _restore(archive, fresh_database, {"MEDIA_ROOT": str(media)}, "--force")
+    assert forced.returncode == 0, forced.stderr
+    assert _rows(fresh_database) == before
 
 
 def test_a_backup_of_the_bucket_references_its_files_and_restores_into_a_new_bucket(
@@ -172,3 +178,10 @@ def test_with_files_a_bucket_backup_holds_the_bytes(bucket, tmp_path, holdings):
         for entry in manifest["files"]:
             data = tar.extractfile("blobs/" + entry["name"]).read()
             assert hashlib.sha256(data).hexdigest() == entry["sha256"]
+
+
+def test_a_backup_with_a_file_missing_fails_and_leaves_no_archive(tmp_path, holdings):
+    default_storage.delete(DataFile.objects.order_by("pk").first().file.name)
+    with pytest.raises(CommandError, match="missing from the store"):
+        call_command("backup", "--output", str(tmp_path / "backup.tar"), stdout=io.StringIO())
+    assert not (tmp_path / "backup.tar").exists()
