@@ -74,6 +74,12 @@ RUN if find . -name '*.po' -path '*/LC_MESSAGES/*' | grep -q .; then \
         && rm -rf /var/lib/apt/lists/*; \
     fi
 
+# pg_dump and pg_restore for manage.py backup and restore (Debian bookworm's are 15, as the
+# database server is; a pg_dump older than the server refuses to dump it).
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends postgresql-client \
+    && rm -rf /var/lib/apt/lists/*
+
 USER neaspec
 
 # Collect static files into the image (and so into a fresh "static" volume). The

@@ -220,7 +220,15 @@ class GrantViewSet(viewsets.GenericViewSet):
 class FileDownloadView(APIView):
     """Send one raw file to a caller the policy allows; 404 to everyone else."""
 
-    @extend_schema(responses={(200, "*/*"): OpenApiResponse(bytes, "The file, in its own type.")})
+    @extend_schema(
+        responses={
+            (200, "*/*"): OpenApiResponse(bytes, "The file, in its own type."),
+            302: OpenApiResponse(
+                description="With files in a bucket: the Location header is a URL of the "
+                "file signed for a short while (AWS_QUERYSTRING_EXPIRE seconds)."
+            ),
+        }
+    )
     def get(self, request: Request, pk: int):
         data_file = policy.access_data_file(request.user, pk)
         services.download_record(

@@ -1,20 +1,30 @@
 """Protected downloads: the only way raw bytes leave the server.
 
 The view asks the access policy, writes the audit row, and then either streams the file
-(development) or hands it to nginx with ``X-Accel-Redirect`` (production), so that Django
-spends a few milliseconds per download whatever the file's size.
+(development), hands it to nginx with ``X-Accel-Redirect`` (local storage in production), or
+redirects to a URL of the private bucket signed for ``AWS_QUERYSTRING_EXPIRE`` seconds (S3;
+docs/decisions/object-storage.md), so that Django spends a few milliseconds per download
+whatever the file's size.
 """
 
 import mimetypes
 from urllib.parse import quote
 
 from django.conf import settings
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBase,
+    HttpResponseRedirect,
+)
 from django.views.decorators.http import require_GET
 
 from access import policy
 from access.services import client_ip
 from datasets import services
+from datasets.stored_files import StoredSource
 
 
 def protected_file_response(stored_file, *, download_name: str) -> HttpResponseBase:
@@ -25,17 +35,34 @@ def protected_file_response(stored_file, *, download_name: str) -> HttpResponseB
         else stored_file.content_type
     )
     response: HttpResponseBase
-    if settings.PROTECTED_DOWNLOADS == "accel":
+    if settings.PROTECTED_DOWNLOADS == "presigned":
+        response = HttpResponseRedirect(_signed_url(stored_file, content_type, download_name))
+    elif settings.PROTECTED_DOWNLOADS == "accel":
         response = HttpResponse(content_type=content_type)
         response["X-Accel-Redirect"] = settings.PROTECTED_DOWNLOADS_PREFIX + quote(
             stored_file.file.name
         )
     else:
-        response = FileResponse(stored_file.file.open("rb"), content_type=content_type)
+        # From a bucket too: read by ranges as it is sent, not downloaded first.
+        stream = StoredSource.of(stored_file.file).open()
+        response = FileResponse(stream, content_type=content_type)
     response["Content-Disposition"] = _attachment(download_name)
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+def _signed_url(stored_file, content_type: str, download_name: str) -> str:
+    """Return a URL of the bucket that sends the file, as an attachment, for a short while."""
+    field_file = stored_file.file
+    return field_file.storage.url(
+        field_file.name,
+        parameters={
+            "ResponseContentDisposition": _attachment(download_name),
+            "ResponseContentType": content_type,
+        },
+        expire=settings.AWS_QUERYSTRING_EXPIRE,
+    )
 
 
 def stored_file_content_type(name: str) -> str:

@@ -50,10 +50,15 @@ class Reconciliation:
 
 
 def _walk(storage: Storage, folder: str) -> Iterator[str]:
-    """Yield the name of every blob under ``folder``, depth first."""
-    if not storage.exists(folder):
+    """Yield the name of every blob under ``folder``, depth first.
+
+    A bucket has no folders to test for (``exists`` of a prefix is false): a folder that is
+    not there lists nothing there, and raises FileNotFoundError on a disk.
+    """
+    try:
+        folders, files = storage.listdir(folder)
+    except FileNotFoundError:
         return
-    folders, files = storage.listdir(folder)
     for name in sorted(files):
         yield f"{folder}/{name}"
     for sub in sorted(folders):

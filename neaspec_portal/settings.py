@@ -190,8 +190,33 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 # Uploaded files are private: MEDIA_URL is deliberately absent, every file goes out
 # through a view of the access policy.
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / ".data" / "media")))
+# Where files go (docs/decisions/object-storage.md): "local", MEDIA_ROOT on this machine's
+# disk, or "s3", a private bucket of an S3-compatible store through django-storages, read with
+# its standard settings below; every file is written and read through the storage API.
+FILE_STORAGE = env_str("FILE_STORAGE", "local")
+if FILE_STORAGE not in {"local", "s3"}:
+    raise ImproperlyConfigured("FILE_STORAGE must be 'local' or 's3'.")
+AWS_STORAGE_BUCKET_NAME = env_str("AWS_STORAGE_BUCKET_NAME")
+AWS_S3_ENDPOINT_URL = env_str("AWS_S3_ENDPOINT_URL") or None
+AWS_ACCESS_KEY_ID = env_str("AWS_ACCESS_KEY_ID") or None
+AWS_SECRET_ACCESS_KEY = env_str("AWS_SECRET_ACCESS_KEY") or None
+AWS_S3_REGION_NAME = env_str("AWS_S3_REGION_NAME") or None
+AWS_S3_ADDRESSING_STYLE = env_str("AWS_S3_ADDRESSING_STYLE") or None
+AWS_S3_SIGNATURE_VERSION = "s3v4"
+# Private: no ACL is sent (the bucket's own, private, applies), every URL is signed and
+# lives AWS_QUERYSTRING_EXPIRE seconds, and a name is never overwritten.
+AWS_DEFAULT_ACL = None
+AWS_QUERYSTRING_AUTH = True
+AWS_QUERYSTRING_EXPIRE = env_int("AWS_QUERYSTRING_EXPIRE", 60)
+AWS_S3_FILE_OVERWRITE = False
+if FILE_STORAGE == "s3" and not AWS_STORAGE_BUCKET_NAME:
+    raise ImproperlyConfigured("FILE_STORAGE=s3 needs AWS_STORAGE_BUCKET_NAME.")
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": {
+        "BACKEND": "storages.backends.s3.S3Storage"
+        if FILE_STORAGE == "s3"
+        else "django.core.files.storage.FileSystemStorage"
+    },
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -216,10 +241,17 @@ RECONCILE_FILES_EVERY_MINUTES = env_int("RECONCILE_FILES_EVERY_MINUTES", 60)
 RECONCILE_FILES_GRACE_MINUTES = env_int("RECONCILE_FILES_GRACE_MINUTES", 60)
 # The longest access to a dataset's raw files one grant gives, in days (two years).
 GRANT_MAX_DAYS = env_int("GRANT_MAX_DAYS", 730)
-# "django" streams files from Django itself; "accel" hands them to nginx.
-PROTECTED_DOWNLOADS = env_str("PROTECTED_DOWNLOADS", "django")
-if PROTECTED_DOWNLOADS not in {"django", "accel"}:
-    raise ImproperlyConfigured("PROTECTED_DOWNLOADS must be 'django' or 'accel'.")
+# "django" streams files from Django itself; "accel" hands them to nginx (local storage);
+# "presigned" redirects to a URL of the bucket signed for AWS_QUERYSTRING_EXPIRE seconds.
+PROTECTED_DOWNLOADS = env_str(
+    "PROTECTED_DOWNLOADS", "presigned" if FILE_STORAGE == "s3" else "django"
+)
+if PROTECTED_DOWNLOADS not in {"django", "accel", "presigned"}:
+    raise ImproperlyConfigured("PROTECTED_DOWNLOADS must be 'django', 'accel' or 'presigned'.")
+if (PROTECTED_DOWNLOADS, FILE_STORAGE) in {("presigned", "local"), ("accel", "s3")}:
+    raise ImproperlyConfigured(
+        "PROTECTED_DOWNLOADS=presigned needs FILE_STORAGE=s3; accel needs FILE_STORAGE=local."
+    )
 PROTECTED_DOWNLOADS_PREFIX = "/protected/"
 
 REDIS_URL = env_str("REDIS_URL", "redis://127.0.0.1:6379/0")

@@ -6,7 +6,8 @@
 #   scripts/dev.sh test    setup + lint + checks + the whole pytest suite
 #
 # Services: an existing PostgreSQL/Redis is used when it answers (DATABASE_URL and
-# REDIS_URL are honoured); otherwise a private one is started under .data/ from the
+# REDIS_URL are honoured, as are FILE_STORAGE=s3 and the AWS_* settings of a bucket, which
+# the server and worker read from the environment); otherwise a private one is started under .data/ from the
 # installed binaries; otherwise the script says what to install.
 set -euo pipefail
 
@@ -153,6 +154,11 @@ run() {
     worker_pid=$!
   fi
   trap '[ -n "$worker_pid" ] && kill "$worker_pid" 2>/dev/null; exit 0' INT TERM EXIT
+  if [ "${FILE_STORAGE:-local}" = s3 ]; then
+    say "Files in the bucket ${AWS_STORAGE_BUCKET_NAME:-?} at ${AWS_S3_ENDPOINT_URL:-AWS} (FILE_STORAGE=s3)"
+  else
+    say "Files under ${MEDIA_ROOT:-.data/media} (FILE_STORAGE=local)"
+  fi
   say "Serving the portal on http://127.0.0.1:8000 (Ctrl-C stops it)"
   "$PY" manage.py runserver 127.0.0.1:8000
 }

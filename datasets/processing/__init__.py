@@ -1,4 +1,14 @@
-"""Processing of uploaded files: real type, thumbnails, text, validation and profiling."""
+"""Processing of uploaded files: real type, thumbnails, text, validation and profiling.
+
+Every reader takes a ``Source``: a path (tests, benchmarks) or a ``StoredSource``, a file
+of the storage read in chunks where it is (``datasets.stored_files``); both ``open("rb")``.
+"""
+
+from pathlib import Path
+
+from datasets.stored_files import StoredSource
+
+Source = Path | StoredSource
 
 
 class ProcessingError(Exception):

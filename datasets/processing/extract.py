@@ -4,12 +4,12 @@ import io
 import re
 import warnings
 import zipfile
-from pathlib import Path
+from typing import IO
 
 from django.utils.translation import gettext as _
 from PIL import Image
 
-from datasets.processing import ProcessingError
+from datasets.processing import ProcessingError, Source
 
 MAX_TEXT = 400_000
 MAX_PDF_PAGES = 60
@@ -19,19 +19,20 @@ MAX_IMAGE_PIXELS = 80_000_000
 _XML_TEXT = re.compile(r"<(?:w|a):t[^>]*>([^<]*)</(?:w|a):t>")
 
 
-def _read_pdf(path: Path, *, strict: bool) -> str:
+def _read_pdf(path: Source, *, strict: bool) -> str:
     from pypdf import PdfReader
 
-    reader = PdfReader(str(path), strict=strict)
-    parts = []
-    for page in reader.pages[:MAX_PDF_PAGES]:
-        parts.append(page.extract_text() or "")
-        if sum(len(part) for part in parts) > MAX_TEXT:
-            break
+    with path.open("rb") as stream:
+        reader = PdfReader(stream, strict=strict)
+        parts = []
+        for page in reader.pages[:MAX_PDF_PAGES]:
+            parts.append(page.extract_text() or "")
+            if sum(len(part) for part in parts) > MAX_TEXT:
+                break
     return "\n".join(parts)[:MAX_TEXT]
 
 
-def pdf_text(path: Path, warnings: list[str] | None = None) -> str:
+def pdf_text(path: Source, warnings: list[str] | None = None) -> str:
     """Return the text of the first pages of a PDF; raise ProcessingError if it is unreadable.
 
     A PDF that breaks the format's rules (e.g. a damaged cross-reference table) is read again
@@ -59,11 +60,11 @@ def pdf_text(path: Path, warnings: list[str] | None = None) -> str:
     return text
 
 
-def office_text(path: Path, kind: str) -> str:
+def office_text(path: Source, kind: str) -> str:
     """Return the text of a DOCX or PPTX file from its XML parts."""
     prefix = "word/" if kind == "docx" else "ppt/slides/"
     parts = []
-    with zipfile.ZipFile(path) as archive:
+    with path.open("rb") as stream, zipfile.ZipFile(stream) as archive:
         for info in archive.infolist():
             if info.filename.startswith(prefix) and info.filename.endswith(".xml"):
                 with archive.open(info) as member:
@@ -80,14 +81,15 @@ def _pdfium_error() -> type[Exception]:
     return pypdfium2.PdfiumError
 
 
-def thumbnail(path: Path, kind: str) -> bytes | None:
+def thumbnail(path: Source, kind: str) -> bytes | None:
     """Return a PNG thumbnail of an image or of a PDF's first page, or None."""
     Image.MAX_IMAGE_PIXELS = MAX_IMAGE_PIXELS
     try:
         with warnings.catch_warnings():
             # Pillow only warns between MAX_IMAGE_PIXELS and twice that: refuse those too.
             warnings.simplefilter("error", Image.DecompressionBombWarning)
-            return _thumbnail(path, kind)
+            with path.open("rb") as stream:
+                return _thumbnail(stream, kind)
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
         raise ProcessingError(
             _("The image has too many pixels (over %(max)d million) to be processed safely.")
@@ -100,17 +102,17 @@ def thumbnail(path: Path, kind: str) -> bytes | None:
         ) from None
 
 
-def _thumbnail(path: Path, kind: str) -> bytes | None:
+def _thumbnail(stream: IO[bytes], kind: str) -> bytes | None:
     if kind == "pdf":
         import pypdfium2
 
-        document = pypdfium2.PdfDocument(str(path))
+        document = pypdfium2.PdfDocument(stream)
         try:
             image = document[0].render(scale=0.6).to_pil()
         finally:
             document.close()
     elif kind in {"png", "jpeg", "webp"}:
-        image = Image.open(path)
+        image = Image.open(stream)
         image.draft("RGB", THUMBNAIL_SIZE)
     else:
         return None

@@ -28,7 +28,6 @@ import io
 import logging
 from datetime import date
 from functools import partial
-from pathlib import Path
 from typing import cast
 
 import psycopg2
@@ -41,7 +40,8 @@ from django.utils.translation import gettext as _
 
 from datasets import locations
 from datasets.models import DataFile, FileState, Occurrence, RecordContext
-from datasets.processing import ProcessingError, extract, lease, sniff, tabular
+from datasets.processing import ProcessingError, Source, extract, lease, sniff, tabular
+from datasets.stored_files import StoredSource
 from search.services import index_dataset_on_commit, index_publication_on_commit
 from species.models import Species
 from species.names import NameResolver
@@ -168,8 +168,9 @@ class OccurrenceWriter:
         self.buffered = 0
 
 
-def examine(data_file: DataFile, path: Path, on_points=None) -> dict:
-    """Return the processing results of the file at ``path`` (raise ProcessingError)."""
+def examine(data_file: DataFile, path: Source, on_points=None) -> dict:
+    """Return the processing results of the file at ``path`` (raise ProcessingError): a
+    path, or a stored file read where it is (``datasets.stored_files.StoredSource``)."""
     kind = sniff.sniff(path, data_file.original_name)
     results: dict = {"detected_type": kind, "warnings": []}
     if kind == "pdf":
@@ -267,7 +268,7 @@ def _read_and_store(data_file: DataFile, attempt: int) -> None:
         with transaction.atomic():
             Occurrence.objects.filter(data_file_id=data_file.pk).delete()
             writer = OccurrenceWriter(data_file) if data_file.dataset_id else None
-            results = examine(data_file, Path(data_file.file.path), writer)
+            results = examine(data_file, StoredSource.of(data_file.file), writer)
             if writer is not None:
                 writer.flush()
                 locations.generalize_file(data_file)

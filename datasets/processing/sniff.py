@@ -2,11 +2,11 @@
 
 import stat
 import zipfile
-from pathlib import Path, PurePosixPath
+from pathlib import PurePosixPath
 
 from django.utils.translation import gettext as _
 
-from datasets.processing import ProcessingError
+from datasets.processing import ProcessingError, Source
 
 #: Archive limits checked from the central directory, before anything is extracted.
 MAX_ZIP_MEMBERS = 10_000
@@ -42,9 +42,14 @@ NAMES = {
 }
 
 
-def _zip_kind(path: Path) -> str:
+def _zip_kind(path: Source) -> str:
+    with path.open("rb") as handle:
+        return _zip_members_kind(handle)
+
+
+def _zip_members_kind(handle) -> str:
     try:
-        archive = zipfile.ZipFile(path)
+        archive = zipfile.ZipFile(handle)
     except zipfile.BadZipFile:
         raise ProcessingError(_("The zip file is damaged and cannot be opened.")) from None
     with archive:
@@ -125,7 +130,7 @@ def _text_kind(head: bytes) -> str:
     )
 
 
-def sniff(path: Path, original_name: str) -> str:
+def sniff(path: Source, original_name: str) -> str:
     """Return the kind of the file at ``path``; raise ProcessingError if it is not allowed."""
     with path.open("rb") as handle:
         head = handle.read(8192)

@@ -7,12 +7,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from operator import itemgetter
-from pathlib import Path
 
 from django.utils.translation import gettext as _
 
 from datasets import messages
-from datasets.processing import ProcessingError
+from datasets.processing import ProcessingError, Source
 
 MAX_FIELD = 1024 * 1024
 MAX_COLUMNS = 500
@@ -158,7 +157,7 @@ def _guess_encoding(head: bytes) -> str:
     return best
 
 
-def open_text(path: Path):
+def open_text(path: Source):
     """Open ``path`` as UTF-8 text (BOM allowed); report any other encoding clearly."""
     with path.open("rb") as handle:
         head = handle.read(65536)

@@ -7,12 +7,11 @@ import os
 import pickle
 import signal
 from collections.abc import Callable
-from pathlib import Path
 from typing import cast
 
 from django.utils.translation import gettext as _
 
-from datasets.processing import ProcessingError
+from datasets.processing import ProcessingError, Source
 from datasets.processing.tabular.columns import (
     CHUNK,
     MAX_COLUMNS,
@@ -25,6 +24,7 @@ from datasets.processing.tabular.columns import (
 from datasets.processing.tabular.table import (
     _Table,
 )
+from datasets.stored_files import StoredSource
 from species.names import NameResolver
 
 
@@ -128,7 +128,7 @@ def _csv_problem(error: csv.Error, number: int) -> ProcessingError:
     )
 
 
-def _scan_halves(path: Path, handle, table: _Table, start: int, size: int) -> None:
+def _scan_halves(path: Source, handle, table: _Table, start: int, size: int) -> None:
     """Profile the table from ``start`` with a second process reading its second half.
 
     The halves meet at a line start. If the first half holds no quote, that line start is
@@ -189,7 +189,7 @@ def _scan_rest(handle, table: _Table, start: int) -> None:
 
 
 def _profile_with_csv(
-    path: Path, delimiter: str, table_for: Callable[[list[str]], _Table]
+    path: Source, delimiter: str, table_for: Callable[[list[str]], _Table]
 ) -> _Table:
     """Profile the whole table with the csv module (its header line is not simple)."""
     with open_text(path) as text:
@@ -206,8 +206,12 @@ def _profile_with_csv(
     return table
 
 
+def _size(path: Source) -> int:
+    return path.size if isinstance(path, StoredSource) else path.stat().st_size
+
+
 def profile_csv(
-    path: Path,
+    path: Source,
     known_species: NameResolver,
     on_points: PointsCallback | None = None,
     *,
@@ -217,7 +221,8 @@ def profile_csv(
 
     ``on_points`` is called with the rows that have valid coordinates, in batches, as long as
     no problem has been found. Without it, a big table is read by two processes unless
-    ``parallel`` is false.
+    ``parallel`` is false or the file is not on this machine's disk (a forked child
+    would share the parent's connection to the bucket).
     """
     csv.field_size_limit(MAX_FIELD)
     with open_text(path) as text:
@@ -240,8 +245,9 @@ def profile_csv(
                 table = _profile_with_csv(path, delimiter, table_for)
             else:
                 table = table_for(head.decode("utf-8").split(delimiter))
-                start, size = handle.tell(), path.stat().st_size
-                if parallel and on_points is None and size - start >= PARALLEL_MIN:
+                start, size = handle.tell(), _size(path)
+                local = not isinstance(path, StoredSource) or path.local
+                if parallel and local and on_points is None and size - start >= PARALLEL_MIN:
                     _scan_halves(path, handle, table, start, size)
                 else:
                     _scan_rest(handle, table, start)
