@@ -20,6 +20,7 @@ from neaspec_portal.env import (
     env_networks,
     env_str,
 )
+from neaspec_portal.logs import logging_config
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -68,6 +69,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: every answer, even an early one, carries its request id and is logged.
+    "neaspec_portal.logs.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Outside everything that may answer early (static files, Axes' lockout page).
     "csp.middleware.CSPMiddleware",
@@ -381,15 +384,12 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {
-        "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
-    },
-}
+# "json": one JSON object per line with the request id (production); "text": readable lines.
+LOG_FORMAT = env_str("LOG_FORMAT", "text")
+if LOG_FORMAT not in {"json", "text"}:
+    raise ImproperlyConfigured("LOG_FORMAT must be 'json' or 'text'.")
+LOGGING = logging_config(LOG_FORMAT, env_str("LOG_LEVEL", "INFO"))
+# Celery workers log through the same configuration instead of replacing it with their own.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 
 PORTAL_NAME = _("NEASPEC Knowledge Hub")
