@@ -14,6 +14,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from datasets.models import DataFile
 from neaspec_portal.logs import JsonFormatter, RequestIdFilter, current_request_id, logging_config
+from neaspec_portal.tasks import forget_idempotency_keys
 from tests.factories import DatasetFactory
 
 SETTINGS = "neaspec_portal.settings"
@@ -175,3 +176,17 @@ def test_the_worker_logs_a_queued_task_under_the_id_of_the_request(
     assert line["duration_ms"] >= 0
     request_lines = [x for x in _request_lines(json_lines()) if x["path"].endswith("/files/")]
     assert request_lines[0]["request_id"] == "upload-request-42"
+
+
+@pytest.mark.django_db
+def test_a_task_run_in_process_keeps_the_requests_id_and_gives_it_back(json_lines):
+    # Development runs tasks in the request's own thread (CELERY_TASK_ALWAYS_EAGER).
+    token = current_request_id.set("in-process-request-7")
+    try:
+        forget_idempotency_keys.apply()
+        assert current_request_id.get() == "in-process-request-7"
+    finally:
+        current_request_id.reset(token)
+    (line,) = [x for x in json_lines() if x.get("task") == "access.forget_idempotency_keys"]
+    assert line["request_id"] == "in-process-request-7"
+    assert current_request_id.get() == ""
