@@ -15,7 +15,9 @@ from django.conf import settings
 from prometheus_client import REGISTRY
 from prometheus_client.parser import text_string_to_metric_families
 
-from tests.drills.harness import Process, command, database_url, wait_for
+from neaspec_portal.celery import app as celery_app
+from neaspec_portal.tasks import forget_idempotency_keys
+from tests.drills.harness import Process, command, database_url, wait_for, worker
 from tests.factories import DataFileFactory
 
 QUEUE = f"metrics-tests-{os.getpid()}"
@@ -237,3 +239,57 @@ def test_a_scrape_adds_up_every_gunicorn_worker(gunicorn_two_workers):
     files = {path.name.split("_")[-1] for path in Path(metrics_dir).glob("histogram_*.db")}
     assert len(files) == 2, f"both workers should have recorded requests: {files}"
     assert ("hub_data_files", (("state", "ready"),)) in samples
+
+
+# A Celery worker's pool added up ------------------------------------------------------------
+
+
+def test_the_worker_serves_the_metrics_of_all_its_pool_processes(tmp_path, transactional_db):
+    port = _free_port()
+    queue = f"{QUEUE}-worker"
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(settings.BASE_DIR),
+        "DATABASE_URL": database_url(),
+        "REDIS_URL": settings.REDIS_URL,
+        "DEBUG": "1",
+        "CELERY_TASK_ALWAYS_EAGER": "0",
+        "PROMETHEUS_MULTIPROC_DIR": str(tmp_path / "prometheus"),
+        "WORKER_METRICS_PORT": str(port),
+    }
+    log = tmp_path / "worker.log"
+    process = worker("metrics", log, env, 2, "--queues", queue).start()
+    url = f"http://127.0.0.1:{port}/"
+
+    def counted() -> float:
+        try:
+            samples = _samples(_get(url).decode())
+        except OSError:
+            return 0
+        key = (
+            "hub_celery_task_duration_seconds_count",
+            (("state", "SUCCESS"), ("task", "access.forget_idempotency_keys")),
+        )
+        return samples.get(key, 0)
+
+    try:
+        wait_for(lambda: _answers(url), "the worker's metrics server", 60, [log])
+        for _ in range(8):
+            forget_idempotency_keys.apply_async(queue=queue)
+        wait_for(lambda: counted() == 8, "8 task runs in the worker's metrics", 60, [log])
+    finally:
+        process.stop()
+        broker = redis.Redis.from_url(celery_app.conf.broker_url)
+        broker.delete(queue)
+        broker.close()
+    # The pool's children recorded the runs; the main process served them.
+    pids = {path.stem.split("_")[-1] for path in (tmp_path / "prometheus").glob("histogram_*")}
+    assert pids and str(process.pid) not in pids, pids
+
+
+def _answers(url: str) -> bool:
+    try:
+        _get(url)
+    except OSError:
+        return False
+    return True
