@@ -97,4 +97,5 @@ RUN DEBUG=0 SECRET_KEY=collectstatic-build-only-not-a-secret \
 # anonymous volumes behind.
 EXPOSE 8000
 
-CMD ["gunicorn", "neaspec_portal.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+# Each request is logged once by the portal itself, with its id (neaspec_portal.logs).
+CMD ["gunicorn", "neaspec_portal.wsgi:application", "--config", "python:neaspec_portal.gunicorn", "--bind", "0.0.0.0:8000", "--workers", "3"]

@@ -6,6 +6,7 @@ they are named here so that Celery's autodiscovery registers them.
 
 import logging
 from datetime import timedelta
+from typing import cast
 
 from celery import shared_task
 from django.conf import settings
@@ -13,6 +14,7 @@ from django.conf import settings
 from datasets import services
 from datasets.processing.queue import process_data_file, requeue_stuck_files
 from datasets.reconcile import files_reconcile
+from neaspec_portal.singleton import single_run
 
 __all__ = ["expire_grants", "process_data_file", "reconcile_files", "requeue_stuck_files"]
 
@@ -20,12 +22,14 @@ logger = logging.getLogger(__name__)
 
 
 @shared_task(name="datasets.expire_grants")
+@single_run("datasets.expire_grants", skipped=0)
 def expire_grants() -> int:
     """Clean up grants that expired (access already stops at expiry, on every request)."""
     return services.grants_expire()
 
 
 @shared_task(name="datasets.reconcile_files")
+@single_run("datasets.reconcile_files", skipped=cast(dict[str, int], {}))
 def reconcile_files() -> dict[str, int]:
     """Remove stored files no row names and fail rows whose file is gone (datasets.reconcile)."""
     found = files_reconcile(grace=timedelta(minutes=settings.RECONCILE_FILES_GRACE_MINUTES))

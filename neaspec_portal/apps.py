@@ -1,6 +1,9 @@
 from django.apps import AppConfig
 
-from neaspec_portal import page_cache
+from neaspec_portal import (
+    checks,  # noqa: F401 - registers the deployment checks
+    page_cache,
+)
 
 
 class PortalConfig(AppConfig):

@@ -7,6 +7,9 @@ from celery.signals import worker_init
 from django.conf import settings
 from django.db.backends.signals import connection_created
 
+# Its task and worker signal receivers: task durations, failures, the worker's server.
+from neaspec_portal.metrics import instruments  # noqa: F401
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "neaspec_portal.settings")
 
 app = Celery("neaspec_portal")

@@ -5,6 +5,7 @@ Everything that differs between a laptop and production comes from the environme
 the defaults point at a local PostgreSQL and Redis.
 """
 
+from ipaddress import ip_network
 from pathlib import Path
 
 from csp.constants import NONE, SELF
@@ -20,6 +21,7 @@ from neaspec_portal.env import (
     env_networks,
     env_str,
 )
+from neaspec_portal.logs import logging_config
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -68,6 +70,11 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: every answer, even an early one, carries its request id and is logged.
+    "neaspec_portal.logs.RequestIdMiddleware",
+    # Answers /metrics before host checks (Prometheus scrapes replicas by address) and
+    # times every other request.
+    "neaspec_portal.metrics.endpoint.MetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Outside everything that may answer early (static files, Axes' lockout page).
     "csp.middleware.CSPMiddleware",
@@ -413,15 +420,22 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {
-        "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
-    },
-}
+# "json": one JSON object per line with the request id (production); "text": readable lines.
+LOG_FORMAT = env_str("LOG_FORMAT", "text")
+if LOG_FORMAT not in {"json", "text"}:
+    raise ImproperlyConfigured("LOG_FORMAT must be 'json' or 'text'.")
+LOGGING = logging_config(LOG_FORMAT, env_str("LOG_LEVEL", "INFO"))
+# Celery workers log through the same configuration instead of replacing it with their own.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+
+# Prometheus (neaspec_portal/metrics): /metrics answers direct requests from these
+# addresses or networks (never one relayed by a proxy), or a request bearing METRICS_TOKEN.
+METRICS_ALLOWED_IPS = env_networks("METRICS_ALLOWED_IPS") or [
+    ip_network("127.0.0.1/32"),
+    ip_network("::1/128"),
+]
+METRICS_TOKEN = env_str("METRICS_TOKEN")
+# The Celery queues whose length is reported.
+METRICS_QUEUES = env_list("METRICS_QUEUES", ["celery"])
 
 PORTAL_NAME = _("NEASPEC Knowledge Hub")

@@ -12,6 +12,7 @@ from django.db.models.functions import Now
 
 from datasets.models import DataFile, FileState
 from datasets.processing import lease, pipeline
+from neaspec_portal.singleton import single_run
 
 logger = logging.getLogger(__name__)
 
@@ -64,10 +65,12 @@ def enqueue_on_commit(file_id: int) -> None:
 
 
 @shared_task(name="datasets.requeue_stuck_files")
+@single_run("datasets.requeue_stuck_files", skipped=0)
 def requeue_stuck_files() -> int:
     """Queue again the files no worker holds and no message carries; give up on exhausted ones.
 
-    Run by beat every ``FILE_SWEEP_SECONDS``.
+    Run by beat every ``FILE_SWEEP_SECONDS``; a second sweep while one runs does nothing
+    (``neaspec_portal.singleton``), so that no file is queued twice by two sweeps.
     """
     given_up = lease.give_up_on_exhausted_files()
     if given_up:

@@ -114,3 +114,10 @@ def test_axes_locks_out_by_the_same_address(settings):
     settings.TRUSTED_PROXIES = []
     request = RequestFactory().get("/", REMOTE_ADDR="203.0.113.9", HTTP_X_FORWARDED_FOR="1.2.3.4")
     assert get_client_ip_address(request) == "203.0.113.9"
+
+
+def test_check_deploy_warns_of_a_cache_inside_each_process():
+    env = {**production_environment(), "USE_REDIS_CACHE": "0"}
+    result = _manage("check", "--deploy", env=env)
+    assert "neaspec.W001" in result.stderr + result.stdout
+    assert "USE_REDIS_CACHE=1" in result.stderr + result.stdout
