@@ -107,7 +107,8 @@ def dataset_detail(*, user, pk) -> Dataset:
         "species",
         "sites",
         "co_owner_countries",
-        "collaborators",
+        # With their countries: the citation names each collaborator's affiliation.
+        Prefetch("collaborators", queryset=User.objects.select_related("country")),
         Prefetch("files", queryset=DataFile.objects.order_by("uploaded_at", "pk")),
         Prefetch(
             "decisions",

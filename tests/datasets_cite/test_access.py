@@ -71,3 +71,21 @@ def test_the_dataset_page_has_a_cite_block(client, researcher_a):
     )
     assert download.content.decode().startswith("@misc{neaspec_dataset_")
     assert client.get(f"/data/{dataset.pk}/cite/endnote/").status_code == 404
+
+
+@pytest.mark.parametrize("collaborators", [0, 6])
+def test_the_dataset_page_cites_without_a_query_per_creator(
+    client, researcher_a, collaborators, django_assert_num_queries
+):
+    dataset = DatasetFactory(uploader=researcher_a)
+    dataset.collaborators.set([UserFactory(country_id="MN") for _ in range(collaborators)])
+    # Expect 8 queries for a visitor: the dataset through the policy; species, sites,
+    # co-owners, collaborators (with their countries), files and decisions prefetched; the
+    # uploader's country, which the citation names. The same with six collaborators.
+    with django_assert_num_queries(8):
+        assert client.get(f"/data/{dataset.pk}/").status_code == 200
+    client.force_login(researcher_a)
+    # Expect 12 for the uploader: the session, the account and its focal-point countries,
+    # the same 8, and the uploader's own pending access request.
+    with django_assert_num_queries(12):
+        assert client.get(f"/data/{dataset.pk}/").status_code == 200
