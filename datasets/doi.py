@@ -168,6 +168,29 @@ def dataset_doi_register(*, dataset_id: int) -> Dataset | None:
     return dataset
 
 
+@transaction.atomic
+def doi_request_missing(*, dry_run: bool = False) -> list[int]:
+    """Mark pending every published version without a DOI (published before the deployment
+    had a DataCite account, say); return their ids. Each is audited; nothing is sent here."""
+    missing = list(
+        Dataset.objects.select_for_update()
+        .filter(status=DatasetStatus.PUBLISHED, doi="", doi_state=DoiState.NONE)
+        .order_by("pk")
+    )
+    if dry_run or not datacite_configured():
+        return [dataset.pk for dataset in missing]
+    for dataset in missing:
+        dataset.doi_state = DoiState.PENDING
+        dataset.save(update_fields=["doi_state"])
+        audit_record(
+            actor=None,
+            action="dataset.doi_requested",
+            obj=dataset,
+            country=dataset.owner_country_id,
+        )
+    return [dataset.pk for dataset in missing]
+
+
 @shared_task(name="datasets.register_doi")
 def register_doi(dataset_id: int) -> str:
     """Register the DOI of one published version (queued when it is published)."""

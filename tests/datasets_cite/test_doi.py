@@ -3,8 +3,10 @@
 import os
 import subprocess
 import sys
+from io import StringIO
 
 import pytest
+from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from access.models import AuditEvent
@@ -192,3 +194,27 @@ def test_a_half_configured_account_stops_the_start():
     )
     assert started.returncode != 0
     assert "missing: DATACITE_USER, DATACITE_PASSWORD, DATACITE_URL" in started.stderr
+
+
+def test_the_operator_command_registers_versions_published_before_the_account(
+    datacite, researcher_a
+):
+    earlier = DatasetFactory(uploader=researcher_a)
+    draft = DatasetFactory(uploader=researcher_a, status="draft", published_at=None)
+    listed = StringIO()
+    call_command("register_dois", "--dry-run", stdout=listed)
+    assert f"[{earlier.pk}]" in listed.getvalue()
+    assert datacite.requests == []
+
+    done = StringIO()
+    call_command("register_dois", stdout=done)
+    assert "1 version(s) newly asked for; 1 DOI(s) registered now" in done.getvalue()
+    earlier.refresh_from_db()
+    draft.refresh_from_db()
+    assert (earlier.doi_state, draft.doi_state) == ("registered", "")
+    assert _actions(earlier) == ["dataset.doi_requested", "dataset.doi_registered"]
+
+
+def test_the_command_says_what_to_set_without_an_account(db):
+    with pytest.raises(CommandError, match="set DATACITE_PREFIX"):
+        call_command("register_dois")
