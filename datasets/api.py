@@ -20,6 +20,7 @@ from rest_framework.views import APIView
 from access import policy
 from access.services import client_ip
 from datasets import downloads, selectors, services
+from datasets.citation_api import DatasetCiteView
 from datasets.file_store import files_store
 from datasets.serializers import (
     AccessRequestCreateSerializer,
@@ -274,5 +275,6 @@ router.register("grants", GrantViewSet, basename="grant")
 urlpatterns = [
     path("files/<int:pk>/download/", FileDownloadView.as_view(), name="file-download"),
     path("occurrences/", OccurrenceView.as_view(), name="occurrences"),
+    path("datasets/<int:pk>/cite/", DatasetCiteView.as_view(), name="dataset-cite"),
     *router.urls,
 ]

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from django.db.models import Prefetch, Q, QuerySet, prefetch_related_objects
 
 from access import policy
+from accounts.models import User
 from datasets.messages import file_report, species_scientific_names
 from datasets.models import (
     AccessLevel,
@@ -106,7 +107,8 @@ def dataset_detail(*, user, pk) -> Dataset:
         "species",
         "sites",
         "co_owner_countries",
-        "collaborators",
+        # With their countries: the citation names each collaborator's affiliation.
+        Prefetch("collaborators", queryset=User.objects.select_related("country")),
         Prefetch("files", queryset=DataFile.objects.order_by("uploaded_at", "pk")),
         Prefetch(
             "decisions",
@@ -116,6 +118,25 @@ def dataset_detail(*, user, pk) -> Dataset:
     prefetch_related_objects([dataset], *prefetch)
     attach_file_reports(list(dataset.files.all()), with_values=policy.can_download(user, dataset))
     return dataset
+
+
+def with_citation_relations(dataset: Dataset) -> Dataset:
+    """Load what ``datasets.cite.citation_of`` reads: people with their countries, species.
+
+    Relations already prefetched (the detail page's) are not asked again.
+    """
+    prefetch_related_objects(
+        [dataset],
+        "uploader__country",
+        Prefetch("collaborators", queryset=User.objects.select_related("country")),
+        "species",
+    )
+    return dataset
+
+
+def dataset_for_citation(*, user, pk) -> Dataset:
+    """Return one dataset version ready to be cited (404 when not visible to ``user``)."""
+    return with_citation_relations(policy.access_dataset(user, pk))
 
 
 def attach_file_reports(files: list[DataFile], *, with_values: bool) -> list[DataFile]:

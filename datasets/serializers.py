@@ -109,6 +109,7 @@ class DatasetSerializer(serializers.ModelSerializer):
             "licence",
             "licence_terms",
             "citation",
+            "doi",
             "contact_name",
             "contact_email",
             "owner_country",
@@ -121,7 +122,7 @@ class DatasetSerializer(serializers.ModelSerializer):
             "created_at",
             "published_at",
         ]
-        read_only_fields = ["status", "created_at", "published_at"]
+        read_only_fields = ["status", "doi", "created_at", "published_at"]
 
     def get_files(self, dataset) -> list[dict]:
         context = {**self.context, "dataset": dataset}

@@ -20,6 +20,7 @@ from access import policy
 from access.services import audit_record
 from accounts.models import User
 from datasets import locations
+from datasets.doi import doi_request_on_commit
 from datasets.file_store import files_store
 from datasets.models import (
     LIST_LIMITS,
@@ -278,6 +279,8 @@ def _settle_round(*, dataset: Dataset, decision: str) -> None:
         dataset.status = DatasetStatus.PUBLISHED
         dataset.published_at = timezone.now()
     dataset.save(update_fields=["status", "published_at", "updated_at"])
+    if dataset.status == DatasetStatus.PUBLISHED:
+        doi_request_on_commit(dataset)
 
 
 @transaction.atomic

@@ -1,7 +1,8 @@
 """Celery tasks of datasets: thin, idempotent, taking ids and calling services.
 
-The processing tasks live in ``datasets.processing.queue`` (services queue files through it);
-they are named here so that Celery's autodiscovery registers them.
+The processing tasks live in ``datasets.processing.queue`` (services queue files through it)
+and the DOI registration's in ``datasets.doi``; they are named here so that Celery's
+autodiscovery registers them.
 """
 
 import logging
@@ -12,11 +13,19 @@ from celery import shared_task
 from django.conf import settings
 
 from datasets import services
+from datasets.doi import register_doi, retry_doi_registrations
 from datasets.processing.queue import process_data_file, requeue_stuck_files
 from datasets.reconcile import files_reconcile
 from neaspec_portal.singleton import single_run
 
-__all__ = ["expire_grants", "process_data_file", "reconcile_files", "requeue_stuck_files"]
+__all__ = [
+    "expire_grants",
+    "process_data_file",
+    "reconcile_files",
+    "register_doi",
+    "requeue_stuck_files",
+    "retry_doi_registrations",
+]
 
 logger = logging.getLogger(__name__)
 

@@ -15,6 +15,7 @@ urlpatterns = [
     path("grants/<int:pk>/revoke/", views.grant_revoke, name="grant_revoke"),
     path("audit/", views.audit_log, name="audit"),
     path("<int:pk>/", views.dataset_detail, name="detail"),
+    path("<int:pk>/cite/<str:style>/", views.dataset_cite, name="cite"),
     path("<int:pk>/edit/", views.dataset_edit, name="edit"),
     path("<int:pk>/files/", views.dataset_files, name="files"),
     path("<int:pk>/files/states/", views.file_states, name="file_states"),

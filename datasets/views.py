@@ -13,7 +13,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from access import policy
-from datasets import selectors, services
+from datasets import cite, selectors, services
+from datasets.citation_api import citation_response
+from datasets.datacite import FORMATS as CITATION_FORMATS
 from datasets.forms import (
     AccessRequestForm,
     DatasetFilterForm,
@@ -71,6 +73,8 @@ def dataset_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
     context = {
         "dataset": dataset,
+        "citation": cite.plain(cite.citation_of(selectors.with_citation_relations(dataset))),
+        "citation_formats": CITATION_FORMAT_LABELS,
         "download_rule": download_rule(dataset),
         "can_edit": policy.can_edit_dataset(user, dataset),
         "review_countries": policy.review_countries(user, dataset),
@@ -87,6 +91,24 @@ def dataset_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "reason_form": ReasonForm(),
     }
     return render(request, "datasets/detail.html", context)
+
+
+#: The download links of the "Cite" block: ``?format=`` name → label (names of formats).
+CITATION_FORMAT_LABELS = {
+    "bibtex": "BibTeX",
+    "ris": "RIS",
+    "csl-json": "CSL-JSON",
+    "datacite": "DataCite XML",
+    "text": "Text",
+}
+
+
+def dataset_cite(request: HttpRequest, pk: int, style: str) -> HttpResponse:
+    """Send the citation of a dataset version as a file, in one of ``CITATION_FORMATS``."""
+    dataset = selectors.dataset_for_citation(user=request.user, pk=pk)
+    if style not in CITATION_FORMATS:
+        raise Http404("Unknown citation format.")
+    return citation_response(dataset, style, disposition="attachment")
 
 
 @login_required

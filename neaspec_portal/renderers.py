@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from rest_framework import exceptions
 from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.renderers import BaseRenderer, JSONRenderer
+from rest_framework.settings import api_settings
 
 
 class ContentNegotiation(DefaultContentNegotiation):
@@ -25,6 +26,16 @@ class ContentNegotiation(DefaultContentNegotiation):
                 _("Give format= one of: %(formats)s.") % {"formats": formats}
             )
         return chosen
+
+
+class IgnoreFormatParameter(DefaultContentNegotiation):
+    """Content negotiation that leaves ``?format=`` to the view, where it names a citation
+    style (``bibtex``, ``ris``...) rather than a renderer; the view refuses an unknown one
+    with a 400 that lists the styles."""
+
+    class settings:  # noqa: N801 (stands in for api_settings)
+        URL_FORMAT_OVERRIDE = None
+        DEFAULT_RENDERER_CLASSES = api_settings.DEFAULT_RENDERER_CLASSES
 
 
 class GeoJSONRenderer(JSONRenderer):

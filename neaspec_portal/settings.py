@@ -317,6 +317,34 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 60.0 * RECONCILE_FILES_EVERY_MINUTES,
     },
 }
+# DataCite: with an account (all four set), publishing a dataset version registers a DOI
+# through DataCite's REST API (datasets.doi); DATACITE_URL is e.g. https://api.datacite.org
+# (https://api.test.datacite.org for DataCite's test system). Unset, the URL is the identifier.
+DATACITE_PREFIX = env_str("DATACITE_PREFIX")
+DATACITE_USER = env_str("DATACITE_USER")
+DATACITE_PASSWORD = env_str("DATACITE_PASSWORD")
+DATACITE_URL = env_str("DATACITE_URL").rstrip("/")
+_DATACITE = {
+    "DATACITE_PREFIX": DATACITE_PREFIX,
+    "DATACITE_USER": DATACITE_USER,
+    "DATACITE_PASSWORD": DATACITE_PASSWORD,
+    "DATACITE_URL": DATACITE_URL,
+}
+if any(_DATACITE.values()) and not all(_DATACITE.values()):
+    raise ImproperlyConfigured(
+        "Set all of DATACITE_PREFIX, DATACITE_USER, DATACITE_PASSWORD and DATACITE_URL to "
+        "register DOIs, or none of them; missing: "
+        + ", ".join(name for name, value in _DATACITE.items() if not value)
+    )
+if DATACITE_URL and not DATACITE_URL.startswith(("https://", "http://")):
+    raise ImproperlyConfigured(f"DATACITE_URL={DATACITE_URL!r} must start with https://.")
+# Versions whose DOI registration failed are tried again this often.
+DATACITE_RETRY_MINUTES = env_int("DATACITE_RETRY_MINUTES", 15)
+CELERY_BEAT_SCHEDULE["register-pending-dois"] = {
+    "task": "datasets.retry_doi_registrations",
+    "schedule": 60.0 * DATACITE_RETRY_MINUTES,
+}
+
 # A worker child that grows past this many kilobytes is replaced after its task.
 CELERY_WORKER_MAX_MEMORY_PER_CHILD = env_int("CELERY_WORKER_MAX_MEMORY_PER_CHILD", 300_000)
 

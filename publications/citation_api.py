@@ -4,22 +4,12 @@ from django.http import HttpResponse
 from drf_spectacular.plumbing import build_array_type, build_object_type
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
-from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.request import Request
-from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
 from neaspec_portal import params
+from neaspec_portal.renderers import IgnoreFormatParameter
 from publications import cite, selectors
-
-
-class IgnoreFormatParameter(DefaultContentNegotiation):
-    """Content negotiation that leaves ``?format=`` to the view (it names a citation style)."""
-
-    class settings:  # noqa: N801 (stands in for api_settings)
-        URL_FORMAT_OVERRIDE = None
-        DEFAULT_RENDERER_CLASSES = api_settings.DEFAULT_RENDERER_CLASSES
-
 
 CITATION_FORMAT = params.choice("format", cite.FORMATS, default="bibtex", description="Style.")
 

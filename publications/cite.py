@@ -5,8 +5,14 @@ loaded. Names are kept as written: Chinese, Japanese, Korean, Mongolian and Russ
 are not split into given and family names, which a machine cannot do reliably.
 """
 
-import json
-
+from neaspec_portal.citation import (
+    bibtex_entry,
+    bibtex_names,
+    bibtex_value,
+    csl_json_array,
+    one_line,
+    ris_record,
+)
 from publications.models import Publication
 
 BIBTEX_TYPES = {"article": "article", "book": "book", "report": "techreport"}
@@ -28,31 +34,10 @@ CSL_TYPES = {
     "presentation": "speech",
     "poster": "speech",
 }
-#: One replacement per special character, applied in a single pass. Braces become
-#: commands whose own braces balance, so that any title yields a valid BibTeX value.
-BIBTEX_ESCAPES = str.maketrans(
-    {
-        "\\": r"\textbackslash{}",
-        "{": r"\textbraceleft{}",
-        "}": r"\textbraceright{}",
-        "%": r"\%",
-        "&": r"\&",
-        "$": r"\$",
-        "#": r"\#",
-        "_": r"\_",
-        "^": r"\textasciicircum{}",
-        "~": r"\textasciitilde{}",
-    }
-)
-
-
-def _one_line(value: str) -> str:
-    """Return ``value`` with every run of whitespace (newlines too) made one space."""
-    return " ".join(value.split())
 
 
 def _authors(publication: Publication) -> list[str]:
-    return [_one_line(author.name) for author in publication.authors.all()]
+    return [one_line(author.name) for author in publication.authors.all()]
 
 
 def _link(publication: Publication) -> str:
@@ -73,9 +58,9 @@ def plain(publication: Publication) -> str:
         authors = ", ".join(names[:-1]) + ", & " + names[-1]
     else:
         authors = names[0] if names else "NEASPEC"
-    title = _one_line(publication.title).rstrip(".")
+    title = one_line(publication.title).rstrip(".")
     text = f"{authors} ({publication.year}). {title}"
-    english = _one_line(publication.title_en)
+    english = one_line(publication.title_en)
     if english and english != title:
         text += f" [{english.rstrip('.')}]"
     text += "."
@@ -83,50 +68,37 @@ def plain(publication: Publication) -> str:
     return f"{text} {link}" if link else text
 
 
-def _bibtex_value(value: str) -> str:
-    return _one_line(value).translate(BIBTEX_ESCAPES)
-
-
 def bibtex(publication: Publication) -> str:
     """Return one BibTeX entry; every value is escaped and its braces balance."""
     names = _authors(publication) or ["NEASPEC"]
     english = publication.title_en if publication.title_en != publication.title else ""
     fields = {
-        "title": _bibtex_value(publication.title),
-        # Each name braced: kept whole, never split into given and family names.
-        "author": " and ".join(f"{{{_bibtex_value(name)}}}" for name in names),
+        "title": bibtex_value(publication.title),
+        "author": bibtex_names(names),
         "year": str(publication.year),
-        "language": _bibtex_value(publication.language),
-        "doi": _bibtex_value(publication.doi),
-        "url": _bibtex_value(publication.url),
-        "note": _bibtex_value(f"English title: {english}") if english else "",
-        "keywords": _bibtex_value(", ".join(_keywords(publication))),
-        "abstract": _bibtex_value(publication.abstract[:2000]),
+        "language": bibtex_value(publication.language),
+        "doi": bibtex_value(publication.doi),
+        "url": bibtex_value(publication.url),
+        "note": bibtex_value(f"English title: {english}") if english else "",
+        "keywords": bibtex_value(", ".join(_keywords(publication))),
+        "abstract": bibtex_value(publication.abstract[:2000]),
     }
     if publication.type not in BIBTEX_TYPES:
-        fields["howpublished"] = _bibtex_value(publication.get_type_display())
-    body = ",\n".join(f"  {name} = {{{value}}}" for name, value in fields.items() if value)
+        fields["howpublished"] = bibtex_value(publication.get_type_display())
     entry_type = BIBTEX_TYPES.get(publication.type, "misc")
-    return f"@{entry_type}{{neaspec{publication.pk},\n{body}\n}}\n"
+    return bibtex_entry(entry_type, f"neaspec{publication.pk}", fields)
 
 
 def ris(publication: Publication) -> str:
     """Return one RIS record (TY first, ER last), one tag per line."""
-    lines = [f"TY  - {RIS_TYPES.get(publication.type, 'GEN')}"]
-    lines += [f"AU  - {name}" for name in _authors(publication)]
-    lines += [f"TI  - {_one_line(publication.title)}", f"PY  - {publication.year}"]
-    if publication.title_en and publication.title_en != publication.title:
-        lines.append(f"TT  - {_one_line(publication.title_en)}")
-    lines.append(f"LA  - {publication.language}")
-    if publication.doi:
-        lines.append(f"DO  - {publication.doi}")
-    if publication.url:
-        lines.append(f"UR  - {_one_line(publication.url)}")
-    lines += [f"KW  - {_one_line(keyword)}" for keyword in _keywords(publication)]
-    if publication.abstract:
-        lines.append(f"AB  - {_one_line(publication.abstract)}")
-    lines.append("ER  - ")
-    return "\r\n".join(lines) + "\r\n"
+    english = publication.title_en if publication.title_en != publication.title else ""
+    tags = [("TY", RIS_TYPES.get(publication.type, "GEN"))]
+    tags += [("AU", name) for name in _authors(publication)]
+    tags += [("TI", publication.title), ("PY", str(publication.year)), ("TT", english)]
+    tags += [("LA", publication.language), ("DO", publication.doi), ("UR", publication.url)]
+    tags += [("KW", keyword) for keyword in _keywords(publication)]
+    tags.append(("AB", publication.abstract))
+    return ris_record(tags)
 
 
 def csl_data(publication: Publication) -> dict:
@@ -153,7 +125,7 @@ def csl_data(publication: Publication) -> dict:
 
 def csl_json(publication: Publication) -> str:
     """Return a CSL-JSON array holding the one item of ``publication``."""
-    return json.dumps([csl_data(publication)], ensure_ascii=False, indent=2)
+    return csl_json_array([csl_data(publication)])
 
 
 #: format name → (function, media type, file extension)

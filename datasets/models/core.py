@@ -61,6 +61,12 @@ class DatasetStatus(models.TextChoices):
     WITHDRAWN = "withdrawn", _("Withdrawn")
 
 
+class DoiState(models.TextChoices):
+    NONE = "", _("No DOI asked")
+    PENDING = "pending", _("Registering")
+    REGISTERED = "registered", _("Registered")
+
+
 #: States in which the uploader and collaborators may still edit.
 EDITABLE_STATUSES = (DatasetStatus.DRAFT, DatasetStatus.CHANGES_REQUESTED)
 
@@ -144,6 +150,14 @@ class Dataset(models.Model):
         max_length=SHORT_TEXT,
         validators=[MaxLengthValidator(SHORT_TEXT)],
     )
+    # A DOI registered with DataCite when the deployment has an account (datasets.doi);
+    # ``pending`` versions are retried by a periodic task until DataCite takes them.
+    doi = models.CharField(_("DOI"), max_length=200, blank=True)
+    doi_state = models.CharField(
+        _("DOI registration"), max_length=20, choices=DoiState.choices, default="", blank=True
+    )
+    doi_attempts = models.PositiveIntegerField(_("DOI registration attempts"), default=0)
+    doi_error = models.CharField(_("last DOI registration error"), max_length=500, blank=True)
 
     class Meta:
         ordering = ["-published_at", "-created_at"]
@@ -155,6 +169,12 @@ class Dataset(models.Model):
             # The lists' order: PostgreSQL reads the newest rows first and stops at a page,
             # instead of judging every visible dataset's download rule before sorting.
             models.Index(fields=["-published_at", "-id"], name="dataset_newest_first"),
+            # The retry task's question: which versions still wait for their DOI.
+            models.Index(
+                fields=["doi_state"],
+                name="dataset_doi_pending",
+                condition=models.Q(doi_state="pending"),
+            ),
         ]
         constraints = [
             models.CheckConstraint(
