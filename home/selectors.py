@@ -14,7 +14,9 @@ def home_highlights(*, user: policy.Actor) -> dict[str, Any]:
     publications = policy.listed_publications(user)
     datasets = policy.listed_datasets(user)
     return {
-        "featured_event": Event.objects.filter(featured=True).order_by("-start_date").first(),
+        # The secretariat's pick, else the latest event: the card is never empty while the
+        # hub holds any event.
+        "featured_event": Event.objects.order_by("-featured", "-start_date", "-pk").first(),
         "latest_publications": list(
             publications.select_related("owner_country").order_by(
                 "-featured", "-published_at", "-pk"

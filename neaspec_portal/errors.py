@@ -47,6 +47,26 @@ def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
     return render(request, "404.html", status=404)
 
 
+def permission_denied(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """Answer a refused request: the styled page in the reader's language, or JSON under the API.
+
+    The page says what the person can do next (sign in, ask a focal point) and never why in
+    terms of someone else's data.
+    """
+    if _is_api(request):
+        return JsonResponse({"detail": _("You do not have permission to do this.")}, status=403)
+    return render(request, "403.html", status=403)
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """Answer a form Django refused for its CSRF check: most often a page left open too long."""
+    if _is_api(request):
+        return JsonResponse(
+            {"detail": _("The form expired. Reload the page and try again.")}, status=403
+        )
+    return render(request, "403_csrf.html", status=403)
+
+
 def _is_api(request: HttpRequest) -> bool:
     # API clients read JSON errors, as the OpenAPI schema documents them
     # (neaspec_portal/schema.py), also for addresses that match no API route.

@@ -5,6 +5,7 @@ from django.views.i18n import set_language
 from accounts.security_forms import AdminSignInForm
 from home.views import home
 from neaspec_portal.health import healthz
+from neaspec_portal.icons import favicon
 from neaspec_portal.language import choose_language
 
 admin.site.site_header = "NEASPEC Knowledge Hub"
@@ -13,6 +14,7 @@ admin.site.login_form = AdminSignInForm
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    path("favicon.ico", favicon, name="favicon"),
     path("i18n/language/", choose_language, name="choose_language"),
     path("i18n/setlang/", set_language, name="set_language"),
     path("api/v1/", include(("neaspec_portal.api_urls", "api"), namespace="api")),
@@ -27,5 +29,6 @@ urlpatterns = [
 ]
 
 handler400 = "neaspec_portal.errors.bad_request"
+handler403 = "neaspec_portal.errors.permission_denied"
 handler404 = "neaspec_portal.errors.not_found"
 handler500 = "neaspec_portal.errors.server_error"

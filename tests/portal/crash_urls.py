@@ -1,8 +1,9 @@
 """URLs with a view that fails, to see the 500 page."""
 
+from django.core.exceptions import PermissionDenied
 from django.urls import path
 
-from neaspec_portal.urls import handler404, handler500
+from neaspec_portal.urls import handler403, handler404, handler500
 from neaspec_portal.urls import urlpatterns as portal_urlpatterns
 
 
@@ -10,6 +11,15 @@ def crash(request):
     raise RuntimeError("deliberate failure")
 
 
-urlpatterns = [path("crash/", crash), *portal_urlpatterns]
+def refuse(request):
+    raise PermissionDenied
 
-__all__ = ["handler404", "handler500", "urlpatterns"]
+
+urlpatterns = [
+    path("crash/", crash),
+    path("refuse/", refuse),
+    path("api/v1/refuse/", refuse),
+    *portal_urlpatterns,
+]
+
+__all__ = ["handler403", "handler404", "handler500", "urlpatterns"]
