@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from access import policy
 from access.services import audit_record
 from accounts.models import User
-from datasets import locations
+from datasets import blobs, locations, versions
 from datasets.file_store import files_store
 from datasets.models import (
     LIST_LIMITS,
@@ -35,6 +35,8 @@ from datasets.models import (
     RequestStatus,
     ReviewDecision,
 )
+from datasets.withdrawal import dataset_restore as dataset_restore
+from datasets.withdrawal import dataset_withdraw as dataset_withdraw
 from neaspec_portal.bounds import check_lengths
 from neaspec_portal.mail import send_templated_email
 from search.services import index_dataset_on_commit
@@ -113,7 +115,8 @@ def data_file_add(*, actor: User, dataset: Dataset, upload: UploadedFile) -> Dat
 
 @transaction.atomic
 def data_file_delete(*, actor: User, data_file: DataFile) -> None:
-    """Remove a file from a draft or returned dataset, and its bytes once committed."""
+    """Remove a file from a draft or returned dataset, and its bytes once committed unless
+    another version still uses them."""
     dataset = policy.access_editable_dataset(actor, data_file.dataset_id)
     audit_record(
         actor=actor,
@@ -122,9 +125,11 @@ def data_file_delete(*, actor: User, data_file: DataFile) -> None:
         country=dataset.owner_country_id,
         detail={"dataset": dataset.pk, "name": data_file.original_name},
     )
-    storage, name = data_file.file.storage, data_file.file.name
+    storage = data_file.file.storage
+    names = [data_file.file.name, data_file.thumbnail.name]
     data_file.delete()
-    transaction.on_commit(lambda: storage.delete(name))
+    # Another version of the dataset may name the same blobs (``datasets.blobs``).
+    blobs.delete_on_commit_unless_named(storage, names)
 
 
 #: How many file names a refusal quotes at most.
@@ -278,34 +283,8 @@ def _settle_round(*, dataset: Dataset, decision: str) -> None:
         dataset.status = DatasetStatus.PUBLISHED
         dataset.published_at = timezone.now()
     dataset.save(update_fields=["status", "published_at", "updated_at"])
-
-
-@transaction.atomic
-def dataset_withdraw(*, actor: User, dataset: Dataset, reason: str) -> Dataset:
-    """Withdraw a published dataset; it leaves every list and its grants stop working."""
-    dataset = policy.access_dataset(actor, dataset.pk)
-    if not policy.can_withdraw(actor, dataset):
-        raise PermissionDenied(_("Only focal points of the owner country withdraw a dataset."))
-    if not reason.strip():
-        raise ValidationError(_("Give the reason for withdrawing."))
-    MaxLengthValidator(REASON_TEXT)(reason)
-    dataset.status = DatasetStatus.WITHDRAWN
-    dataset.withdrawn_reason = reason
-    dataset.save(update_fields=["status", "withdrawn_reason", "updated_at"])
-    audit_record(
-        actor=actor,
-        action="dataset.withdraw",
-        obj=dataset,
-        country=dataset.owner_country_id,
-        detail={"reason": reason},
-    )
-    send_templated_email(
-        recipients=[dataset.uploader],
-        template="dataset-withdrawn",
-        context={"dataset": dataset, "reason": reason},
-    )
-    index_dataset_on_commit(dataset.pk)
-    return dataset
+    if dataset.status == DatasetStatus.PUBLISHED:
+        versions.series_supersede(dataset=dataset)
 
 
 @transaction.atomic
@@ -321,6 +300,8 @@ def access_request_create(
     MaxLengthValidator(SHORT_TEXT)(purpose)
     MaxLengthValidator(SHORT_TEXT)(intended_use)
     _check_within_grant_limit(wanted_until)
+    # Access is asked of the series, like grants: it counts for every version.
+    dataset = policy.series_root(dataset)
     if AccessRequest.objects.filter(
         dataset=dataset, requester=actor, status=RequestStatus.PENDING
     ).exists():

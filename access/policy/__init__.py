@@ -13,6 +13,7 @@ the sections below are how it is written, not how it is used:
 - ``datasets``: visible metadata, downloadable files, who edits a dataset.
 - ``reviews``: four eyes on datasets: who decides for which country, who is asked.
 - ``grants``: access requests and grants (the only writer of django-guardian permissions).
+- ``versions``: versions of a dataset; who starts one and who deletes a draft.
 - ``publications`` and ``events``: the library, its review, and event materials.
 - ``search``: the index documents a user finds and whose file text they may match.
 - ``occurrences``: locations, exact or in their public form.
@@ -53,6 +54,7 @@ from access.policy.grants import (
     managed_grants,
     own_pending_request,
     revoke,
+    series_root,
 )
 from access.policy.occurrences import (
     GRID_UNCERTAINTY_M,
@@ -105,6 +107,13 @@ from access.policy.search import (
     search_documents_key,
     visible_search_documents,
 )
+from access.policy.versions import (
+    can_delete_draft,
+    can_restore,
+    can_start_version,
+    is_owner_side,
+    series_versions,
+)
 
 __all__ = [
     "Actor",
@@ -150,6 +159,12 @@ __all__ = [
     "grant",
     "revoke",
     "expire_grants",
+    "series_root",
+    "is_owner_side",
+    "can_start_version",
+    "can_delete_draft",
+    "can_restore",
+    "series_versions",
     "access_request_answerers",
     "visible_publications",
     "listed_publications",
