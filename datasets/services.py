@@ -53,6 +53,27 @@ def _apply_fields(dataset: Dataset, fields: dict[str, Any]) -> None:
             setattr(dataset, name, value)
 
 
+def _named_collaborators(dataset: Dataset, fields: dict[str, Any]) -> None:
+    """Turn collaborators named by username or email into verified accounts, in place."""
+    named = fields.get("collaborators")
+    if named is None or not all(isinstance(name, str) for name in named):
+        return
+    accounts, unknown = policy.find_collaborators(list(named))
+    if unknown:
+        raise ValidationError(
+            {
+                "collaborators": _("No verified account has this username or email: %(names)s")
+                % {"names": ", ".join(unknown)}
+            }
+        )
+    fields["collaborators"] = [user for user in accounts if user.pk != dataset.uploader_id]
+
+
+def _collaborator_change(dataset: Dataset, before: set[str]) -> dict[str, list[str]]:
+    after = set(dataset.collaborators.values_list("username", flat=True))
+    return {"added": sorted(after - before), "removed": sorted(before - after)}
+
+
 def _apply_relations(dataset: Dataset, fields: dict[str, Any]) -> None:
     for name in M2M_FIELDS:
         if name in fields:
@@ -73,6 +94,7 @@ def dataset_create(*, actor: User, **fields: Any) -> Dataset:
     # A member State researcher always has a country.
     check_lengths(fields, LIST_LIMITS)
     dataset = Dataset(uploader=actor, owner_country_id=cast(str, actor.country_id))
+    _named_collaborators(dataset, fields)
     _apply_fields(dataset, {k: v for k, v in fields.items() if k != "owner_country"})
     dataset.full_clean(exclude=["uploader", "owner_country"])
     dataset.save()
@@ -90,6 +112,8 @@ def dataset_update(*, actor: User, dataset: Dataset, **fields: Any) -> Dataset:
     dataset = policy.access_editable_dataset(actor, dataset.pk)
     fields.pop("owner_country", None)
     check_lengths(fields, LIST_LIMITS)
+    _named_collaborators(dataset, fields)
+    before = set(dataset.collaborators.values_list("username", flat=True))
     _apply_fields(dataset, fields)
     dataset.full_clean(exclude=["uploader", "owner_country"])
     dataset.save()
@@ -102,7 +126,7 @@ def dataset_update(*, actor: User, dataset: Dataset, **fields: Any) -> Dataset:
         action="dataset.update",
         obj=dataset,
         country=dataset.owner_country_id,
-        detail={"fields": sorted(fields)},
+        detail={"fields": sorted(fields), "collaborators": _collaborator_change(dataset, before)},
     )
     index_dataset_on_commit(dataset.pk)
     return dataset

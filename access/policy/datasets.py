@@ -262,3 +262,25 @@ def access_editable_dataset(user: Actor, pk: int | str | None) -> Dataset:
             "Only the uploader and collaborators edit a draft or returned dataset."
         )
     return dataset
+
+
+def find_collaborators(names: list[str]) -> tuple[list[User], list[str]]:
+    """Return the verified accounts named by ``names`` (usernames or email addresses, any
+    case), and the names that name no verified account or more than one.
+
+    Collaborators edit a draft and download its files, so only a verified account can be
+    one; an unknown and an unverified account are refused alike, telling nothing of which.
+    """
+    found: dict[int, User] = {}
+    unknown: list[str] = []
+    for name in dict.fromkeys(name.strip() for name in names if name.strip()):
+        matches = [
+            account
+            for account in User.objects.filter(Q(username__iexact=name) | Q(email__iexact=name))
+            if is_verified(account)
+        ]
+        if len(matches) == 1:
+            found[matches[0].pk] = matches[0]
+        else:
+            unknown.append(name)
+    return list(found.values()), unknown
