@@ -217,3 +217,17 @@ def test_the_dataset_page_lists_versions_within_its_query_budget(
     # The owner: the same, plus the session, the account and their focal-point countries.
     html = _page_queries(client, django_assert_num_queries, second.pk, 13)
     assert 'data-version-row="1"' in html and "Start new version" in html
+
+
+def test_the_versions_list_costs_two_queries(
+    client, first, researcher_a, django_assert_num_queries
+):
+    for number in (2, 3):
+        DatasetFactory(
+            uploader=researcher_a, series=first, version=number, title=f"Leopards v{number}"
+        )
+    # Expect 2 queries for a visitor: the dataset through the policy, then every visible
+    # version of its series with its file count; no query per version.
+    with django_assert_num_queries(2):
+        listed = client.get(f"/api/v1/datasets/{first.pk}/versions/").json()
+    assert [row["version"] for row in listed] == [3, 2, 1]
