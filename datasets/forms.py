@@ -93,6 +93,7 @@ class DatasetForm(forms.ModelForm):
             "temporal_start": forms.DateInput(attrs={"type": "date"}),
             "temporal_end": forms.DateInput(attrs={"type": "date"}),
             "abstract": forms.Textarea(attrs={"rows": 5}),
+            "change_note": forms.Textarea(attrs={"rows": 3}),
             "citation": forms.Textarea(attrs={"rows": 2}),
             "licence_terms": forms.Textarea(attrs={"rows": 3}),
         }

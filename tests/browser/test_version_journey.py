@@ -44,6 +44,14 @@ def test_an_owner_publishes_version_2_and_version_1_stays_listed(
     second = Dataset.objects.get(series=first)
     assert page.url.endswith(second.get_absolute_url())
 
+    page.get_by_role("link", name="Edit description").click()
+    assert page.input_value("#id_change_note").startswith("A second sighting in June")
+    page.fill("#id_collaborators", "researcher-kr")
+    screenshot(page, "version-2-edit")
+    with page.expect_navigation():
+        page.click("main button[type=submit]")
+    assert [user.username for user in second.collaborators.all()] == ["researcher-kr"]
+
     page.get_by_role("link", name="Add, replace or remove files").click()
     with page.expect_navigation():
         page.get_by_role("button", name="Remove").click()
