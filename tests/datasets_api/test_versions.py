@@ -231,3 +231,20 @@ def test_the_versions_list_costs_two_queries(
     with django_assert_num_queries(2):
         listed = client.get(f"/api/v1/datasets/{first.pk}/versions/").json()
     assert [row["version"] for row in listed] == [3, 2, 1]
+
+
+def test_the_page_restores_for_the_secretariat_only(
+    client, first, focal_point_a, secretariat, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        services.dataset_withdraw(actor=focal_point_a, dataset=first, reason="Den locations.")
+    client.force_login(focal_point_a)
+    assert "Restore this dataset" not in client.get(first.get_absolute_url()).content.decode()
+    client.post(reverse("datasets:restore", args=[first.pk]))
+    assert Dataset.objects.get(pk=first.pk).status == "withdrawn"
+    client.force_login(secretariat)
+    assert "Restore this dataset" in client.get(first.get_absolute_url()).content.decode()
+    with django_capture_on_commit_callbacks(execute=False):
+        response = client.post(reverse("datasets:restore", args=[first.pk]))
+    assert response.status_code == 302
+    assert Dataset.objects.get(pk=first.pk).status == "published"
