@@ -19,7 +19,7 @@ from rest_framework.views import APIView
 
 from access import policy
 from access.services import client_ip
-from datasets import downloads, selectors, services
+from datasets import downloads, selectors, services, versions
 from datasets.citation_api import DatasetCiteView
 from datasets.file_store import files_store
 from datasets.serializers import (
@@ -32,6 +32,8 @@ from datasets.serializers import (
     GrantSerializer,
     GrantUntilSerializer,
     ReasonSerializer,
+    VersionSerializer,
+    VersionStartSerializer,
 )
 from datasets.uploads import oversize_upload_messages
 from neaspec_portal import params
@@ -108,6 +110,35 @@ class DatasetViewSet(viewsets.GenericViewSet):
             status=status.HTTP_201_CREATED,
         )
 
+    @extend_schema(responses={204: None})
+    def destroy(self, request: Request, pk=None) -> Response:
+        """Delete a draft: the owner side only (404 for others), 409 once submitted."""
+        dataset = policy.access_dataset(request.user, pk)
+        versions.dataset_delete_draft(actor=request.user, dataset=dataset)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(methods=["GET"], request=None, responses=VersionSerializer(many=True))
+    @extend_schema(
+        methods=["POST"],
+        request=VersionStartSerializer,
+        responses={201: DatasetDetailSerializer},
+    )
+    @action(detail=True, methods=["get", "post"], pagination_class=None)
+    def versions(self, request: Request, pk=None) -> Response:
+        """List the versions of the dataset's series the caller may see, newest first; or
+        start a new draft version of the current one (the owner side)."""
+        dataset = policy.access_dataset(request.user, pk)
+        if request.method == "GET":
+            rows = selectors.dataset_versions(user=request.user, dataset=dataset)
+            return Response(VersionSerializer(rows, many=True, context={"request": request}).data)
+        body = VersionStartSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        new = versions.dataset_start_version(
+            actor=request.user, dataset=dataset, **body.validated_data
+        )
+        detail = selectors.dataset_detail(user=request.user, pk=new.pk)
+        return Response(self.get_serializer(detail).data, status=status.HTTP_201_CREATED)
+
     def _act(self, request: Request, pk, run) -> Response:
         dataset = policy.access_dataset(request.user, pk)
         run(dataset)
@@ -144,6 +175,14 @@ class DatasetViewSet(viewsets.GenericViewSet):
             lambda d: services.dataset_withdraw(
                 actor=request.user, dataset=d, **body.validated_data
             ),
+        )
+
+    @extend_schema(request=None, responses=DatasetDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def restore(self, request: Request, pk=None) -> Response:
+        """Publish a withdrawn dataset again and rebuild its public copies (the secretariat)."""
+        return self._act(
+            request, pk, lambda d: services.dataset_restore(actor=request.user, dataset=d)
         )
 
     @extend_schema(request=AccessRequestCreateSerializer, responses={201: AccessRequestSerializer})

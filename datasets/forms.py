@@ -58,9 +58,21 @@ class DatasetForm(forms.ModelForm):
         help_text=_("For transboundary data: each co-owner's focal point must approve too."),
     )
 
+    collaborators = forms.CharField(
+        label=_("Collaborators"),
+        required=False,
+        max_length=SHORT_TEXT,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_(
+            "Usernames or email addresses of verified accounts, separated by commas or lines. "
+            "Collaborators edit the drafts and download the files."
+        ),
+    )
+
     class Meta:
         model = Dataset
         fields = [
+            "change_note",
             "title",
             "title_en",
             "abstract",
@@ -81,6 +93,7 @@ class DatasetForm(forms.ModelForm):
             "temporal_start": forms.DateInput(attrs={"type": "date"}),
             "temporal_end": forms.DateInput(attrs={"type": "date"}),
             "abstract": forms.Textarea(attrs={"rows": 5}),
+            "change_note": forms.Textarea(attrs={"rows": 3}),
             "citation": forms.Textarea(attrs={"rows": 2}),
             "licence_terms": forms.Textarea(attrs={"rows": 3}),
         }
@@ -91,9 +104,31 @@ class DatasetForm(forms.ModelForm):
             "licence_terms": _("Required when the licence is custom terms."),
         }
 
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        dataset = self.instance
+        if dataset.pk is None or dataset.version == 1:
+            del self.fields["change_note"]
+        else:
+            self.fields["change_note"].help_text = _("Readers see it beside this version.")
+        if dataset.pk is not None:
+            self.fields["collaborators"].initial = ", ".join(
+                dataset.collaborators.values_list("username", flat=True)
+            )
+
+    def clean_collaborators(self) -> list[str]:
+        """Split the names; ``services`` finds the accounts and refuses unknown ones."""
+        text = self.cleaned_data["collaborators"].replace("\n", ",")
+        names = [name.strip() for name in text.split(",") if name.strip()]
+        if len(names) > LIST_LIMITS["collaborators"]:
+            raise forms.ValidationError(
+                _("Name at most %(count)d collaborators.") % {"count": LIST_LIMITS["collaborators"]}
+            )
+        return names
+
     def values(self) -> dict:
         """Return the cleaned values as keyword arguments of the services."""
-        return {name: self.cleaned_data[name] for name in self.Meta.fields}
+        return {name: self.cleaned_data[name] for name in self.fields}
 
 
 class ReviewForm(forms.Form):

@@ -167,3 +167,22 @@ def generalize_all() -> int:
         generalize_dataset(dataset)
         for dataset in Dataset.objects.filter(files__isnull=False).distinct()
     )
+
+
+def copy_records(*, source_file: int, target: DataFile) -> None:
+    """Copy the exact records read from ``source_file`` to ``target`` (a new version's row
+    for the same stored file), in the database; its public form is built by the caller."""
+    model = Occurrence
+    quote = connection.ops.quote_name
+    columns = [
+        quote(field.column)
+        for field in model._meta.concrete_fields
+        if field.name not in ("id", "dataset", "data_file")
+    ]
+    table, listed = quote(model._meta.db_table), ", ".join(columns)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (dataset_id, data_file_id, {listed}) "  # noqa: S608 - names from _meta
+            f"SELECT %s, %s, {listed} FROM {table} WHERE data_file_id = %s",
+            [target.dataset_id, target.pk, source_file],
+        )

@@ -164,3 +164,9 @@ def with_files(datasets: QuerySet) -> QuerySet:
     return datasets.prefetch_related(
         Prefetch("files", queryset=DataFile.objects.order_by("uploaded_at", "pk"))
     )
+
+
+def dataset_versions(*, user, dataset: Dataset) -> list[Dataset]:
+    """Return the versions of ``dataset``'s series that ``user`` may see, newest first, each
+    with ``file_count`` (one query)."""
+    return list(policy.series_versions(user, dataset))

@@ -121,8 +121,20 @@ class DatasetSerializer(serializers.ModelSerializer):
             "uploader",
             "created_at",
             "published_at",
+            "version",
+            "series",
+            "change_note",
+            "superseded_at",
         ]
-        read_only_fields = ["status", "doi", "created_at", "published_at"]
+        read_only_fields = [
+            "status",
+            "doi",
+            "created_at",
+            "published_at",
+            "version",
+            "series",
+            "superseded_at",
+        ]
 
     def get_files(self, dataset) -> list[dict]:
         context = {**self.context, "dataset": dataset}
@@ -163,6 +175,29 @@ class DatasetDetailSerializer(DatasetSerializer):
         readable = policy.can_read_review_comments(self.context["request"].user, dataset)
         context = {**self.context, "can_read_review_comments": readable}
         return ReviewDecisionSerializer(dataset.decisions.all(), many=True, context=context).data
+
+
+class VersionSerializer(serializers.Serializer):
+    """One version of a dataset's series, as its versions list shows it."""
+
+    id = serializers.IntegerField()
+    version = serializers.IntegerField()
+    status = serializers.CharField()
+    published_at = serializers.DateTimeField(allow_null=True)
+    superseded_at = serializers.DateTimeField(allow_null=True)
+    change_note = serializers.CharField()
+    files = serializers.IntegerField(source="file_count")
+    url = serializers.SerializerMethodField()
+
+    def get_url(self, dataset) -> str:
+        """Return the version's stable page address."""
+        return self.context["request"].build_absolute_uri(dataset.get_absolute_url())
+
+
+class VersionStartSerializer(serializers.Serializer):
+    change_note = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=SHORT_TEXT
+    )
 
 
 class DecisionSerializer(serializers.Serializer):

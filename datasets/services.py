@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from access import policy
 from access.services import audit_record
 from accounts.models import User
-from datasets import locations
+from datasets import blobs, locations, versions
 from datasets.doi import doi_request_on_commit
 from datasets.file_store import files_store
 from datasets.models import (
@@ -36,6 +36,8 @@ from datasets.models import (
     RequestStatus,
     ReviewDecision,
 )
+from datasets.withdrawal import dataset_restore as dataset_restore
+from datasets.withdrawal import dataset_withdraw as dataset_withdraw
 from neaspec_portal.bounds import check_lengths
 from neaspec_portal.mail import send_templated_email
 from search.services import index_dataset_on_commit
@@ -50,6 +52,27 @@ def _apply_fields(dataset: Dataset, fields: dict[str, Any]) -> None:
     for name, value in fields.items():
         if name not in M2M_FIELDS:
             setattr(dataset, name, value)
+
+
+def _named_collaborators(dataset: Dataset, fields: dict[str, Any]) -> None:
+    """Turn collaborators named by username or email into verified accounts, in place."""
+    named = fields.get("collaborators")
+    if named is None or not all(isinstance(name, str) for name in named):
+        return
+    accounts, unknown = policy.find_collaborators(list(named))
+    if unknown:
+        raise ValidationError(
+            {
+                "collaborators": _("No verified account has this username or email: %(names)s")
+                % {"names": ", ".join(unknown)}
+            }
+        )
+    fields["collaborators"] = [user for user in accounts if user.pk != dataset.uploader_id]
+
+
+def _collaborator_change(dataset: Dataset, before: set[str]) -> dict[str, list[str]]:
+    after = set(dataset.collaborators.values_list("username", flat=True))
+    return {"added": sorted(after - before), "removed": sorted(before - after)}
 
 
 def _apply_relations(dataset: Dataset, fields: dict[str, Any]) -> None:
@@ -72,6 +95,7 @@ def dataset_create(*, actor: User, **fields: Any) -> Dataset:
     # A member State researcher always has a country.
     check_lengths(fields, LIST_LIMITS)
     dataset = Dataset(uploader=actor, owner_country_id=cast(str, actor.country_id))
+    _named_collaborators(dataset, fields)
     _apply_fields(dataset, {k: v for k, v in fields.items() if k != "owner_country"})
     dataset.full_clean(exclude=["uploader", "owner_country"])
     dataset.save()
@@ -89,6 +113,8 @@ def dataset_update(*, actor: User, dataset: Dataset, **fields: Any) -> Dataset:
     dataset = policy.access_editable_dataset(actor, dataset.pk)
     fields.pop("owner_country", None)
     check_lengths(fields, LIST_LIMITS)
+    _named_collaborators(dataset, fields)
+    before = set(dataset.collaborators.values_list("username", flat=True))
     _apply_fields(dataset, fields)
     dataset.full_clean(exclude=["uploader", "owner_country"])
     dataset.save()
@@ -101,7 +127,7 @@ def dataset_update(*, actor: User, dataset: Dataset, **fields: Any) -> Dataset:
         action="dataset.update",
         obj=dataset,
         country=dataset.owner_country_id,
-        detail={"fields": sorted(fields)},
+        detail={"fields": sorted(fields), "collaborators": _collaborator_change(dataset, before)},
     )
     index_dataset_on_commit(dataset.pk)
     return dataset
@@ -114,7 +140,8 @@ def data_file_add(*, actor: User, dataset: Dataset, upload: UploadedFile) -> Dat
 
 @transaction.atomic
 def data_file_delete(*, actor: User, data_file: DataFile) -> None:
-    """Remove a file from a draft or returned dataset, and its bytes once committed."""
+    """Remove a file from a draft or returned dataset, and its bytes once committed unless
+    another version still uses them."""
     dataset = policy.access_editable_dataset(actor, data_file.dataset_id)
     audit_record(
         actor=actor,
@@ -123,9 +150,11 @@ def data_file_delete(*, actor: User, data_file: DataFile) -> None:
         country=dataset.owner_country_id,
         detail={"dataset": dataset.pk, "name": data_file.original_name},
     )
-    storage, name = data_file.file.storage, data_file.file.name
+    storage = data_file.file.storage
+    names = [data_file.file.name, data_file.thumbnail.name]
     data_file.delete()
-    transaction.on_commit(lambda: storage.delete(name))
+    # Another version of the dataset may name the same blobs (``datasets.blobs``).
+    blobs.delete_on_commit_unless_named(storage, names)
 
 
 #: How many file names a refusal quotes at most.
@@ -281,34 +310,7 @@ def _settle_round(*, dataset: Dataset, decision: str) -> None:
     dataset.save(update_fields=["status", "published_at", "updated_at"])
     if dataset.status == DatasetStatus.PUBLISHED:
         doi_request_on_commit(dataset)
-
-
-@transaction.atomic
-def dataset_withdraw(*, actor: User, dataset: Dataset, reason: str) -> Dataset:
-    """Withdraw a published dataset; it leaves every list and its grants stop working."""
-    dataset = policy.access_dataset(actor, dataset.pk)
-    if not policy.can_withdraw(actor, dataset):
-        raise PermissionDenied(_("Only focal points of the owner country withdraw a dataset."))
-    if not reason.strip():
-        raise ValidationError(_("Give the reason for withdrawing."))
-    MaxLengthValidator(REASON_TEXT)(reason)
-    dataset.status = DatasetStatus.WITHDRAWN
-    dataset.withdrawn_reason = reason
-    dataset.save(update_fields=["status", "withdrawn_reason", "updated_at"])
-    audit_record(
-        actor=actor,
-        action="dataset.withdraw",
-        obj=dataset,
-        country=dataset.owner_country_id,
-        detail={"reason": reason},
-    )
-    send_templated_email(
-        recipients=[dataset.uploader],
-        template="dataset-withdrawn",
-        context={"dataset": dataset, "reason": reason},
-    )
-    index_dataset_on_commit(dataset.pk)
-    return dataset
+        versions.series_supersede(dataset=dataset)
 
 
 @transaction.atomic
@@ -324,6 +326,8 @@ def access_request_create(
     MaxLengthValidator(SHORT_TEXT)(purpose)
     MaxLengthValidator(SHORT_TEXT)(intended_use)
     _check_within_grant_limit(wanted_until)
+    # Access is asked of the series, like grants: it counts for every version.
+    dataset = policy.series_root(dataset)
     if AccessRequest.objects.filter(
         dataset=dataset, requester=actor, status=RequestStatus.PENDING
     ).exists():

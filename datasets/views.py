@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from access import policy
-from datasets import cite, selectors, services
+from datasets import cite, selectors, services, versions
 from datasets.citation_api import citation_response
 from datasets.datacite import FORMATS as CITATION_FORMATS
 from datasets.forms import (
@@ -24,9 +24,10 @@ from datasets.forms import (
     ReasonForm,
     ReviewForm,
 )
-from datasets.models import AccessLevel
+from datasets.models import SHORT_TEXT, AccessLevel, DatasetStatus
 from datasets.uploads import file_states_answer, files_posted
 from neaspec_portal import params
+from neaspec_portal.api_errors import Conflict
 from neaspec_portal.page_cache import visitor_page
 from neaspec_portal.refusals import form_refusal, refusal_text
 from neaspec_portal.typing import AuthenticatedRequest
@@ -89,6 +90,7 @@ def dataset_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_read_review_comments": policy.can_read_review_comments(user, dataset),
         "review_form": ReviewForm(),
         "reason_form": ReasonForm(),
+        **_version_context(user, dataset),
     }
     return render(request, "datasets/detail.html", context)
 
@@ -109,6 +111,28 @@ def dataset_cite(request: HttpRequest, pk: int, style: str) -> HttpResponse:
     if style not in CITATION_FORMATS:
         raise Http404("Unknown citation format.")
     return citation_response(dataset, style, disposition="attachment")
+
+
+def _version_context(user, dataset) -> dict:
+    """Return what the page shows of the dataset's versions and what may be done with them."""
+    versions = selectors.dataset_versions(user=user, dataset=dataset)
+    current = next(
+        (
+            version
+            for version in versions
+            if version.status == DatasetStatus.PUBLISHED and version.superseded_at is None
+        ),
+        None,
+    )
+    return {
+        "versions": versions if len(versions) > 1 else [],
+        "current_version": current if current is not None and current.pk != dataset.pk else None,
+        "can_start_version": policy.can_start_version(user, dataset),
+        "can_delete": dataset.is_editable
+        and dataset.published_at is None
+        and policy.can_delete_draft(user, dataset),
+        "can_restore": policy.can_restore(user, dataset),
+    }
 
 
 @login_required
@@ -219,6 +243,54 @@ def dataset_withdraw(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         dataset,
         lambda: services.dataset_withdraw(actor=request.user, dataset=dataset, reason=reason),
         _("The dataset is withdrawn."),
+    )
+
+
+@login_required
+@require_POST
+def dataset_new_version(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    """Start the next version of a published dataset and open its draft."""
+    dataset = policy.access_dataset(request.user, pk)
+    try:
+        new = versions.dataset_start_version(
+            actor=request.user,
+            dataset=dataset,
+            change_note=request.POST.get("change_note", "")[:SHORT_TEXT],
+        )
+    except Conflict as conflict:
+        messages.error(request, conflict.detail)
+        draft = conflict.data.get("draft")
+        return redirect("datasets:detail", pk=draft or dataset.pk)
+    messages.success(
+        request,
+        _("Version %(version)d started: edit it, change its files, then submit it.")
+        % {"version": new.version},
+    )
+    return redirect(new)
+
+
+@login_required
+@require_POST
+def dataset_delete(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    dataset = policy.access_dataset(request.user, pk)
+    try:
+        versions.dataset_delete_draft(actor=request.user, dataset=dataset)
+    except Conflict as conflict:
+        messages.error(request, conflict.detail)
+        return redirect(dataset)
+    messages.success(request, _("The draft is deleted."))
+    return redirect("datasets:mine")
+
+
+@login_required
+@require_POST
+def dataset_restore(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    dataset = policy.access_dataset(request.user, pk)
+    return _act(
+        request,
+        dataset,
+        lambda: services.dataset_restore(actor=request.user, dataset=dataset),
+        _("The dataset is published again; its previews and search entry are being rebuilt."),
     )
 
 

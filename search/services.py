@@ -101,7 +101,7 @@ def dataset_index(dataset) -> None:
         targets=[],
         themes=[],
         access=dataset.access_level,
-        published=dataset.status == "published",
+        published=dataset.status == "published" and dataset.superseded_at is None,
     )
 
 

@@ -13,6 +13,7 @@ the sections below are how it is written, not how it is used:
 - ``datasets``: visible metadata, downloadable files, who edits a dataset.
 - ``reviews``: four eyes on datasets: who decides for which country, who is asked.
 - ``grants``: access requests and grants (the only writer of django-guardian permissions).
+- ``versions``: versions of a dataset; who starts one and who deletes a draft.
 - ``publications`` and ``events``: the library, its review, and event materials.
 - ``search``: the index documents a user finds and whose file text they may match.
 - ``occurrences``: locations, exact or in their public form.
@@ -32,6 +33,7 @@ from access.policy.datasets import (
     can_download_file,
     can_edit_dataset,
     can_read_review_comments,
+    find_collaborators,
     is_dataset_contributor,
     listed_datasets,
     visible_datasets,
@@ -53,6 +55,7 @@ from access.policy.grants import (
     managed_grants,
     own_pending_request,
     revoke,
+    series_root,
 )
 from access.policy.occurrences import (
     GRID_UNCERTAINTY_M,
@@ -105,6 +108,13 @@ from access.policy.search import (
     search_documents_key,
     visible_search_documents,
 )
+from access.policy.versions import (
+    can_delete_draft,
+    can_restore,
+    can_start_version,
+    is_owner_side,
+    series_versions,
+)
 
 __all__ = [
     "Actor",
@@ -130,6 +140,7 @@ __all__ = [
     "can_download",
     "access_data_file",
     "is_dataset_contributor",
+    "find_collaborators",
     "can_download_file",
     "can_read_review_comments",
     "can_edit_dataset",
@@ -150,6 +161,12 @@ __all__ = [
     "grant",
     "revoke",
     "expire_grants",
+    "series_root",
+    "is_owner_side",
+    "can_start_version",
+    "can_delete_draft",
+    "can_restore",
+    "series_versions",
     "access_request_answerers",
     "visible_publications",
     "listed_publications",

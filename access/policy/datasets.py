@@ -4,6 +4,7 @@ Metadata is visible when the dataset is published, or the user is its uploader o
 collaborator, a focal point of its owner or a co-owner country, or secretariat. Raw files
 follow the access level while published, and always go to the uploader, collaborators,
 those focal points and holders of an unexpired grant (grants count only while published).
+A grant is held on the first version of a series and counts for all its versions.
 Every rule below is one SQL condition, so lists, counts, facets and single objects agree.
 """
 
@@ -67,16 +68,22 @@ def _active_grant_condition(user: User, *, now: GrantClock = None) -> Q:
     permitted = DatasetUserObjectPermission.objects.filter(
         user_id=user.pk, permission__codename=DOWNLOAD_PERMISSION
     ).values("content_object_id")
-    by_user = Q(pk__in=granted) & Q(pk__in=permitted)
+    # Grants are held on a series' first version (``grants.grant``) and count for every
+    # version of it: a row matches by its own id (a first version) or by its ``series``.
+    by_user = (Q(pk__in=granted) & Q(pk__in=permitted)) | (
+        Q(series_id__in=granted) & Q(series_id__in=permitted)
+    )
     # Group grants pair each grant with its own group's permission.
     group_permission = DatasetGroupObjectPermission.objects.filter(
         content_object_id=OuterRef("dataset_id"),
         group_id=OuterRef("group_id"),
         permission__codename=DOWNLOAD_PERMISSION,
     )
-    by_group = AccessGrant.objects.filter(
-        dataset_id=OuterRef("pk"), group__user=user.pk, **live
-    ).filter(Exists(group_permission))
+    by_group = (
+        AccessGrant.objects.filter(group__user=user.pk, **live)
+        .filter(Q(dataset_id=OuterRef("pk")) | Q(dataset_id=OuterRef("series_id")))
+        .filter(Exists(group_permission))
+    )
     return by_user | Q(Exists(by_group))
 
 
@@ -132,8 +139,9 @@ def visible_datasets(user: Actor) -> QuerySet[Dataset]:
 
 
 def listed_datasets(user: Actor) -> QuerySet[Dataset]:
-    """Return the datasets for public lists: visible, and published (withdrawn ones vanish)."""
-    return visible_datasets(user).filter(status=DatasetStatus.PUBLISHED)
+    """Return the datasets for public lists: visible, published (withdrawn ones vanish) and
+    current (a version superseded by a later one keeps its page but leaves the lists)."""
+    return visible_datasets(user).filter(status=DatasetStatus.PUBLISHED, superseded_at__isnull=True)
 
 
 def access_dataset(user: Actor, pk: int | str | None) -> Dataset:
@@ -254,3 +262,25 @@ def access_editable_dataset(user: Actor, pk: int | str | None) -> Dataset:
             "Only the uploader and collaborators edit a draft or returned dataset."
         )
     return dataset
+
+
+def find_collaborators(names: list[str]) -> tuple[list[User], list[str]]:
+    """Return the verified accounts named by ``names`` (usernames or email addresses, any
+    case), and the names that name no verified account or more than one.
+
+    Collaborators edit a draft and download its files, so only a verified account can be
+    one; an unknown and an unverified account are refused alike, telling nothing of which.
+    """
+    found: dict[int, User] = {}
+    unknown: list[str] = []
+    for name in dict.fromkeys(name.strip() for name in names if name.strip()):
+        matches = [
+            account
+            for account in User.objects.filter(Q(username__iexact=name) | Q(email__iexact=name))
+            if is_verified(account)
+        ]
+        if len(matches) == 1:
+            found[matches[0].pk] = matches[0]
+        else:
+            unknown.append(name)
+    return list(found.values()), unknown

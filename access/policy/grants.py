@@ -3,7 +3,8 @@
 The focal points of the owner country answer requests and hold the grants; a grant is a
 row (who, until when, given by whom) and a django-guardian permission, and this is the one
 module that writes those permissions. Revocation and expiry take effect on the next request,
-because the download rule reads the grant's dates itself.
+because the download rule reads the grant's dates itself. Grants and requests target a
+series (its first version), so access carries over to every version of a dataset.
 """
 
 from datetime import datetime
@@ -81,6 +82,13 @@ def access_grant(user: Actor, pk: int | str) -> AccessGrant:
         raise Http404("No such grant.") from None
 
 
+def series_root(dataset: Dataset) -> Dataset:
+    """Return the first version of ``dataset``'s series: what grants and requests target."""
+    if dataset.series_id is None:
+        return dataset
+    return Dataset.objects.select_related("owner_country", "uploader").get(pk=dataset.series_id)
+
+
 def grant(
     *,
     dataset: Dataset,
@@ -92,6 +100,9 @@ def grant(
     """Give ``user`` or ``group`` the right to download ``dataset`` until ``until``."""
     if (user is None) == (group is None):
         raise ValueError("Grant to exactly one user or one group.")
+    # One place decides that access follows the series: the grant is held on its first
+    # version, which the download rule matches for every version (``_active_grant_condition``).
+    dataset = series_root(dataset)
     access_grant_row = AccessGrant.objects.create(
         dataset=dataset, user=user, group=group, granted_by=granted_by, expires_at=until
     )

@@ -52,6 +52,9 @@ def occurrence_datasets(
     visible = listed_datasets(user) if published_only else visible_datasets(user)
     if dataset is not None:
         visible = visible.filter(pk=dataset)
+    else:
+        # Versions share their records: without a dataset named, only the current ones count.
+        visible = visible.filter(superseded_at__isnull=True)
     with_records = PublicOccurrence.objects.filter(dataset_id=OuterRef("pk"))
     # ``can_download`` is the policy's annotation, named in Q: django-stubs knows only fields.
     exact = list(

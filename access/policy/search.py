@@ -42,12 +42,13 @@ def _search_found_condition() -> Q:
     """Return the documents anyone may find: events, and published publications and datasets.
 
     Search lists what lists list (``listed_publications``, ``listed_datasets``): published
-    objects, whose metadata is public. Read through joins on the documents' own keys.
+    objects, whose metadata is public, in their current version. Read through joins on the
+    documents' own keys.
     """
     return (
         Q(event_id__isnull=False)
         | Q(publication__status=PublicationStatus.PUBLISHED)
-        | Q(dataset__status=DatasetStatus.PUBLISHED)
+        | Q(dataset__status=DatasetStatus.PUBLISHED, dataset__superseded_at__isnull=True)
     )
 
 

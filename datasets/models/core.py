@@ -158,6 +158,9 @@ class Dataset(models.Model):
     )
     doi_attempts = models.PositiveIntegerField(_("DOI registration attempts"), default=0)
     doi_error = models.CharField(_("last DOI registration error"), max_length=500, blank=True)
+    #: When a later version of the series was published: the row stays published (its URL
+    #: and files keep working) but lists, search and maps show the later one instead.
+    superseded_at = models.DateTimeField(_("superseded"), null=True, blank=True)
 
     class Meta:
         ordering = ["-published_at", "-created_at"]
@@ -219,6 +222,11 @@ class Dataset(models.Model):
     @property
     def is_editable(self) -> bool:
         return self.status in EDITABLE_STATUSES
+
+    @property
+    def series_root_id(self) -> int:
+        """Return the id of the series' first version (this row's own id on a first version)."""
+        return self.series_id or self.pk
 
     def country_codes(self) -> list[str]:
         """Return the owner's and co-owners' codes (uses the prefetched co-owners)."""

@@ -27,7 +27,6 @@ blob without a row. Why a lease: docs/decisions/file-lease.md.
 import io
 import logging
 from datetime import date
-from functools import partial
 from typing import cast
 
 import psycopg2
@@ -38,7 +37,7 @@ from django.db.models import Field
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from datasets import locations
+from datasets import blobs, locations
 from datasets.models import DataFile, FileState, Occurrence, RecordContext
 from datasets.processing import ProcessingError, Source, extract, lease, sniff, tabular
 from datasets.stored_files import StoredSource
@@ -314,7 +313,8 @@ def _save_results(file_id: int, attempt: int, results: dict, stored: list[str]) 
         stored.append(data_file.thumbnail.name)
         if previous:
             # A file processed again: its former thumbnail goes once the new one is in.
-            transaction.on_commit(partial(data_file.thumbnail.storage.delete, previous))
+            # Unless another version of the dataset still shows it (``datasets.blobs``).
+            blobs.delete_on_commit_unless_named(data_file.thumbnail.storage, [previous])
     data_file.duplicate_of = (
         # Django reads dataset_id=None as IS NULL; the stubs plugin rejects None here.
         DataFile.objects.filter(dataset_id=data_file.dataset_id, sha256=data_file.sha256)  # type: ignore[misc]

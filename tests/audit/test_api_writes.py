@@ -79,7 +79,7 @@ class Tour:
         return response.json() if response.content else None
 
 
-def _datasets(tour, researcher_a, researcher_b, focal_point_a):
+def _datasets(tour, researcher_a, researcher_b, focal_point_a, secretariat):
     until = (timezone.localdate() + timedelta(days=30)).isoformat()
     tour.as_(researcher_a)
     body = {"title": "Sign survey", "method": "sign_survey", "licence": "CC0-1.0"}
@@ -92,6 +92,10 @@ def _datasets(tour, researcher_a, researcher_b, focal_point_a):
     DataFile.objects.filter(dataset_id=pk).update(state="ready")  # as the worker leaves it
     tour.call("POST", f"/api/v1/datasets/{pk}/submit/")
     tour.as_(focal_point_a).call("POST", f"/api/v1/datasets/{pk}/review/", {"decision": "approve"})
+    tour.as_(researcher_a)
+    body = {"change_note": "More transects"}
+    draft = tour.call("POST", f"/api/v1/datasets/{pk}/versions/", body, status=201)["id"]
+    tour.call("DELETE", f"/api/v1/datasets/{draft}/", status=204)
 
     asked = [
         tour.as_(researcher_b).call(
@@ -110,6 +114,7 @@ def _datasets(tour, researcher_a, researcher_b, focal_point_a):
     grant = tour.client.get("/api/v1/grants/").json()["results"][0]["id"]
     tour.call("POST", f"/api/v1/grants/{grant}/revoke/")
     tour.call("POST", f"/api/v1/datasets/{pk}/withdraw/", {"reason": "Superseded in 2026"})
+    tour.as_(secretariat).call("POST", f"/api/v1/datasets/{pk}/restore/")
 
 
 def _library(tour, researcher_a, focal_point_a, secretariat):
@@ -150,7 +155,7 @@ def test_every_api_write_operation_is_exercised_and_audited(
     client, researcher_a, researcher_b, focal_point_a, secretariat, password
 ):
     tour = Tour(client)
-    _datasets(tour, researcher_a, researcher_b, focal_point_a)
+    _datasets(tour, researcher_a, researcher_b, focal_point_a, secretariat)
     _library(tour, researcher_a, focal_point_a, secretariat)
     client.logout()
     token = tour.call(

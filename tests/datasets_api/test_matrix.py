@@ -33,7 +33,12 @@ from tests.two_factor import give_authenticator
 DESCRIPTION_WORD = "zzmatrixabstract"
 FILE_TEXT_WORD = "zzmatrixfiletext"
 LEVELS = ["public", "registered", "member_states", "country", "restricted"]
-STATES = ["draft", "submitted", "published", "withdrawn"]
+#: "superseded": a published version 1 with a published version 2 (its page and files
+#: stay, it leaves lists, search and maps); "later_version": a published version 2, every
+#: grant given on it held on its version 1 (grants follow the series).
+STATES = ["draft", "submitted", "published", "withdrawn", "superseded", "later_version"]
+PUBLISHED_STATES = {"published", "superseded", "later_version"}
+LISTED_STATES = {"published", "later_version"}
 PEOPLE = [
     "visitor",
     "pending",
@@ -56,7 +61,7 @@ PEOPLE = [
 
 def expected(person: str, level: str, state: str) -> tuple[bool, bool]:
     """Return (sees metadata, may download) for ``person``, from docs/access-policy.md alone."""
-    published = state == "published"
+    published = state in PUBLISHED_STATES
     insiders = {"uploader", "collaborator", "owner_fp", "co_owner_fp"}
     sees = published or person in insiders or person == "secretariat"
     if person in insiders:
@@ -134,14 +139,35 @@ def _people() -> dict:
 def _dataset(people: dict, team: Group, tiger: Species, level: str, state: str):
     """Return the dataset of ``level`` × ``state``: a tiger record, a failed file, a review
     comment, and grants live, expired, revoked and to a group."""
+    first = None
+    if state == "later_version":
+        first = DatasetFactory(
+            uploader=people["uploader"],
+            access_level=level,
+            title=f"m-{level}-first",
+            superseded_at=timezone.now(),
+            co_owners=["MN"],
+        )
     dataset = DatasetFactory(
         uploader=people["uploader"],
         access_level=level,
-        status=state,
+        status="published" if state in PUBLISHED_STATES else state,
         title=f"m-{level}-{state}",
         abstract=f"Camera stations, {DESCRIPTION_WORD}.",
         co_owners=["MN"],
+        series=first,
+        version=2 if first else 1,
+        superseded_at=timezone.now() if state == "superseded" else None,
     )
+    if state == "superseded":
+        DatasetFactory(
+            uploader=people["uploader"],
+            access_level=level,
+            title=f"m-{level}-current",
+            series=dataset,
+            version=2,
+            co_owners=["MN"],
+        )
     dataset.collaborators.add(people["collaborator"])
     dataset.species.add(tiger)
     exact = [131.38761, _exact_latitude(dataset)]
@@ -189,13 +215,16 @@ def _dataset(people: dict, team: Group, tiger: Species, level: str, state: str):
         dataset=dataset, user=people["revoked_grant"], until=later, granted_by=fp
     )
     policy.revoke(grant_row=revoked, revoked_by=fp)
+    if first is not None:
+        assert set(dataset.grants.all()) == set()  # held on the first version
     search_services.dataset_index(dataset)
     return dataset
 
 
 def _exact_latitude(dataset) -> float:
     """Return a latitude of the dataset's tiger that only its exact form can show."""
-    return round(43.21013 + (dataset.pk % 30) / 1000, 5)  # always in the cell of 43.2
+    # 60 values: the matrix holds more than 30 datasets (versions add rows).
+    return round(43.21013 + (dataset.pk % 60) / 2000, 5)  # always in the cell of 43.2
 
 
 def expected_location(person: str, level: str, state: str) -> str:
@@ -250,7 +279,7 @@ def test_every_surface_obeys_the_policy_for_every_level_and_state(client, cast, 
         }
         _reads_review, fetches_failed = expected_review_and_failed_file(person, level, state)
         wanted["api failed download"] = 200 if fetches_failed else 404
-        listed = sees and state == "published"
+        listed = sees and state in LISTED_STATES
         actual["api list"] = dataset.title in api_listed
         actual["html list"] = f">{dataset.title}<" in html_list
         wanted["api list"] = wanted["html list"] = listed
