@@ -16,6 +16,7 @@ the sections below are how it is written, not how it is used:
 - ``publications`` and ``events``: the library, its review, and event materials.
 - ``search``: the index documents a user finds and whose file text they may match.
 - ``occurrences``: locations, exact or in their public form.
+- ``exports``: occurrences in Darwin Core terms, exact or generalized per requester.
 - ``audit``: who reads the audit trail.
 """
 
@@ -39,6 +40,13 @@ from access.policy.datasets import (
 from access.policy.events import (
     can_curate_events,
     visible_materials,
+)
+from access.policy.exports import (
+    DWC_TERMS,
+    dataset_urn,
+    exports_exact,
+    occurrence_rows,
+    public_extent,
 )
 from access.policy.grants import (
     access_access_request,
@@ -175,4 +183,9 @@ __all__ = [
     "occurrences_for",
     "can_read_audit",
     "visible_audit_events",
+    "DWC_TERMS",
+    "dataset_urn",
+    "exports_exact",
+    "occurrence_rows",
+    "public_extent",
 ]
