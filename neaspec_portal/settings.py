@@ -37,6 +37,12 @@ if not SECRET_KEY:
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
+# OAI-PMH (home.oai): records per List page, hours a resumption token lives, the address
+# Identify gives, and the namespace of identifiers (oai:<OAI_REPOSITORY_ID>:dataset/12).
+OAI_PAGE_SIZE = env_int("OAI_PAGE_SIZE", 100)
+OAI_TOKEN_HOURS = env_int("OAI_TOKEN_HOURS", 24)
+OAI_ADMIN_EMAIL = env_str("OAI_ADMIN_EMAIL", "hub@neaspec.org")
+OAI_REPOSITORY_ID = env_str("OAI_REPOSITORY_ID", "neaspec.org")
 
 INSTALLED_APPS = [
     "django.contrib.admin",

@@ -3,6 +3,7 @@ from django.urls import include, path
 from django.views.i18n import set_language
 
 from accounts.security_forms import AdminSignInForm
+from home.oai.views import oai
 from home.views import home
 from neaspec_portal.health import healthz
 from neaspec_portal.language import choose_language
@@ -13,6 +14,7 @@ admin.site.login_form = AdminSignInForm
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    path("oai/", oai, name="oai"),
     path("i18n/language/", choose_language, name="choose_language"),
     path("i18n/setlang/", set_language, name="set_language"),
     path("api/v1/", include(("neaspec_portal.api_urls", "api"), namespace="api")),

@@ -17,6 +17,8 @@ the sections below are how it is written, not how it is used:
 - ``search``: the index documents a user finds and whose file text they may match.
 - ``occurrences``: locations, exact or in their public form.
 - ``exports``: occurrences in Darwin Core terms, exact or generalized per requester.
+- ``harvest``: what harvesters and search engines hear of (public items, withdrawn ones
+  as deleted records).
 - ``audit``: who reads the audit trail.
 """
 
@@ -61,6 +63,11 @@ from access.policy.grants import (
     managed_grants,
     own_pending_request,
     revoke,
+)
+from access.policy.harvest import (
+    harvested_datasets,
+    harvested_events,
+    harvested_publications,
 )
 from access.policy.occurrences import (
     GRID_UNCERTAINTY_M,
@@ -188,4 +195,7 @@ __all__ = [
     "exports_exact",
     "occurrence_rows",
     "public_extent",
+    "harvested_datasets",
+    "harvested_events",
+    "harvested_publications",
 ]

@@ -30,8 +30,6 @@ OCCURRENCE = DWC + "Occurrence"
 BLOCK_ROWS = 1000
 _CLEAN = str.maketrans({"\t": " ", "\n": " ", "\r": " "})
 
-ET.register_namespace("", TEXT_NS)
-
 
 class _Pipe(io.RawIOBase):
     """A write-only, unseekable stream whose bytes are taken out as they come."""
@@ -65,10 +63,11 @@ def term_uri(term: str) -> str:
 
 def meta_document() -> bytes:
     """Return ``meta.xml``: the core file, its id column and the term of every column."""
-    archive = ET.Element(f"{{{TEXT_NS}}}archive", {"metadata": "eml.xml"})
+    # The namespace is declared by hand: ElementTree's prefix registry is process-wide.
+    archive = ET.Element("archive", {"xmlns": TEXT_NS, "metadata": "eml.xml"})
     core = ET.SubElement(
         archive,
-        f"{{{TEXT_NS}}}core",
+        "core",
         {
             "encoding": "UTF-8",
             "fieldsTerminatedBy": "\\t",
@@ -78,11 +77,11 @@ def meta_document() -> bytes:
             "rowType": OCCURRENCE,
         },
     )
-    files = ET.SubElement(core, f"{{{TEXT_NS}}}files")
-    ET.SubElement(files, f"{{{TEXT_NS}}}location").text = "occurrence.txt"
-    ET.SubElement(core, f"{{{TEXT_NS}}}id", {"index": "0"})
+    files = ET.SubElement(core, "files")
+    ET.SubElement(files, "location").text = "occurrence.txt"
+    ET.SubElement(core, "id", {"index": "0"})
     for index, term in enumerate(policy.DWC_TERMS):
-        ET.SubElement(core, f"{{{TEXT_NS}}}field", {"index": str(index), "term": term_uri(term)})
+        ET.SubElement(core, "field", {"index": str(index), "term": term_uri(term)})
     return ET.tostring(archive, encoding="utf-8", xml_declaration=True)
 
 
