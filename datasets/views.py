@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from access import policy
 from datasets import selectors, services
+from datasets.exports.jsonld import dataset_jsonld
 from datasets.forms import (
     AccessRequestForm,
     DatasetFilterForm,
@@ -25,6 +26,7 @@ from datasets.forms import (
 from datasets.models import AccessLevel
 from datasets.uploads import file_states_answer, files_posted
 from neaspec_portal import params
+from neaspec_portal.jsonld import jsonld_script
 from neaspec_portal.page_cache import visitor_page
 from neaspec_portal.refusals import form_refusal, refusal_text
 from neaspec_portal.typing import AuthenticatedRequest
@@ -85,6 +87,7 @@ def dataset_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_read_review_comments": policy.can_read_review_comments(user, dataset),
         "review_form": ReviewForm(),
         "reason_form": ReasonForm(),
+        "jsonld": jsonld_script(dataset_jsonld(dataset)),
     }
     return render(request, "datasets/detail.html", context)
 
