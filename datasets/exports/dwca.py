@@ -12,9 +12,9 @@ dataset of any size costs the memory of one block.
 import io
 from collections.abc import Iterable, Iterator
 from xml.etree import ElementTree as ET  # noqa: S405 -- builds XML, parses none
-from zipfile import ZIP_DEFLATED, ZipFile
+from zipfile import ZIP_DEFLATED, ZipFile, ZipInfo
 
-from django.utils import translation
+from django.utils import timezone, translation
 
 from access import policy
 from access.policy.roles import Actor
@@ -98,7 +98,10 @@ def archive_chunks(user: Actor, dataset: Dataset) -> Iterator[bytes]:
         archive.writestr("meta.xml", meta_document())
         archive.writestr("eml.xml", eml)
         yield pipe.take()
-        with archive.open("occurrence.txt", mode="w", force_zip64=True) as table:
+        # A member opened for writing is dated 1980 unless given its own date.
+        table_info = ZipInfo("occurrence.txt", date_time=timezone.now().timetuple()[:6])
+        table_info.compress_type = ZIP_DEFLATED
+        with archive.open(table_info, mode="w", force_zip64=True) as table:
             table.write(_line(policy.DWC_TERMS))
             for count, row in enumerate(policy.occurrence_rows(user, dataset), start=1):
                 table.write(_line(row.get(term, "") for term in policy.DWC_TERMS))

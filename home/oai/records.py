@@ -201,8 +201,9 @@ def _page(row) -> str:
 def _dc_fields(row) -> list[tuple[str, str]]:
     species = [("subject", item.scientific_name) for item in row.species.all()]
     if row.oai_kind == "dataset":
-        fields = [("title", row.title), ("creator", row.owner_country.name)]
+        fields = [("title", row.title)]
         fields += [("title", row.title_en)] if row.title_en else []
+        fields += [("creator", row.owner_country.name)]
         fields += species + [("description", row.abstract), ("publisher", PUBLISHER)]
         fields += [("date", stamp(row).date().isoformat()), ("type", "Dataset")]
         fields += [("identifier", _page(row)), ("rights", row.licence)]
