@@ -63,6 +63,8 @@ def verb_arguments(query: QueryDict) -> tuple[str, dict[str, str]]:
             continue
         if len(values) != 1:
             raise OaiError("badArgument", f"The argument {key} is repeated.")
+        if not _xml_text(key + values[0]):
+            raise OaiError("badArgument", "Arguments hold characters XML cannot carry.")
         arguments[key] = values[0]
     required, optional, exclusive = VERBS[verb]
     unknown = set(arguments) - required - optional - exclusive
@@ -76,6 +78,17 @@ def verb_arguments(query: QueryDict) -> tuple[str, dict[str, str]]:
     if missing:
         raise OaiError("badArgument", f"{verb} needs {', '.join(sorted(missing))}.")
     return verb, arguments
+
+
+def _xml_text(text: str) -> bool:
+    """Return True when ``text`` holds only characters an XML 1.0 document may carry."""
+    return all(
+        char in "\t\n\r"
+        or "\x20" <= char <= "\ud7ff"
+        or "\ue000" <= char <= "\ufffd"
+        or char >= "\U00010000"
+        for char in text
+    )
 
 
 def parse_datestamp(value: str, *, upper: bool) -> tuple[datetime, bool]:

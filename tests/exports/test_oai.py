@@ -214,6 +214,10 @@ def test_from_and_until(client, hub, oai_schema):
             "idDoesNotExist",
         ),
         ({"verb": "ListSets", "resumptionToken": "x"}, "badResumptionToken"),
+        (
+            {"verb": "GetRecord", "identifier": "oai:\x01", "metadataPrefix": "oai_dc"},
+            "badArgument",
+        ),
     ],
 )
 def test_every_error_is_an_oai_error(client, hub, oai_schema, arguments, code):
