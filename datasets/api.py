@@ -6,6 +6,7 @@ handler (``neaspec_portal.api_errors``). A forbidden object answers 404 like a m
 one; an action the caller may see but not take answers 403.
 """
 
+from django.http import StreamingHttpResponse
 from django.urls import path
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import status, viewsets
@@ -21,6 +22,8 @@ from access import policy
 from access.services import client_ip
 from datasets import downloads, selectors, services, versions
 from datasets.citation_api import DatasetCiteView
+from datasets.exports import dwca
+from datasets.exports.services import dataset_export_record
 from datasets.file_store import files_store
 from datasets.serializers import (
     AccessRequestCreateSerializer,
@@ -195,6 +198,39 @@ class DatasetViewSet(viewsets.GenericViewSet):
             actor=request.user, dataset=dataset, **body.validated_data
         )
         return Response(AccessRequestSerializer(created).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        responses={
+            (200, "application/zip"): OpenApiResponse(
+                bytes,
+                "Darwin Core Archive (meta.xml, occurrence.txt, eml.xml): exact coordinates "
+                "for people who may download the files, the public form for everyone else.",
+            )
+        }
+    )
+    @action(detail=True, methods=["get"], url_path="export/dwca", pagination_class=None)
+    def export_dwca(self, request: Request, pk=None) -> StreamingHttpResponse:
+        """Stream the dataset's occurrences as a Darwin Core Archive; an audited download."""
+        dataset = policy.access_dataset(request.user, pk)
+        return dwca_response(request, dataset)
+
+
+def dwca_response(request, dataset) -> StreamingHttpResponse:
+    """Audit the export of ``dataset`` for the caller and stream its archive."""
+    dataset_export_record(
+        actor=request.user,
+        dataset=dataset,
+        export_format="dwca",
+        exact=policy.exports_exact(request.user, dataset),
+        ip_address=client_ip(request),
+    )
+    response = StreamingHttpResponse(
+        dwca.archive_chunks(request.user, dataset), content_type="application/zip"
+    )
+    response["Content-Disposition"] = f'attachment; filename="dataset-{dataset.pk}-dwca.zip"'
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 class AccessRequestViewSet(viewsets.GenericViewSet):

@@ -16,6 +16,7 @@ from access import policy
 from datasets import cite, selectors, services, versions
 from datasets.citation_api import citation_response
 from datasets.datacite import FORMATS as CITATION_FORMATS
+from datasets.exports.jsonld import dataset_jsonld
 from datasets.forms import (
     AccessRequestForm,
     DatasetFilterForm,
@@ -28,6 +29,7 @@ from datasets.models import SHORT_TEXT, AccessLevel, DatasetStatus
 from datasets.uploads import file_states_answer, files_posted
 from neaspec_portal import params
 from neaspec_portal.api_errors import Conflict
+from neaspec_portal.jsonld import jsonld_script
 from neaspec_portal.page_cache import visitor_page
 from neaspec_portal.refusals import form_refusal, refusal_text
 from neaspec_portal.typing import AuthenticatedRequest
@@ -91,6 +93,7 @@ def dataset_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "review_form": ReviewForm(),
         "reason_form": ReasonForm(),
         **_version_context(user, dataset),
+        "jsonld": jsonld_script(dataset_jsonld(dataset)),
     }
     return render(request, "datasets/detail.html", context)
 

@@ -41,6 +41,12 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 # A refused form (an expired page, cookies off) answers the styled page in the reader's language.
 CSRF_FAILURE_VIEW = "neaspec_portal.errors.csrf_failure"
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
+# OAI-PMH (home.oai): records per List page, hours a resumption token lives, the address
+# Identify gives, and the namespace of identifiers (oai:<OAI_REPOSITORY_ID>:dataset/12).
+OAI_PAGE_SIZE = env_int("OAI_PAGE_SIZE", 100)
+OAI_TOKEN_HOURS = env_int("OAI_TOKEN_HOURS", 24)
+OAI_ADMIN_EMAIL = env_str("OAI_ADMIN_EMAIL", "hub@neaspec.org")
+OAI_REPOSITORY_ID = env_str("OAI_REPOSITORY_ID", "neaspec.org")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -51,6 +57,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.sitemaps",
     "rest_framework",
     "django_otp",
     "django_otp.plugins.otp_totp",

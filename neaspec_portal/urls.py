@@ -1,8 +1,11 @@
 from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 from django.views.i18n import set_language
 
 from accounts.security_forms import AdminSignInForm
+from home.oai.views import oai
+from home.sitemaps import SITEMAPS
 from home.views import home
 from neaspec_portal.health import healthz
 from neaspec_portal.icons import favicon
@@ -15,6 +18,8 @@ admin.site.login_form = AdminSignInForm
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("favicon.ico", favicon, name="favicon"),
+    path("oai/", oai, name="oai"),
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("i18n/language/", choose_language, name="choose_language"),
     path("i18n/setlang/", set_language, name="set_language"),
     path("api/v1/", include(("neaspec_portal.api_urls", "api"), namespace="api")),

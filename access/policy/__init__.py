@@ -17,6 +17,9 @@ the sections below are how it is written, not how it is used:
 - ``publications`` and ``events``: the library, its review, and event materials.
 - ``search``: the index documents a user finds and whose file text they may match.
 - ``occurrences``: locations, exact or in their public form.
+- ``exports``: occurrences in Darwin Core terms, exact or generalized per requester.
+- ``harvest``: what harvesters and search engines hear of (public items, withdrawn ones
+  as deleted records).
 - ``audit``: who reads the audit trail.
 """
 
@@ -42,6 +45,13 @@ from access.policy.events import (
     can_curate_events,
     visible_materials,
 )
+from access.policy.exports import (
+    DWC_TERMS,
+    dataset_urn,
+    exports_exact,
+    occurrence_rows,
+    public_extent,
+)
 from access.policy.grants import (
     access_access_request,
     access_grant,
@@ -56,6 +66,11 @@ from access.policy.grants import (
     own_pending_request,
     revoke,
     series_root,
+)
+from access.policy.harvest import (
+    harvested_datasets,
+    harvested_events,
+    harvested_publications,
 )
 from access.policy.occurrences import (
     GRID_UNCERTAINTY_M,
@@ -192,4 +207,12 @@ __all__ = [
     "occurrences_for",
     "can_read_audit",
     "visible_audit_events",
+    "DWC_TERMS",
+    "dataset_urn",
+    "exports_exact",
+    "occurrence_rows",
+    "public_extent",
+    "harvested_datasets",
+    "harvested_events",
+    "harvested_publications",
 ]

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 from access import policy
 from datasets.uploads import oversize_upload_messages
 from neaspec_portal import params
+from neaspec_portal.jsonld import jsonld_script
 from neaspec_portal.page_cache import visitor_page
 from neaspec_portal.refusals import refusal_text
 from neaspec_portal.typing import AuthenticatedRequest
@@ -29,6 +30,7 @@ from publications.events_forms import (
     SessionForm,
     show_refusal,
 )
+from publications.jsonld import event_jsonld
 from publications.models import EventType
 from species.selectors import country_list
 
@@ -61,6 +63,7 @@ def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "event": event,
         "can_curate": policy.can_curate_events(request.user),
+        "jsonld": jsonld_script(event_jsonld(event)),
         **selectors.participant_figures(event),
     }
     return render(request, "publications/event_detail.html", context)

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from access import policy
 from datasets.uploads import file_states_answer, files_posted, oversize_upload_messages
 from neaspec_portal import params
+from neaspec_portal.jsonld import jsonld_script
 from neaspec_portal.page_cache import visitor_page
 from neaspec_portal.refusals import form_refusal
 from neaspec_portal.typing import AuthenticatedRequest
@@ -26,6 +27,7 @@ from publications.forms import (
     ReviewForm,
     language_name,
 )
+from publications.jsonld import publication_jsonld
 from publications.models import PublicationStatus, PublicationType, Visibility
 
 PAGE_SIZE = 20
@@ -77,6 +79,7 @@ def _detail_context(request: HttpRequest, publication, review_form=None) -> dict
         "publication": publication,
         "language_label": language_name(publication.language),
         "citation": cite.plain(publication),
+        "jsonld": jsonld_script(publication_jsonld(publication)),
         "download_rule": download_rule(publication),
         "can_review": policy.can_review_publication(user, publication),
         "can_edit": policy.can_edit_publication(user, publication),

@@ -3,9 +3,9 @@
 Surfaces: the HTML list, detail and download, and the API list, detail and download; on
 the detail surfaces, the review trail (reviewers' comments and names) and the link to a file
 that failed processing; search (page and API), by its description and by the text extracted
-from its file. Derived surfaces: the occurrences API, the map page's points and
-extents, the file states and the processing messages of the page and the API (which quote
-a cell only to those who may download).
+from its file. Derived surfaces: the occurrences API and the Darwin Core Archive export,
+the map page's points and extents, the file states and the processing messages of the page
+and the API (which quote a cell only to those who may download).
 
 The expectations come from ``expected`` below, written from docs/access-policy.md
 independently of ``access.policy``.
@@ -25,6 +25,7 @@ from datasets.models import Occurrence, ReviewDecision
 from search import services as search_services
 from search.models import SearchDocument
 from species.models import Species
+from tests.exports.archives import archive_text, body
 from tests.factories import DataFileFactory, DatasetFactory, UserFactory
 from tests.matrix import found_by_search, module_rows
 from tests.two_factor import give_authenticator
@@ -298,6 +299,10 @@ def test_every_surface_obeys_the_policy_for_every_level_and_state(client, cast, 
         wanted["map exact point"] = listed and downloads
         actual["map extent"] = f'"id": {dataset.pk},' in map_page
         wanted["map extent"] = listed
+        actual["dwca export"] = _export_location(
+            client.get(f"/api/v1/datasets/{dataset.pk}/export/dwca/"), dataset
+        )
+        wanted["dwca export"] = expected_location(person, level, state)
         states = client.get(f"/data/{dataset.pk}/files/states/")
         actual["file states"] = (states.status_code, "m-cell-91.7" in states.content.decode())
         wanted["file states"] = (200 if sees else 404, sees and downloads)
@@ -332,6 +337,20 @@ def _add_details(actual, wanted, responses, failed_id, downloads, person, level,
         "m-cell-91.7" in responses["api detail"].content.decode(),
     )
     wanted["messages quote the cell"] = (downloads, downloads)
+
+
+def _export_location(response, dataset) -> str:
+    """Return how a Darwin Core Archive export gives the dataset's tiger (or "nothing")."""
+    if response.status_code == 404:
+        return "nothing"
+    text = archive_text(body(response))
+    lines = [line.split("\t") for line in text.splitlines() if "Panthera tigris" in line]
+    points = {(line[4], line[5]) for line in lines if len(line) > 5}
+    if points == {(repr(_exact_latitude(dataset)), "131.38761")}:
+        return "exact"
+    if points == {("43.2", "131.4")} and str(_exact_latitude(dataset)) not in text:
+        return "generalized"
+    return f"unexpected {points}"
 
 
 def _all_pages(client, url):

@@ -31,6 +31,8 @@ from datasets.models import Occurrence
 from datasets.processing import pipeline
 from species.models import Species
 from species.names import NameResolver
+from tests.exports.archives import archive_text
+from tests.exports.archives import body as response_body
 from tests.factories import DataFileFactory, DatasetFactory
 
 BIG_CATS = ["TIGER_AMUR", "LEOPARD_AMUR", "SNOW_LEOPARD"]
@@ -125,11 +127,13 @@ def _public_surfaces(client, dataset) -> dict[str, str]:
     for code in BIG_CATS + BIRDS:
         urls[f"species {code}"] = reverse("species:species_detail", args=[code])
         urls[f"map of {code}"] = reverse("maps:map") + f"?species={code}"
+    urls["darwin core archive"] = reverse("api:dataset-export-dwca", args=[dataset.pk])
     bodies = {}
     for name, url in urls.items():
         response = client.get(url)
         assert response.status_code == 200, (name, response.status_code)
-        bodies[name] = response.content.decode()
+        data = response_body(response)
+        bodies[name] = archive_text(data) if name == "darwin core archive" else data.decode()
     return bodies
 
 
