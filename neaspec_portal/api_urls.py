@@ -11,6 +11,7 @@ from rest_framework.routers import DefaultRouter
 from accounts.api import MeView
 from accounts.security_api import TokenView
 from datasets.api import urlpatterns as dataset_api_urlpatterns
+from datasets.preview_api import urlpatterns as preview_api_urlpatterns
 from neaspec_portal import params
 from publications.api import urlpatterns as publication_api_urlpatterns
 from publications.events_api import urlpatterns as event_api_urlpatterns
@@ -65,6 +66,7 @@ urlpatterns = [
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
     path("", include(router.urls)),
     path("", include(dataset_api_urlpatterns)),
+    path("", include(preview_api_urlpatterns)),
     path("", include(publication_api_urlpatterns)),
     path("", include(event_api_urlpatterns)),
 ]

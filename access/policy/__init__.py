@@ -16,6 +16,7 @@ the sections below are how it is written, not how it is used:
 - ``publications`` and ``events``: the library, its review, and event materials.
 - ``search``: the index documents a user finds and whose file text they may match.
 - ``occurrences``: locations, exact or in their public form.
+- ``previews``: the first rows of a dataset's tables, exact or in their public form.
 - ``audit``: who reads the audit trail.
 """
 
@@ -63,6 +64,7 @@ from access.policy.occurrences import (
     occurrence_summaries,
     occurrences_for,
 )
+from access.policy.previews import PreviewRows, access_file_preview, preview_rows
 from access.policy.publications import (
     access_publication,
     can_download_publication,
@@ -107,6 +109,9 @@ from access.policy.search import (
 )
 
 __all__ = [
+    "PreviewRows",
+    "access_file_preview",
+    "preview_rows",
     "Actor",
     "is_verified",
     "is_secretariat",
