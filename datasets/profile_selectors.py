@@ -28,6 +28,8 @@ class FileProfile:
     species: list[dict]
     names: list[str]
     thumbnail: bool
+    #: The first rows as this reader may see them (``policy.preview_rows``), or None.
+    preview: policy.PreviewRows | None = None
 
 
 @dataclass
@@ -74,20 +76,19 @@ def _union(boxes: list[list[float]]) -> list[float] | None:
 def dataset_profile(*, user, dataset: Dataset, with_points: bool = True) -> DatasetProfile:
     """Return the profile of ``dataset`` (fetched through the policy) as ``user`` may see it."""
     exact = bool(getattr(dataset, "can_download", False))
-    prefetch_related_objects(
-        [dataset],
-        Prefetch(
-            "files",
-            queryset=DataFile.objects.select_related("preview").order_by("uploaded_at", "pk"),
-            to_attr="profiled_files",
-        ),
-    )
+    if "files" not in getattr(dataset, "_prefetched_objects_cache", {}):
+        prefetch_related_objects(
+            [dataset],
+            Prefetch("files", queryset=DataFile.objects.order_by("uploaded_at", "pk")),
+        )
+    files = list(dataset.files.all())
+    prefetch_related_objects(files, "preview")
     all_species = {item.code: item for item in Species.objects.all()}
     scientific = {code: item.scientific_name for code, item in all_species.items()}
     profile = DatasetProfile(dataset=dataset, exact=exact)
     totals: dict[str, int] = {}
     boxes = []
-    for data_file in dataset.profiled_files:  # type: ignore[attr-defined]
+    for data_file in files:
         preview = getattr(data_file, "preview", None) if preview_ready(data_file) else None
         for code, rows in (data_file.species_counts or {}).items():
             totals[code] = totals.get(code, 0) + rows
@@ -104,6 +105,7 @@ def dataset_profile(*, user, dataset: Dataset, with_points: bool = True) -> Data
                 # Thumbnails go out under the file's own rule (``downloads.thumbnail``); a
                 # ready file is downloadable exactly when the dataset is.
                 thumbnail=exact and preview_ready(data_file) and bool(data_file.thumbnail),
+                preview=policy.preview_rows(preview, exact=exact) if preview else None,
             )
         )
     profile.species = _species_rows(totals, all_species)

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from access import policy
-from datasets import selectors, services
+from datasets import profile_selectors, selectors, services
 from datasets.forms import (
     AccessRequestForm,
     DatasetFilterForm,
@@ -69,8 +69,11 @@ def dataset_list(request: HttpRequest) -> HttpResponse:
 def dataset_detail(request: HttpRequest, pk: int) -> HttpResponse:
     dataset = selectors.dataset_detail(user=request.user, pk=pk)
     user = request.user
+    profile = profile_selectors.dataset_profile(user=user, dataset=dataset)
     context = {
         "dataset": dataset,
+        "profile": profile,
+        "profile_map": {"points": profile.points, "datasets": {}},
         "download_rule": download_rule(dataset),
         "can_edit": policy.can_edit_dataset(user, dataset),
         "review_countries": policy.review_countries(user, dataset),
