@@ -10,11 +10,17 @@ from datetime import timedelta
 from celery import shared_task
 from django.conf import settings
 
-from datasets import services
+from datasets import access_services, services
 from datasets.processing.queue import process_data_file, requeue_stuck_files
 from datasets.reconcile import files_reconcile
 
-__all__ = ["expire_grants", "process_data_file", "reconcile_files", "requeue_stuck_files"]
+__all__ = [
+    "expire_grants",
+    "notify_expiring_grants",
+    "process_data_file",
+    "reconcile_files",
+    "requeue_stuck_files",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -23,6 +29,15 @@ logger = logging.getLogger(__name__)
 def expire_grants() -> int:
     """Clean up grants that expired (access already stops at expiry, on every request)."""
     return services.grants_expire()
+
+
+@shared_task(name="datasets.notify_expiring_grants")
+def notify_expiring_grants() -> int:
+    """Tell holders of grants ending within 14 days, once per grant; return how many."""
+    return sum(
+        access_services.grant_expiry_notify(grant_id=grant_id)
+        for grant_id in access_services.grants_expiring_soon()
+    )
 
 
 @shared_task(name="datasets.reconcile_files")

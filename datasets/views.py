@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from access import policy
-from datasets import profile_selectors, selectors, services
+from datasets import counts, profile_selectors, selectors, services
 from datasets.forms import (
     AccessRequestForm,
     DatasetFilterForm,
@@ -22,7 +22,7 @@ from datasets.forms import (
     ReasonForm,
     ReviewForm,
 )
-from datasets.models import AccessLevel
+from datasets.models import AccessLevel, CountKind, CountSubject
 from datasets.uploads import file_states_answer, files_posted
 from neaspec_portal import params
 from neaspec_portal.page_cache import visitor_page
@@ -70,7 +70,12 @@ def dataset_detail(request: HttpRequest, pk: int) -> HttpResponse:
     dataset = selectors.dataset_detail(user=request.user, pk=pk)
     user = request.user
     profile = profile_selectors.dataset_profile(user=user, dataset=dataset)
+    counts.count_add(
+        subject=CountSubject.DATASET, object_id=dataset.pk, kind=CountKind.VIEW, reader=user
+    )
     context = {
+        "counts": counts.counts_for(subject=CountSubject.DATASET, object_id=dataset.pk),
+        "can_delegate": policy.can_delegate_access(user, dataset),
         "dataset": dataset,
         "profile": profile,
         "profile_map": {"points": profile.points, "datasets": {}},
@@ -267,6 +272,9 @@ def access_request_decide(request: AuthenticatedRequest, pk: int) -> HttpRespons
             messages.success(request, _("Request declined; the requester is told."))
     except (ValidationError, PermissionDenied) as error:
         messages.error(request, refusal_text(error))
+    # An uploader whom the focal points let answer does so from "My access".
+    if not policy.is_focal_point(request.user):
+        return redirect("datasets:my_access")
     return redirect("datasets:access_requests")
 
 

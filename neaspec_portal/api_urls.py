@@ -11,6 +11,7 @@ from rest_framework.routers import DefaultRouter
 from accounts.api import MeView
 from accounts.security_api import TokenView
 from datasets.api import urlpatterns as dataset_api_urlpatterns
+from datasets.my_access_api import urlpatterns as my_access_api_urlpatterns
 from datasets.preview_api import urlpatterns as preview_api_urlpatterns
 from neaspec_portal import params
 from publications.api import urlpatterns as publication_api_urlpatterns
@@ -60,6 +61,7 @@ router.register("countries", CountryViewSet, basename="country")
 urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="token"),
     path("me/", MeView.as_view(), name="me"),
+    path("", include(my_access_api_urlpatterns)),
     path("search/", SearchView.as_view(), name="search"),
     path("schema/", SchemaView.as_view(), name="schema"),
     # The split view serves Swagger UI's start-up script as a file: no inline script.

@@ -16,6 +16,7 @@ the sections below are how it is written, not how it is used:
 - ``publications`` and ``events``: the library, its review, and event materials.
 - ``search``: the index documents a user finds and whose file text they may match.
 - ``occurrences``: locations, exact or in their public form.
+- ``my_access``: a researcher's own requests and grants; the uploader's recommendations.
 - ``previews``: the first rows of a dataset's tables, exact or in their public form.
 - ``audit``: who reads the audit trail.
 """
@@ -54,6 +55,13 @@ from access.policy.grants import (
     managed_grants,
     own_pending_request,
     revoke,
+)
+from access.policy.my_access import (
+    access_request_to_recommend,
+    access_requests_to_recommend,
+    can_delegate_access,
+    own_access_requests,
+    own_grants,
 )
 from access.policy.occurrences import (
     GRID_UNCERTAINTY_M,
@@ -109,6 +117,11 @@ from access.policy.search import (
 )
 
 __all__ = [
+    "access_request_to_recommend",
+    "access_requests_to_recommend",
+    "can_delegate_access",
+    "own_access_requests",
+    "own_grants",
     "PreviewRows",
     "access_file_preview",
     "preview_rows",

@@ -24,10 +24,12 @@ from datasets.models.core import (
     FileState,
     Licence,
     Method,
+    Recommendation,
     RequestStatus,
     ReviewDecision,
     _upload_path,
 )
+from datasets.models.counts import CountKind, CountSubject, DailyCount
 from datasets.models.occurrences import (
     Occurrence,
     PublicOccurrence,
@@ -49,6 +51,9 @@ __all__ = [
     "AccessLevel",
     "AccessRequest",
     "ColumnType",
+    "CountKind",
+    "CountSubject",
+    "DailyCount",
     "DataFile",
     "Dataset",
     "DatasetGroupObjectPermission",
@@ -62,6 +67,7 @@ __all__ = [
     "Occurrence",
     "PublicOccurrence",
     "PublicOccurrenceQuerySet",
+    "Recommendation",
     "RecordContext",
     "RequestStatus",
     "ReviewDecision",
