@@ -28,7 +28,9 @@ class SpeciesRowsSerializer(serializers.Serializer):
     code = serializers.CharField()
     name = serializers.CharField()
     scientific_name = serializers.CharField()
-    rows = serializers.IntegerField()
+    individuals = serializers.IntegerField(
+        help_text="Individuals counted (individualCount, else 1 a row)."
+    )
 
 
 class FileProfileSerializer(serializers.Serializer):

@@ -55,11 +55,11 @@ def _species_rows(counts: dict[str, int], species: dict[str, Species]) -> list[d
             "code": code,
             "name": species[code].name if code in species else code,
             "scientific_name": species[code].scientific_name if code in species else "",
-            "rows": rows,
+            "individuals": rows,
         }
         for code, rows in counts.items()
     ]
-    return sorted(rows, key=lambda row: (-row["rows"], row["code"]))
+    return sorted(rows, key=lambda row: (-row["individuals"], row["code"]))
 
 
 def _union(boxes: list[list[float]]) -> list[float] | None:
