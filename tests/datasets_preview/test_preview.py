@@ -8,6 +8,7 @@ from datetime import timedelta
 
 import pytest
 from django.core.files.base import ContentFile
+from django.core.management import call_command
 from django.utils import timezone
 
 from access import policy
@@ -180,3 +181,9 @@ def test_the_preview_reads_two_queries(client, table, django_assert_num_queries)
     # Expect 2 queries: the file with its stored preview, and the dataset through the policy.
     with django_assert_num_queries(2):
         assert client.get(f"/api/v1/files/{table.pk}/preview/").status_code == 200
+
+
+def test_files_processed_before_previews_get_one_when_reprocessed(table):
+    FilePreview.objects.filter(data_file=table).delete()
+    call_command("reprocess_files", "--file", str(table.pk), "--now", verbosity=0)
+    assert FilePreview.objects.get(data_file=table).exact_rows[0][0] == "Panthera tigris altaica"
