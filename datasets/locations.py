@@ -22,11 +22,14 @@ from django.db.models import Max
 from datasets.models import (
     DataFile,
     Dataset,
+    FilePreview,
     Occurrence,
     PublicOccurrence,
     RecordContext,
     Withheld,
 )
+from datasets.processing.tabular.columns import LATITUDE, LONGITUDE
+from datasets.processing.tabular.columns import _first as first_column
 from species.models import STRICTNESS, Species
 
 #: The coarsest public grid: the least an unresolved name is generalized to.
@@ -143,7 +146,7 @@ def generalize_file(data_file: DataFile, *, species: list[Species] | None = None
         species = list(Species.objects.filter(datasets=data_file.dataset_id))
     with transaction.atomic():
         PublicOccurrence.objects.filter(data_file_id=data_file.pk).delete()
-        return write_public_form(
+        made = write_public_form(
             connection,
             data_file_id=data_file.pk,
             rules={item.pk: item.public_grid for item in Species.objects.all()},
@@ -151,6 +154,27 @@ def generalize_file(data_file: DataFile, *, species: list[Species] | None = None
             public_table=PublicOccurrence._meta.db_table,
             occurrence_table=Occurrence._meta.db_table,
         )
+        _refresh_public_preview(data_file)
+        return made
+
+
+def _refresh_public_preview(data_file: DataFile) -> None:
+    """Decide again the public form of the file's stored preview rows, by the same rules.
+
+    A species whose sensitivity changed, or a dataset's species, change the preview too.
+    """
+    preview = FilePreview.objects.filter(data_file_id=data_file.pk).first()
+    if preview is None:
+        return
+    header = [column["name"] for column in preview.columns]
+    preview.public_rows = public_preview(
+        data_file,
+        preview.exact_rows,
+        header=header,
+        lat=first_column(header, LATITUDE),
+        lon=first_column(header, LONGITUDE),
+    )
+    preview.save(update_fields=["public_rows"])
 
 
 def generalize_dataset(dataset: Dataset) -> int:

@@ -12,8 +12,10 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from access import policy
+from datasets import locations
 from datasets.models import FilePreview
 from datasets.processing import pipeline
+from species.models import Sensitivity, Species
 from tests.factories import DataFileFactory, DatasetFactory
 
 TABLE = (
@@ -187,3 +189,11 @@ def test_files_processed_before_previews_get_one_when_reprocessed(table):
     FilePreview.objects.filter(data_file=table).delete()
     call_command("reprocess_files", "--file", str(table.pk), "--now", verbosity=0)
     assert FilePreview.objects.get(data_file=table).exact_rows[0][0] == "Panthera tigris altaica"
+
+
+def test_a_species_made_more_sensitive_is_withheld_in_the_preview_too(client, table):
+    Species.objects.filter(code="TIGER_AMUR").update(sensitivity=Sensitivity.EXTREME)
+    locations.generalize_dataset(table.dataset)
+    body = client.get(f"/api/v1/files/{table.pk}/preview/").json()
+    assert body["rows"][0][2:5] == [None, None, None]
+    assert "withheld" in body["notes"][0]["informationWithheld"]
