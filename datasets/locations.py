@@ -14,18 +14,22 @@ rules change only with a species' sensitivity or a dataset's species, and then
 """
 
 from datetime import timedelta
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import connection, transaction
+from django.db.models import Max
 
 from datasets.models import (
     DataFile,
     Dataset,
+    FilePreview,
     Occurrence,
     PublicOccurrence,
     RecordContext,
     Withheld,
 )
+from datasets.processing.tabular.columns import LATITUDE, LONGITUDE
+from datasets.processing.tabular.columns import _first as first_column
 from species.models import STRICTNESS, Species
 
 #: The coarsest public grid: the least an unresolved name is generalized to.
@@ -142,7 +146,7 @@ def generalize_file(data_file: DataFile, *, species: list[Species] | None = None
         species = list(Species.objects.filter(datasets=data_file.dataset_id))
     with transaction.atomic():
         PublicOccurrence.objects.filter(data_file_id=data_file.pk).delete()
-        return write_public_form(
+        made = write_public_form(
             connection,
             data_file_id=data_file.pk,
             rules={item.pk: item.public_grid for item in Species.objects.all()},
@@ -150,6 +154,27 @@ def generalize_file(data_file: DataFile, *, species: list[Species] | None = None
             public_table=PublicOccurrence._meta.db_table,
             occurrence_table=Occurrence._meta.db_table,
         )
+        _refresh_public_preview(data_file)
+        return made
+
+
+def _refresh_public_preview(data_file: DataFile) -> None:
+    """Decide again the public form of the file's stored preview rows, by the same rules.
+
+    A species whose sensitivity changed, or a dataset's species, change the preview too.
+    """
+    preview = FilePreview.objects.filter(data_file_id=data_file.pk).first()
+    if preview is None:
+        return
+    header = [column["name"] for column in preview.columns]
+    preview.public_rows = public_preview(
+        data_file,
+        preview.exact_rows,
+        header=header,
+        lat=first_column(header, LATITUDE),
+        lon=first_column(header, LONGITUDE),
+    )
+    preview.save(update_fields=["public_rows"])
 
 
 def generalize_dataset(dataset: Dataset) -> int:
@@ -186,3 +211,118 @@ def copy_records(*, source_file: int, target: DataFile) -> None:
             f"SELECT %s, %s, {listed} FROM {table} WHERE data_file_id = %s",
             [target.dataset_id, target.pk, source_file],
         )
+
+
+#: Words in a column's name that mark it as saying where a record is (lower case). In the
+#: public form of a generalized or withheld row such columns are blank: failing closed, a
+#: column named like a place ("localityRemarks", "utm_easting") is blanked too.
+LOCATION_WORDS = (
+    "lat",
+    "lon",
+    "lng",
+    "coord",
+    "locality",
+    "location",
+    "wkt",
+    "geom",
+    "easting",
+    "northing",
+    "utm",
+    "gps",
+)
+
+
+def location_columns(header: list[str]) -> set[int]:
+    """Return the indexes of the columns of ``header`` that may say where a record is."""
+    return {
+        index
+        for index, name in enumerate(header)
+        if any(word in name.lower() for word in LOCATION_WORDS)
+    }
+
+
+def _on_grid(value: float, grid: Decimal) -> str:
+    """Return ``value`` on ``grid`` as the public form's SQL rounds it (half away from 0)."""
+    steps = (Decimal(repr(value)) / grid).quantize(Decimal(1), rounding=ROUND_HALF_UP)
+    return str((steps * grid).normalize())
+
+
+def public_preview(
+    data_file: DataFile,
+    rows: list[list[str]],
+    *,
+    header: list[str],
+    lat: int | None,
+    lon: int | None,
+) -> list[dict]:
+    """Return the public form of the first ``rows`` of ``data_file``'s table.
+
+    Each row takes the rule its stored record took in ``generalize_file``: the species'
+    grid, withheld (a withheld species, a camera station, a collar fix without a date), or
+    the fallback of unresolved names. A generalized row gives its point on the grid; a
+    withheld row, and a row that has no stored record, give no location at all; in both,
+    every other location column is blank. A collar fix shows only from ``public_from``,
+    180 days after the file's last fix of its species (never earlier than on the map).
+    """
+    numbers = range(2, len(rows) + 2)  # row numbers as the profile counts them (header = 1)
+    records = {
+        row: (species_id, context, day)
+        for row, species_id, context, day in Occurrence.objects.filter(
+            data_file_id=data_file.pk, row__in=numbers
+        ).values_list("row", "species_id", "context", "event_date")
+    }
+    rules: dict[int, Rule] = {item.pk: item.public_grid for item in Species.objects.all()}
+    fallback = fallback_rule(list(Species.objects.filter(datasets=data_file.dataset_id)))
+    last_fix = dict(
+        Occurrence.objects.filter(data_file_id=data_file.pk, context=RecordContext.COLLAR_FIX)
+        .values_list("species_id")
+        .annotate(last=Max("event_date"))
+        .values_list("species_id", "last")
+    )
+    places = location_columns(header)
+    public = []
+    for number, cells in zip(numbers, rows, strict=True):
+        record = records.get(number)
+        entry: dict = {"withheld": "", "grid": None, "public_from": None}
+        if record is None:
+            rule: Rule = None
+            entry["withheld"] = Withheld.SPECIES.value if _has_place(cells, places) else ""
+        else:
+            species_id, context, day = record
+            rule = rules.get(species_id, fallback) if species_id else fallback
+            if context == RecordContext.CAMERA_STATION:
+                rule, entry["withheld"] = None, Withheld.CAMERA_STATION.value
+            elif context == RecordContext.COLLAR_FIX and day is None:
+                rule, entry["withheld"] = None, Withheld.COLLAR_FIX.value
+            elif rule is None:
+                entry["withheld"] = Withheld.SPECIES.value
+            if context == RecordContext.COLLAR_FIX and day is not None:
+                last = last_fix.get(species_id) or day
+                entry["public_from"] = (last + COLLAR_EMBARGO).isoformat()
+        entry["cells"] = _public_cells(cells, rule, places, lat=lat, lon=lon)
+        entry["grid"] = float(rule) if rule else None
+        public.append(entry)
+    return public
+
+
+def _has_place(cells: list[str], places: set[int]) -> bool:
+    return any(index < len(cells) and cells[index].strip() for index in places)
+
+
+def _public_cells(
+    cells: list[str], rule: Rule, places: set[int], *, lat: int | None, lon: int | None
+) -> list[str | None]:
+    """Return ``cells`` with location columns on ``rule``'s grid, or blank (None)."""
+    if rule == 0:
+        return list(cells)
+    public: list[str | None] = [
+        None if index in places and value.strip() else value for index, value in enumerate(cells)
+    ]
+    if rule is not None:
+        for index in (lat, lon):
+            if index is not None and index < len(cells) and cells[index].strip():
+                try:
+                    public[index] = _on_grid(float(cells[index]), rule)
+                except ValueError:
+                    public[index] = None  # not a number the grid can take: nothing shown
+    return public

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from access import policy
 from access.services import audit_record
 from accounts.models import User
-from datasets import blobs, locations, versions
+from datasets import blobs, counts, locations, versions
 from datasets.doi import doi_request_on_commit
 from datasets.file_store import files_store
 from datasets.models import (
@@ -487,7 +487,8 @@ def grants_expire() -> int:
 def download_record(
     *, actor: User | AnonymousUser, data_file: DataFile, ip_address: str | None
 ) -> None:
-    """Write the audit row of a raw-file download."""
+    """Write the audit row of a raw-file download, and count it (by country, not person)."""
+    counts.count_download(data_file=data_file, reader=actor)
     audit_record(
         actor=actor,
         action="file.download",

@@ -12,7 +12,7 @@ from typing import cast
 from celery import shared_task
 from django.conf import settings
 
-from datasets import services
+from datasets import access_services, services
 from datasets.doi import register_doi, retry_doi_registrations
 from datasets.processing.queue import process_data_file, requeue_stuck_files
 from datasets.reconcile import files_reconcile
@@ -20,6 +20,7 @@ from neaspec_portal.singleton import single_run
 
 __all__ = [
     "expire_grants",
+    "notify_expiring_grants",
     "process_data_file",
     "reconcile_files",
     "register_doi",
@@ -35,6 +36,15 @@ logger = logging.getLogger(__name__)
 def expire_grants() -> int:
     """Clean up grants that expired (access already stops at expiry, on every request)."""
     return services.grants_expire()
+
+
+@shared_task(name="datasets.notify_expiring_grants")
+def notify_expiring_grants() -> int:
+    """Tell holders of grants ending within 14 days, once per grant; return how many."""
+    return sum(
+        access_services.grant_expiry_notify(grant_id=grant_id)
+        for grant_id in access_services.grants_expiring_soon()
+    )
 
 
 @shared_task(name="datasets.reconcile_files")

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from datasets import downloads, views
+from datasets import downloads, my_access_views, views
 
 app_name = "datasets"
 
@@ -12,6 +12,13 @@ urlpatterns = [
     path("requests/", views.access_requests, name="access_requests"),
     path("requests/<int:pk>/decide/", views.access_request_decide, name="access_request_decide"),
     path("grants/", views.grants, name="grants"),
+    path("my-access/", my_access_views.my_access, name="my_access"),
+    path(
+        "requests/<int:pk>/recommend/",
+        my_access_views.access_request_recommend,
+        name="access_request_recommend",
+    ),
+    path("<int:pk>/delegate-access/", my_access_views.delegate_access, name="delegate_access"),
     path("grants/<int:pk>/revoke/", views.grant_revoke, name="grant_revoke"),
     path("audit/", views.audit_log, name="audit"),
     path("<int:pk>/", views.dataset_detail, name="detail"),

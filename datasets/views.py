@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from access import policy
-from datasets import cite, selectors, services, versions
+from datasets import cite, counts, profile_selectors, selectors, services, versions
 from datasets.citation_api import citation_response
 from datasets.datacite import FORMATS as CITATION_FORMATS
 from datasets.exports.jsonld import dataset_jsonld
@@ -25,7 +25,7 @@ from datasets.forms import (
     ReasonForm,
     ReviewForm,
 )
-from datasets.models import SHORT_TEXT, AccessLevel, DatasetStatus
+from datasets.models import SHORT_TEXT, AccessLevel, CountKind, CountSubject, DatasetStatus
 from datasets.uploads import file_states_answer, files_posted
 from neaspec_portal import params
 from neaspec_portal.api_errors import Conflict
@@ -74,10 +74,18 @@ def dataset_list(request: HttpRequest) -> HttpResponse:
 def dataset_detail(request: HttpRequest, pk: int) -> HttpResponse:
     dataset = selectors.dataset_detail(user=request.user, pk=pk)
     user = request.user
+    profile = profile_selectors.dataset_profile(user=user, dataset=dataset)
+    counts.count_add(
+        subject=CountSubject.DATASET, object_id=dataset.pk, kind=CountKind.VIEW, reader=user
+    )
     context = {
+        "counts": counts.counts_for(subject=CountSubject.DATASET, object_id=dataset.pk),
+        "can_delegate": policy.can_delegate_access(user, dataset),
         "dataset": dataset,
         "citation": cite.plain(cite.citation_of(selectors.with_citation_relations(dataset))),
         "citation_formats": CITATION_FORMAT_LABELS,
+        "profile": profile,
+        "profile_map": {"points": profile.points, "datasets": {}},
         "download_rule": download_rule(dataset),
         "can_edit": policy.can_edit_dataset(user, dataset),
         "review_countries": policy.review_countries(user, dataset),
@@ -361,6 +369,9 @@ def access_request_decide(request: AuthenticatedRequest, pk: int) -> HttpRespons
             messages.success(request, _("Request declined; the requester is told."))
     except (ValidationError, PermissionDenied) as error:
         messages.error(request, refusal_text(error))
+    # An uploader whom the focal points let answer does so from "My access".
+    if not policy.is_focal_point(request.user):
+        return redirect("datasets:my_access")
     return redirect("datasets:access_requests")
 
 

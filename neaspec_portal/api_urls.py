@@ -11,6 +11,8 @@ from rest_framework.routers import DefaultRouter
 from accounts.api import MeView
 from accounts.security_api import TokenView
 from datasets.api import urlpatterns as dataset_api_urlpatterns
+from datasets.my_access_api import urlpatterns as my_access_api_urlpatterns
+from datasets.preview_api import urlpatterns as preview_api_urlpatterns
 from neaspec_portal import params
 from publications.api import urlpatterns as publication_api_urlpatterns
 from publications.events_api import urlpatterns as event_api_urlpatterns
@@ -59,12 +61,14 @@ router.register("countries", CountryViewSet, basename="country")
 urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="token"),
     path("me/", MeView.as_view(), name="me"),
+    path("", include(my_access_api_urlpatterns)),
     path("search/", SearchView.as_view(), name="search"),
     path("schema/", SchemaView.as_view(), name="schema"),
     # The split view serves Swagger UI's start-up script as a file: no inline script.
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
     path("", include(router.urls)),
     path("", include(dataset_api_urlpatterns)),
+    path("", include(preview_api_urlpatterns)),
     path("", include(publication_api_urlpatterns)),
     path("", include(event_api_urlpatterns)),
 ]

@@ -316,6 +316,7 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 }
 CELERY_BEAT_SCHEDULE = {
     "expire-access-grants": {"task": "datasets.expire_grants", "schedule": 3600.0},
+    "notify-expiring-grants": {"task": "datasets.notify_expiring_grants", "schedule": 3600.0},
     "requeue-stuck-files": {
         "task": "datasets.requeue_stuck_files",
         "schedule": float(FILE_SWEEP_SECONDS),

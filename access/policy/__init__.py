@@ -20,6 +20,8 @@ the sections below are how it is written, not how it is used:
 - ``exports``: occurrences in Darwin Core terms, exact or generalized per requester.
 - ``harvest``: what harvesters and search engines hear of (public items, withdrawn ones
   as deleted records).
+- ``my_access``: a researcher's own requests and grants; the uploader's recommendations.
+- ``previews``: the first rows of a dataset's tables, exact or in their public form.
 - ``audit``: who reads the audit trail.
 """
 
@@ -72,6 +74,13 @@ from access.policy.harvest import (
     harvested_events,
     harvested_publications,
 )
+from access.policy.my_access import (
+    access_request_to_recommend,
+    access_requests_to_recommend,
+    can_delegate_access,
+    own_access_requests,
+    own_grants,
+)
 from access.policy.occurrences import (
     GRID_UNCERTAINTY_M,
     MAX_OCCURRENCES,
@@ -81,6 +90,7 @@ from access.policy.occurrences import (
     occurrence_summaries,
     occurrences_for,
 )
+from access.policy.previews import PreviewRows, access_file_preview, preview_rows
 from access.policy.publications import (
     access_publication,
     can_download_publication,
@@ -132,6 +142,14 @@ from access.policy.versions import (
 )
 
 __all__ = [
+    "access_request_to_recommend",
+    "access_requests_to_recommend",
+    "can_delegate_access",
+    "own_access_requests",
+    "own_grants",
+    "PreviewRows",
+    "access_file_preview",
+    "preview_rows",
     "Actor",
     "is_verified",
     "is_secretariat",

@@ -49,11 +49,19 @@ def own_pending_request(user: Actor, dataset: Dataset) -> AccessRequest | None:
     ).first()
 
 
+def _answer_condition(user: Actor) -> Q:
+    """Return the condition of requests ``user`` answers: on datasets of the countries they
+    are focal point of, and on datasets they uploaded whose focal points let them answer."""
+    condition = Q(dataset__owner_country_id__in=focal_point_countries(user))
+    if is_verified(user):
+        condition |= Q(dataset__uploader_id=user.pk, dataset__uploader_answers_requests=True)
+    return condition
+
+
 def access_requests_to_answer(user: Actor) -> QuerySet[AccessRequest]:
-    """Return pending access requests on datasets of the countries ``user`` is focal point of."""
-    countries = focal_point_countries(user)
+    """Return the pending access requests ``user`` answers (see ``_answer_condition``)."""
     return AccessRequest.objects.filter(
-        status=RequestStatus.PENDING, dataset__owner_country_id__in=countries
+        Q(status=RequestStatus.PENDING), _answer_condition(user)
     ).select_related("dataset", "requester", "requester__country")
 
 
@@ -150,11 +158,16 @@ def _drop_permission_if_unused(grant_row: AccessGrant) -> None:
 
 
 def access_request_answerers(dataset: Dataset) -> list[User]:
-    """Return who is told of a new access request on ``dataset``: its country's focal points.
+    """Return who is told of a new access request on ``dataset``: those who answer it.
 
-    The active focal points of the owner country, who answer it (``access_requests_to_answer``).
+    The active focal points of the owner country, and the uploader when they let the
+    uploader answer (``access_requests_to_answer``). An uploader who only recommends reads
+    the request on their page of requests.
     """
     appointments = FocalPoint.objects.filter(
         country_id=dataset.owner_country_id, user__is_active=True
     ).select_related("user")
-    return list({appointment.user for appointment in appointments})
+    people = {appointment.user for appointment in appointments}
+    if dataset.uploader_answers_requests and dataset.uploader.is_active:
+        people.add(dataset.uploader)
+    return list(people)

@@ -1,8 +1,9 @@
 """Raw monitoring data: datasets and their files, review, access, and the records read from them.
 
 A package by subject: ``core`` (datasets, files, review decisions, grants and requests) and
-``occurrences`` (the located records, exact and public). Everything is imported from here,
-as ``datasets.models``, by code and migrations alike.
+``occurrences`` (the located records, exact and public), ``previews`` (a table's
+profile and first rows) and ``counts`` (daily views and downloads). Everything is imported
+from here, as ``datasets.models``, by code and migrations alike.
 """
 
 from datasets.models.core import (
@@ -24,10 +25,12 @@ from datasets.models.core import (
     FileState,
     Licence,
     Method,
+    Recommendation,
     RequestStatus,
     ReviewDecision,
     _upload_path,
 )
+from datasets.models.counts import CountKind, CountSubject, DailyCount
 from datasets.models.occurrences import (
     Occurrence,
     PublicOccurrence,
@@ -35,16 +38,23 @@ from datasets.models.occurrences import (
     RecordContext,
     Withheld,
 )
+from datasets.models.previews import PREVIEW_ROWS, PROFILE_SAMPLE, ColumnType, FilePreview
 
 __all__ = [
     "EDITABLE_STATUSES",
     "LIST_LIMITS",
     "LONG_TEXT",
+    "PREVIEW_ROWS",
+    "PROFILE_SAMPLE",
     "REASON_TEXT",
     "SHORT_TEXT",
     "AccessGrant",
     "AccessLevel",
     "AccessRequest",
+    "ColumnType",
+    "CountKind",
+    "CountSubject",
+    "DailyCount",
     "DataFile",
     "Dataset",
     "DatasetGroupObjectPermission",
@@ -52,12 +62,14 @@ __all__ = [
     "DoiState",
     "DatasetUserObjectPermission",
     "Decision",
+    "FilePreview",
     "FileState",
     "Licence",
     "Method",
     "Occurrence",
     "PublicOccurrence",
     "PublicOccurrenceQuerySet",
+    "Recommendation",
     "RecordContext",
     "RequestStatus",
     "ReviewDecision",

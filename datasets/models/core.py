@@ -161,6 +161,10 @@ class Dataset(models.Model):
     #: When a later version of the series was published: the row stays published (its URL
     #: and files keep working) but lists, search and maps show the later one instead.
     superseded_at = models.DateTimeField(_("superseded"), null=True, blank=True)
+    #: Set by a focal point of the owner country: the uploader answers access requests too.
+    uploader_answers_requests = models.BooleanField(
+        _("the uploader answers access requests"), default=False
+    )
 
     class Meta:
         ordering = ["-published_at", "-created_at"]
@@ -376,6 +380,8 @@ class AccessGrant(models.Model):
     revoked_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    #: When the notice that the grant ends soon was sent (once per grant).
+    expiry_notice_sent_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-granted_at"]
@@ -408,6 +414,12 @@ class RequestStatus(models.TextChoices):
     DECLINED = "declined", _("Declined")
 
 
+class Recommendation(models.TextChoices):
+    NONE = "", _("No recommendation")
+    GRANT = "grant", _("Grant")
+    DECLINE = "decline", _("Decline")
+
+
 class AccessRequest(models.Model):
     """A verified user's request to download a dataset they may not download by its level."""
 
@@ -430,6 +442,20 @@ class AccessRequest(models.Model):
     grant = models.OneToOneField(
         AccessGrant, on_delete=models.SET_NULL, null=True, blank=True, related_name="request"
     )
+    #: The uploader's advice to whoever decides; the requester does not read it.
+    recommendation = models.CharField(
+        _("recommendation"), max_length=10, choices=Recommendation.choices, blank=True
+    )
+    recommendation_comment = models.TextField(
+        _("comment on the recommendation"),
+        blank=True,
+        max_length=SHORT_TEXT,
+        validators=[MaxLengthValidator(SHORT_TEXT)],
+    )
+    recommended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    recommended_at = models.DateTimeField(_("recommended"), null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]

@@ -38,7 +38,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from datasets import blobs, locations
-from datasets.models import DataFile, FileState, Occurrence, RecordContext
+from datasets.models import DataFile, FilePreview, FileState, Occurrence, RecordContext
 from datasets.processing import ProcessingError, Source, extract, lease, sniff, tabular
 from datasets.stored_files import StoredSource
 from search.services import index_dataset_on_commit, index_publication_on_commit
@@ -195,6 +195,7 @@ def examine(data_file: DataFile, path: Source, on_points=None) -> dict:
         )
         if profile.rows == 0:
             results["warnings"].append(_("The table has a header but no rows."))
+        results["head"] = tabular.read_head(path)
     results["thumbnail"] = extract.thumbnail(path, kind)
     return results
 
@@ -268,10 +269,12 @@ def _read_and_store(data_file: DataFile, attempt: int) -> None:
             Occurrence.objects.filter(data_file_id=data_file.pk).delete()
             writer = OccurrenceWriter(data_file) if data_file.dataset_id else None
             results = examine(data_file, StoredSource.of(data_file.file), writer)
+            head = results.pop("head", None)
             if writer is not None:
                 writer.flush()
                 locations.generalize_file(data_file)
             _save_results(data_file.pk, attempt, results, stored)
+            _save_preview(data_file, head)
     except BaseException:
         for name in stored:
             data_file.thumbnail.storage.delete(name)
@@ -289,6 +292,8 @@ def _reset_connection() -> None:
 
 
 def _fail(file_id: int, attempt: int, reason: str, problems: list[dict] | None = None) -> str:
+    if lease.held(file_id, attempt).exists():
+        FilePreview.objects.filter(data_file_id=file_id).delete()  # of an earlier success
     lease.held(file_id, attempt).update(
         state=FileState.FAILED,
         error=reason[:2000],
@@ -335,6 +340,27 @@ def _save_results(file_id: int, attempt: int, results: dict, stored: list[str]) 
     data_file.processed_at = timezone.now()
     data_file.lease_expires_at = None
     data_file.save()
+
+
+def _save_preview(data_file: DataFile, head: tabular.Head | None) -> None:
+    """Store the profile of a dataset's table and its first rows, exact and in public form."""
+    FilePreview.objects.filter(data_file_id=data_file.pk).delete()
+    if head is None or not data_file.dataset_id:
+        return
+    FilePreview.objects.create(
+        data_file_id=data_file.pk,
+        columns=head.columns,
+        sampled=head.sampled,
+        exact_rows=head.rows,
+        location_columns=sorted(locations.location_columns(head.header)),
+        public_rows=locations.public_preview(
+            data_file,
+            head.rows,
+            header=head.header,
+            lat=tabular.first_column(head.header, tabular.LATITUDE),
+            lon=tabular.first_column(head.header, tabular.LONGITUDE),
+        ),
+    )
 
 
 def _reindex(data_file: DataFile) -> None:

@@ -13,6 +13,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from access import policy
+from datasets import counts
+from datasets.models import CountKind, CountSubject
 from datasets.uploads import file_states_answer, files_posted, oversize_upload_messages
 from neaspec_portal import params
 from neaspec_portal.jsonld import jsonld_script
@@ -91,7 +93,17 @@ def _detail_context(request: HttpRequest, publication, review_form=None) -> dict
 
 def publication_detail(request: HttpRequest, pk: int) -> HttpResponse:
     publication = selectors.publication_detail(user=request.user, pk=pk)
-    return render(request, "publications/detail.html", _detail_context(request, publication))
+    counts.count_add(
+        subject=CountSubject.PUBLICATION,
+        object_id=publication.pk,
+        kind=CountKind.VIEW,
+        reader=request.user,
+    )
+    context = _detail_context(request, publication)
+    context["counts"] = counts.counts_for(
+        subject=CountSubject.PUBLICATION, object_id=publication.pk
+    )
+    return render(request, "publications/detail.html", context)
 
 
 def publication_cite(request: HttpRequest, pk: int, style: str) -> HttpResponse:

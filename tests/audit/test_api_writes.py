@@ -108,7 +108,11 @@ def _datasets(tour, researcher_a, researcher_b, focal_point_a, secretariat):
             2, uploader=researcher_a, access_level="restricted"
         )
     ]
+    tour.as_(researcher_a).call(
+        "POST", f"/api/v1/access-requests/{asked[0]}/recommend/", {"recommendation": "grant"}
+    )
     tour.as_(focal_point_a)
+    tour.call("POST", f"/api/v1/datasets/{pk}/delegate-access/", {"uploader_answers": True})
     tour.call("POST", f"/api/v1/access-requests/{asked[0]}/grant/", {"until": until})
     tour.call("POST", f"/api/v1/access-requests/{asked[1]}/decline/", {"reason": "Too broad"})
     grant = tour.client.get("/api/v1/grants/").json()["results"][0]["id"]

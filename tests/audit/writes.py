@@ -74,6 +74,10 @@ BOOKKEEPING: dict[str, tuple[str, Callable[[Write], bool]]] = {
     "search.searchdocument": ("the search index, derived from the rows it indexes", bool),
     "datasets.occurrence": ("records read from a file by processing, derived", bool),
     "datasets.publicoccurrence": ("the public form of records, derived from them", bool),
+    "datasets.dailycount": (
+        "the day's number of views or downloads of an object, by country; no person",
+        bool,
+    ),
     "accounts.user": ("the time of the last sign-in", _columns_only("last_login")),
     "accounts.apitoken": ("when a token was last used", _columns_only("last_used_at")),
     # django-otp saves the whole device when it checks a code (throttling, drift, last

@@ -10,7 +10,27 @@ researcher can act on, with row numbers, whichever way the rows were read. A big
 points are not stored is read by two processes, each taking half of the file.
 """
 
-from datasets.processing.tabular.columns import FORMATS, Profile, detect_format, open_text
+from datasets.processing.tabular.columns import (
+    FORMATS,
+    LATITUDE,
+    LONGITUDE,
+    Profile,
+    detect_format,
+    open_text,
+)
+from datasets.processing.tabular.columns import _first as first_column
+from datasets.processing.tabular.head import Head, read_head
 from datasets.processing.tabular.scan import profile_csv
 
-__all__ = ["FORMATS", "Profile", "detect_format", "open_text", "profile_csv"]
+__all__ = [
+    "FORMATS",
+    "LATITUDE",
+    "LONGITUDE",
+    "Head",
+    "Profile",
+    "detect_format",
+    "first_column",
+    "open_text",
+    "profile_csv",
+    "read_head",
+]
