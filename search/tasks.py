@@ -3,7 +3,7 @@
 from celery import shared_task
 from django.db import OperationalError
 
-from search import services
+from search import vectors
 
 
 @shared_task(
@@ -13,5 +13,5 @@ from search import services
     max_retries=5,
 )
 def embed_search_documents(document_ids: list[int]) -> int:
-    """Compute and store the vectors of ``document_ids`` (``search.services``)."""
-    return services.search_vectors_compute(document_ids=document_ids)
+    """Compute and store the vectors of ``document_ids`` (``search.vectors``)."""
+    return vectors.search_vectors_compute(document_ids=document_ids)

@@ -4,7 +4,7 @@ The nearest codes (``search.semantic``) are only a shortlist: their int8 vectors
 back through the same conditions as every other candidate (the filters on the documents'
 copies and the policy's live rows, ``statement._bases``), so that only documents the user
 may find are ranked by cosine, and the best of those passed to the statement, which checks
-them once more. Only titles and summaries are embedded (``search.services.embedded_vectors``):
+them once more. Only titles and summaries are embedded (``search.vectors.embedded_vectors``):
 no vector holds the text of a file.
 """
 

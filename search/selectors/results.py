@@ -75,17 +75,10 @@ def search(
     """
     cleaned = clean_query(query)
     filters = filters or SearchFilters()
-    meaning, names, language = None, "", ""
     cross_language = cross_language and bool(cleaned) and hybrid.cross_language_enabled()
+    meaning, names, language = None, "", ""
     if cross_language:
-        expansion = hybrid.query_expansion(cleaned)
-        language, names = expansion.language, expansion.query()
-        # The encoder knows no Mongolian: a Mongolian query is found by its words and names.
-        meaning = []
-        if language != "mn":
-            meaning = hybrid.meaning_candidates(
-                user=user, query=cleaned, filters=filters, language=language
-            )
+        meaning, names, language = _other_languages(user=user, query=cleaned, filters=filters)
     sql, params = statement.search_statement(
         user=user,
         query=cleaned,
@@ -96,19 +89,7 @@ def search(
         names=names,
         language=language,
     )
-    total, tsquery, page_rows = 0, "", []
-    counts: dict[str, list[tuple[str, int]]] = {name: [] for name in statement.FACETS}
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        for kind, value, number, *columns in cursor.fetchall():
-            if kind == "page":
-                page_rows.append((number, value, columns))
-            elif kind == "total":
-                total, tsquery = min(number, statement.COUNT_CAP + 1), value or ""
-            else:
-                counts[kind].append((value, number))
-    for values in counts.values():
-        values.sort(key=lambda item: (-item[1], item[0]))
+    total, tsquery, page_rows, counts = _answer(sql, params)
     documents = []
     for _n, lists, columns in sorted(page_rows, key=lambda row: row[0]):
         document = SearchDocument.from_db(connection.alias, statement.PAGE_FIELDS, columns)
@@ -129,3 +110,37 @@ def search(
         language=language,
         cross_language=cross_language,
     )
+
+
+def _other_languages(
+    *, user, query: str, filters: SearchFilters
+) -> tuple[list[tuple[int, float]], str, str]:
+    """Return the meaning list, the names query and the language of ``query``.
+
+    The encoder knows no Mongolian: a Mongolian query is found by its words and names.
+    """
+    expansion = hybrid.query_expansion(query)
+    meaning: list[tuple[int, float]] = []
+    if expansion.language != "mn":
+        meaning = hybrid.meaning_candidates(
+            user=user, query=query, filters=filters, language=expansion.language
+        )
+    return meaning, expansion.query(), expansion.language
+
+
+def _answer(sql: str, params: list) -> tuple[int, str, list, dict[str, list[tuple[str, int]]]]:
+    """Run the statement; return its total, tsquery, page rows and facet counts."""
+    total, tsquery, page_rows = 0, "", []
+    counts: dict[str, list[tuple[str, int]]] = {name: [] for name in statement.FACETS}
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        for kind, value, number, *columns in cursor.fetchall():
+            if kind == "page":
+                page_rows.append((number, value, columns))
+            elif kind == "total":
+                total, tsquery = min(number, statement.COUNT_CAP + 1), value or ""
+            else:
+                counts[kind].append((value, number))
+    for values in counts.values():
+        values.sort(key=lambda item: (-item[1], item[0]))
+    return total, tsquery, page_rows, counts

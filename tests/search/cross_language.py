@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from publications.models import Publication
-from search import selectors, services
+from search import selectors, services, vectors
 from search.selectors import SearchFilters, hybrid
 from species.models import Species
 
@@ -39,7 +39,7 @@ def index_relevance_corpus(uploader) -> dict[int, str]:
         publication.species.set(Species.objects.filter(code__in=document["species"]))
         services.publication_index(publication)
         keys[publication.search_document.pk] = key
-    services.search_vectors_compute(document_ids=list(keys))
+    vectors.search_vectors_compute(document_ids=list(keys))
     return keys
 
 

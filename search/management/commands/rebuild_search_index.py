@@ -6,7 +6,8 @@
 
 from django.core.management.base import BaseCommand
 
-from search.services import index_all, search_vectors_rebuild
+from search.services import index_all
+from search.vectors import search_vectors_rebuild
 
 
 class Command(BaseCommand):
