@@ -31,6 +31,8 @@ MAX_NAMES = 24
 class Expansion:
     language: str
     names: tuple[str, ...] = ()
+    #: The codes of the species named (documents tagged with them are found too).
+    species: tuple[str, ...] = ()
 
     def query(self) -> str:
         """Return the names as one query that any of them matches ("a b or c")."""
@@ -85,15 +87,18 @@ def expand(query: str) -> Expansion:
     mongolian_only = False
     fields = ["name_" + code for code in LANGUAGES]
     objects = [
-        *Species.objects.only(*fields, "scientific_name", "synonyms"),
+        *Species.objects.only(*fields, "code", "scientific_name", "synonyms"),
         *Site.objects.only(*fields),
     ]
-    for names in _names_of(objects):
+    species = []
+    for obj, names in zip(objects, _names_of(objects), strict=True):
         matched = {language for language, term in names if term in text}
         if not matched:
             continue
+        if isinstance(obj, Species):
+            species.append(obj.code)
         mongolian_only = mongolian_only or matched == {"mn"}
         found.extend(term for _language, term in names if term not in found)
     if language == "ru" and mongolian_only:
         language = "mn"
-    return Expansion(language=language, names=tuple(found[:MAX_NAMES]))
+    return Expansion(language=language, names=tuple(found[:MAX_NAMES]), species=tuple(species))

@@ -75,14 +75,14 @@ class _Codes:
     ids: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     codes: np.ndarray = field(default_factory=lambda: np.zeros((0, 8), dtype=np.uint64))
     position: dict[int, int] = field(default_factory=dict)
-    seen: datetime | None = None
+    #: The database's clock when the codes were last read.
+    checked: datetime | None = None
 
-    def merge(self, rows: list[tuple[int, bytes, bool, datetime]]) -> None:
+    def merge(self, rows: list[tuple[int, bytes, bool]]) -> None:
         """Apply changed rows: new codes appended, changed ones replaced, unpublished dropped."""
         added_ids: list[int] = []
         added_codes: list[np.ndarray] = []
-        for document_id, code, published, updated_at in rows:
-            self.seen = max(self.seen or updated_at, updated_at)
+        for document_id, code, published in rows:
             words = np.frombuffer(bytes(code), dtype=np.uint64)
             at = self.position.get(document_id)
             if at is not None:
@@ -110,21 +110,32 @@ class _Codes:
 
 
 _codes = _Codes()
-_REFRESH_SQL = (
-    "SELECT document_id, code, published, updated_at FROM search_searchvector"
-    " WHERE model = %s AND (%s::timestamptz IS NULL OR updated_at > %s::timestamptz)"
-    " AND (published OR %s::timestamptz IS NOT NULL)"
+#: The codes of the published documents, with the database's clock in a first row.
+_LOAD_SQL = (
+    "SELECT NULL::bigint, NULL::bytea, NULL::boolean, statement_timestamp() UNION ALL"
+    " SELECT document_id, code, published, NULL FROM search_searchvector"
+    " WHERE published AND model = %s"
+)
+#: The codes written since a time, through the index on ``updated_at``.
+_CHANGED_SQL = (
+    "SELECT NULL::bigint, NULL::bytea, NULL::boolean, statement_timestamp() UNION ALL"
+    " SELECT document_id, code, published, NULL FROM search_searchvector"
+    " WHERE updated_at > %s AND model = %s"
 )
 
 
 def refresh_codes() -> None:
-    """Read the vectors written since the last refresh (one indexed query)."""
-    since = _codes.seen - REFRESH_MARGIN if _codes.seen else None
+    """Read the codes written since the last refresh, less ``REFRESH_MARGIN`` for writes
+    that committed late (one query through the index on ``updated_at``)."""
     with connection.cursor() as cursor:
-        cursor.execute(_REFRESH_SQL, [MODEL_NAME, since, since, since])
+        if _codes.checked is None:
+            cursor.execute(_LOAD_SQL, [MODEL_NAME])
+        else:
+            cursor.execute(_CHANGED_SQL, [_codes.checked - REFRESH_MARGIN, MODEL_NAME])
         rows = cursor.fetchall()
     with _lock:
-        _codes.merge(rows)
+        _codes.merge([row[:3] for row in rows if row[0] is not None])
+        _codes.checked = next(row[3] for row in rows if row[0] is None)
 
 
 def nearest_documents(vector: np.ndarray, limit: int) -> list[int]:

@@ -24,10 +24,13 @@ SHORTLIST_FILTERED = 1500
 #: cross-language-search.md): the list is cut by rank, the floor drops only what is unrelated.
 MEANING_LIMIT = 20
 MIN_COSINE = 0.15
+#: Each of the shortlist is looked up by its key in the bases (``OFFSET 0`` keeps PostgreSQL
+#: from joining the whole of them instead).
 _VECTORS_SQL = (
     "SELECT v.document_id, v.vector FROM search_searchvector v"
-    " JOIN ({metadata}) b ON b.id = v.document_id JOIN ({live}) l ON l.id = v.document_id"
-    " JOIN search_searchdocument d ON d.id = v.document_id"
+    " JOIN search_searchdocument d ON d.id = v.document_id,"
+    " LATERAL (SELECT b.id FROM ({metadata}) b WHERE b.id = v.document_id OFFSET 0) b,"
+    " LATERAL (SELECT l.id FROM ({live}) l WHERE l.id = v.document_id OFFSET 0) l"
     " WHERE v.document_id = ANY(%s) AND v.model = %s AND d.language IS DISTINCT FROM %s"
 )
 

@@ -7,6 +7,7 @@ from django.db.models import BooleanField, FloatField, Q, QuerySet, Value
 from django.utils.safestring import mark_safe
 
 from access import policy
+from search.expansion import Expansion
 from search.models import SearchDocument
 from search.selectors import hybrid, statement
 from search.selectors.filters import SearchFilters
@@ -76,9 +77,10 @@ def search(
     cleaned = clean_query(query)
     filters = filters or SearchFilters()
     cross_language = cross_language and bool(cleaned) and hybrid.cross_language_enabled()
-    meaning, names, language = None, "", ""
+    meaning, expansion = None, Expansion(language="")
     if cross_language:
-        meaning, names, language = _other_languages(user=user, query=cleaned, filters=filters)
+        meaning, expansion = _other_languages(user=user, query=cleaned, filters=filters)
+    language = expansion.language
     sql, params = statement.search_statement(
         user=user,
         query=cleaned,
@@ -86,8 +88,9 @@ def search(
         sort=sort,
         page=page,
         meaning=meaning,
-        names=names,
+        names=expansion.query(),
         language=language,
+        species=expansion.species,
     )
     total, tsquery, page_rows, counts = _answer(sql, params)
     documents = []
@@ -114,8 +117,8 @@ def search(
 
 def _other_languages(
     *, user, query: str, filters: SearchFilters
-) -> tuple[list[tuple[int, float]], str, str]:
-    """Return the meaning list, the names query and the language of ``query``.
+) -> tuple[list[tuple[int, float]], Expansion]:
+    """Return the meaning list and the expansion (language, names, species) of ``query``.
 
     The encoder knows no Mongolian: a Mongolian query is found by its words and names.
     """
@@ -125,7 +128,7 @@ def _other_languages(
         meaning = hybrid.meaning_candidates(
             user=user, query=query, filters=filters, language=expansion.language
         )
-    return meaning, expansion.query(), expansion.language
+    return meaning, expansion
 
 
 def _answer(sql: str, params: list) -> tuple[int, str, list, dict[str, list[tuple[str, int]]]]:

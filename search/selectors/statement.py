@@ -102,6 +102,7 @@ _LONG_HEAD = "length(b.head::text) >= {chars}"
 #: A tier's rows; those of a metadata tier joined to the documents the user may find.
 _TIER_CTE = "{name} AS MATERIALIZED (SELECT {columns} FROM ({sql}) s{live} WHERE {condition})"
 _LIVE_JOIN = " JOIN ({live}) v ON v.id = s.id"
+_LIVE_BY_KEY = ", LATERAL (SELECT v.id FROM ({live}) v WHERE v.id = s.id OFFSET 0) v"
 _TIER_UNION = "SELECT {tier} AS tier, {columns} FROM {name}"
 _ALWAYS = "true"
 _NOT_IN = "s.id NOT IN (SELECT id FROM {name})"
@@ -135,17 +136,28 @@ _TIERS_ORDER = "l.tier, l.rank DESC, l.date DESC, l.id DESC"
 #: its words (same-language precision stays that of the words).
 _OTHER_LANGUAGES = " JOIN search_searchdocument o ON o.id = l.id AND o.language IS DISTINCT FROM %s"
 #: The nearest documents, as (id, cosine) arrays, among those under the filters whose copy
-#: says published, and then those the user may find, like the metadata tiers.
+#: says published, and then those the user may find, like the metadata tiers. Each is looked
+#: up by its key (``OFFSET 0`` keeps PostgreSQL from joining the whole base instead).
 _MEANING_SQL = (
     "SELECT b.id, b.date, x.cosine AS rank FROM unnest(%s::bigint[], %s::float8[])"
-    " AS x(id, cosine) JOIN ({metadata}) b ON b.id = x.id"
+    " AS x(id, cosine), LATERAL (SELECT b.id, b.date FROM ({metadata}) b"
+    " WHERE b.id = x.id OFFSET 0) b"
 )
-_TIER_NAME = re.compile(r"\bt(\d)\b")
+#: Names: the newest documents whose title holds one of them, and the newest tagged with the
+#: species named (through the index of tags), each under the filters and the policy.
+_TAGGED_SQL = (
+    "SELECT t.id, t.date, 0.0::float8 AS rank FROM (SELECT d.id, d.date"
+    " FROM search_searchdocument d WHERE d.published AND d.species && %s::varchar(40)[]"
+    " ORDER BY d.date DESC, d.id DESC LIMIT {limit}) t,"
+    " LATERAL (SELECT b.id FROM ({{metadata}}) b WHERE b.id = t.id OFFSET 0) b"
+)
 #: The marks of a statement's parameters: the user's tsquery (``q``), that of all its words
 #: (``qa``), its pairs (``p``), and the SQL of each base (``_bases``).
 _PLACEHOLDERS = re.compile(r"(\{(?:q|qa|p|metadata|content|live)\})")
 
 Bases = dict[str, tuple[str, Sequence[Any]]]
+#: The lists fused with the words: meaning (id, cosine), names, the query's language, species.
+Fused = tuple[list[tuple[int, float]], str, str, list[str]]
 
 
 def _not_in(*names: str) -> str:
@@ -168,6 +180,7 @@ def search_statement(
     meaning: Sequence[tuple[int, float]] | None = None,
     names: str = "",
     language: str = "",
+    species: Sequence[str] = (),
 ) -> tuple[str, list]:
     """Return the statement of ``search`` and its parameters.
 
@@ -178,7 +191,9 @@ def search_statement(
     """
     bases = _bases(user=user, filters=filters or SearchFilters())
     first = max(page - 1, 0) * PAGE_SIZE
-    fused = None if meaning is None and not names else (list(meaning or []), names, language)
+    fused = None
+    if meaning is not None or names or species:
+        fused = (list(meaning or []), names, language, list(species))
     return _candidates_sql(
         bases=bases,
         query=query,
@@ -337,7 +352,7 @@ def _candidates_sql(
     sort: str,
     pairs: str = "",
     page: tuple[int, int] = (0, PAGE_SIZE),
-    fused: tuple[list[tuple[int, float]], str, str] | None = None,
+    fused: "Fused | None" = None,
 ) -> tuple[str, list]:
     """Return one statement answering the page's documents, the total and the facets."""
     ctes: list[str] = []
@@ -374,9 +389,9 @@ def _candidates_sql(
 
 
 def _tier_ctes(
-    ctes: list, params: list, *, bases: Bases, query: str, sort: str, pairs: str, prefix: str = "t"
+    ctes: list, params: list, *, bases: Bases, query: str, sort: str, pairs: str
 ) -> list[str]:
-    """Append the CTEs of the tiers of ``query`` (named ``prefix`` + number); return their union."""
+    """Append the CTEs of the tiers of ``query``; return their union."""
     columns = ", ".join(_CANDIDATE_COLUMNS)
     union = []
     all_words = OR.sub(" ", query)
@@ -384,20 +399,16 @@ def _tier_ctes(
         # The file-text tier reads the policy's documents already.
         live = "" if "{content}" in tier_sql else _LIVE_JOIN
         cte = _TIER_CTE.format(
-            name=_TIER_NAME.sub(prefix + r"\1", name),
+            name=name,
             columns=", ".join(f"s.{column}" for column in _CANDIDATE_COLUMNS),
             sql=tier_sql,
             live=live,
-            condition=_TIER_NAME.sub(prefix + r"\1", condition.format(cap=COUNT_CAP)),
+            condition=condition.format(cap=COUNT_CAP),
         )
         sql, cte_params = _bind(cte, query=query, bases=bases, pairs=pairs, all_words=all_words)
         ctes.append(sql)
         params.extend(cte_params)
-        union.append(
-            _TIER_UNION.format(
-                name=_TIER_NAME.sub(prefix + r"\1", name), columns=columns, tier=tier
-            )
-        )
+        union.append(_TIER_UNION.format(name=name, columns=columns, tier=tier))
     return union
 
 
@@ -408,20 +419,20 @@ def _fused_sql(
     *,
     bases: Bases,
     sort: str,
-    fused: tuple[list[tuple[int, float]], str, str],
+    fused: "Fused",
 ) -> str:
     """Append the CTEs of the meaning and names lists; return the SQL of the fused candidates.
 
     Every list's rows pass the same conditions as the words' (filters, copies, live rows).
     """
-    meaning, names, language = fused
+    meaning, names, language, species = fused
     lists = [_FUSED_LIST.format(name="words", order=_TIERS_ORDER, union=words, join="")]
     if meaning:
         cte = _TIER_CTE.format(
             name="m1",
             columns=", ".join(f"s.{column}" for column in _CANDIDATE_COLUMNS),
             sql=_MEANING_SQL,
-            live=_LIVE_JOIN,
+            live=_LIVE_BY_KEY,
             condition=_ALWAYS,
         )
         sql, cte_params = _bind(cte, query="", bases=bases)
@@ -432,11 +443,41 @@ def _fused_sql(
         lists.append(
             _FUSED_LIST.format(name="meaning", order=order, union="SELECT * FROM m1", join="")
         )
-    if names:
-        union = _tier_ctes(ctes, params, bases=bases, query=names, sort=sort, pairs="", prefix="e")
-        names_sql = _FUSED_LIST.format(
-            name="names", order=_TIERS_ORDER, union=" UNION ALL ".join(union), join=_OTHER_LANGUAGES
-        )
-        lists.append(names_sql)
+    if names or species:
+        lists.append(_names_list(ctes, params, bases=bases, names=names, species=species))
         params.append(language)
     return _FUSED_SQL.format(k=RRF_K, lists=" UNION ALL ".join(lists))
+
+
+def _names_list(ctes: list, params: list, *, bases: Bases, names: str, species: list[str]) -> str:
+    """Append the CTEs of the names list (titles, tags); return the list's ranked SQL."""
+    columns = ", ".join(f"s.{column}" for column in _CANDIDATE_COLUMNS)
+    union = []
+    if names:
+        cte = _TIER_CTE.format(
+            name="e1",
+            columns=columns,
+            sql=_title_tier("b.head @@ {q}", dense=True),
+            live=_LIVE_JOIN,
+            condition=_ALWAYS,
+        )
+        sql, cte_params = _bind(cte, query=names, bases=bases)
+        ctes.append(sql)
+        params.extend(cte_params)
+        union.append(_TIER_UNION.format(name="e1", columns=", ".join(_CANDIDATE_COLUMNS), tier=1))
+    if species:
+        tagged = _TAGGED_SQL.format(limit=COUNT_CAP + 1)
+        cte = _TIER_CTE.format(
+            name="e2",
+            columns=columns,
+            sql=tagged,
+            live=_LIVE_BY_KEY,
+            condition=_not_in("e1") if names else _ALWAYS,
+        )
+        sql, cte_params = _bind(cte, query="", bases=bases)
+        ctes.append(sql)
+        params.extend([species, *cte_params])
+        union.append(_TIER_UNION.format(name="e2", columns=", ".join(_CANDIDATE_COLUMNS), tier=2))
+    return _FUSED_LIST.format(
+        name="names", order=_TIERS_ORDER, union=" UNION ALL ".join(union), join=_OTHER_LANGUAGES
+    )
