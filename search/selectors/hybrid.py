@@ -27,8 +27,9 @@ MIN_COSINE = 0.15
 #: Each of the shortlist is looked up by its key in the bases (``OFFSET 0`` keeps PostgreSQL
 #: from joining the whole of them instead).
 _VECTORS_SQL = (
-    "SELECT v.document_id, v.vector FROM search_searchvector v"
-    " JOIN search_searchdocument d ON d.id = v.document_id,"
+    "SELECT v.document_id, v.vector FROM search_searchvector v,"
+    " LATERAL (SELECT d.language FROM search_searchdocument d"
+    " WHERE d.id = v.document_id OFFSET 0) d,"
     " LATERAL (SELECT b.id FROM ({metadata}) b WHERE b.id = v.document_id OFFSET 0) b,"
     " LATERAL (SELECT l.id FROM ({live}) l WHERE l.id = v.document_id OFFSET 0) l"
     " WHERE v.document_id = ANY(%s) AND v.model = %s AND d.language IS DISTINCT FROM %s"

@@ -134,7 +134,9 @@ _FUSED_LIST = (
 _TIERS_ORDER = "l.tier, l.rank DESC, l.date DESC, l.id DESC"
 #: Names find documents in the other languages only: those in the query's own are found by
 #: its words (same-language precision stays that of the words).
-_OTHER_LANGUAGES = " JOIN search_searchdocument o ON o.id = l.id AND o.language IS DISTINCT FROM %s"
+_OTHER_LANGUAGES = (
+    " WHERE (SELECT o.language FROM search_searchdocument o WHERE o.id = l.id) IS DISTINCT FROM %s"
+)
 #: The nearest documents, as (id, cosine) arrays, among those under the filters whose copy
 #: says published, and then those the user may find, like the metadata tiers. Each is looked
 #: up by its key (``OFFSET 0`` keeps PostgreSQL from joining the whole base instead).
@@ -150,6 +152,13 @@ _TAGGED_SQL = (
     " FROM search_searchdocument d WHERE d.published AND d.species && %s::varchar(40)[]"
     " ORDER BY d.date DESC, d.id DESC LIMIT {limit}) t,"
     " LATERAL (SELECT b.id FROM ({{metadata}}) b WHERE b.id = t.id OFFSET 0) b"
+)
+#: Titles holding a name, through the title index, the first ``COUNT_CAP + 1`` it gives:
+#: how many titles a name is in is unknown in advance, and walking the dates for a rare one
+#: or ranking every title of a common one would each read up to every title.
+_NAMED_TITLES_SQL = (
+    "SELECT * FROM (SELECT b.id, b.date, ts_rank(b.head, {{q}})::float8 AS rank"
+    " FROM ({{metadata}}) b WHERE b.head @@ {{q}} OFFSET 0) u LIMIT {limit}"
 )
 #: The marks of a statement's parameters: the user's tsquery (``q``), that of all its words
 #: (``qa``), its pairs (``p``), and the SQL of each base (``_bases``).
@@ -457,7 +466,7 @@ def _names_list(ctes: list, params: list, *, bases: Bases, names: str, species: 
         cte = _TIER_CTE.format(
             name="e1",
             columns=columns,
-            sql=_title_tier("b.head @@ {q}", dense=True),
+            sql=_NAMED_TITLES_SQL.format(limit=COUNT_CAP + 1),
             live=_LIVE_JOIN,
             condition=_ALWAYS,
         )
