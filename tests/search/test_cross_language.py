@@ -5,7 +5,10 @@ words, the meaning, the names) passes the same filters and live-row conditions i
 a document the user may not find never appears, whichever list would have ranked it.
 """
 
+from io import StringIO
+
 import pytest
+from django.core.management import call_command
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -14,6 +17,7 @@ from publications.models import Publication
 from search import selectors, semantic, services, vectors
 from search.models import SearchVector
 from search.selectors import SearchFilters, hybrid
+from search.tasks import embed_search_documents
 from tests.factories import DataFileFactory, DatasetFactory
 
 pytestmark = pytest.mark.django_db
@@ -186,3 +190,26 @@ def test_no_list_shows_a_document_its_live_row_hides(researcher_a, visitor, hidd
     results = selectors.search(user=visitor, query=query, cross_language=True)
     assert {d.title for d in results.documents} <= shown
     assert sum(count for _kind, count in results.facets["kind"]) == results.total
+
+
+def test_the_worker_and_the_command_compute_the_vectors(
+    researcher_a, django_capture_on_commit_callbacks
+):
+    publication = Publication.objects.create(
+        type="report",
+        title=TIGER_ZH[1],
+        year=2025,
+        language="zh",
+        status="published",
+        uploader=researcher_a,
+    )
+    with django_capture_on_commit_callbacks() as callbacks:
+        services.publication_index(publication)
+    assert len(callbacks) == 1  # the embedding, queued once the index commits
+    document = publication.search_document
+    assert not SearchVector.objects.filter(pk=document.pk).exists()
+    assert embed_search_documents.apply(args=[[document.pk]]).get() == 1
+    SearchVector.objects.all().delete()
+    call_command("rebuild_search_index", "--vectors-only", stdout=StringIO())
+    vector = SearchVector.objects.get(pk=document.pk)
+    assert vector.published and len(bytes(vector.code)) == 64 and len(bytes(vector.vector)) == 512
