@@ -153,9 +153,11 @@ _TAGGED_SQL = (
     " ORDER BY d.date DESC, d.id DESC LIMIT {limit}) t,"
     " LATERAL (SELECT b.id FROM ({{metadata}}) b WHERE b.id = t.id OFFSET 0) b"
 )
-#: Titles holding a name, through the title index, the first ``COUNT_CAP + 1`` it gives:
-#: how many titles a name is in is unknown in advance, and walking the dates for a rare one
-#: or ranking every title of a common one would each read up to every title.
+#: Titles holding a name, the first ``NAMES_LIMIT`` PostgreSQL finds (through the title
+#: index for a rare name, reading the table until enough for a common one): how many titles
+#: a name is in is unknown in advance, and walking the dates for a rare one or ranking every
+#: title of a common one would each read up to every title. A page fuses the first twenty.
+NAMES_LIMIT = 50
 _NAMED_TITLES_SQL = (
     "SELECT * FROM (SELECT b.id, b.date, ts_rank(b.head, {{q}})::float8 AS rank"
     " FROM ({{metadata}}) b WHERE b.head @@ {{q}} OFFSET 0) u LIMIT {limit}"
@@ -466,7 +468,7 @@ def _names_list(ctes: list, params: list, *, bases: Bases, names: str, species: 
         cte = _TIER_CTE.format(
             name="e1",
             columns=columns,
-            sql=_NAMED_TITLES_SQL.format(limit=COUNT_CAP + 1),
+            sql=_NAMED_TITLES_SQL.format(limit=NAMES_LIMIT),
             live=_LIVE_JOIN,
             condition=_ALWAYS,
         )
