@@ -17,6 +17,12 @@ point with 5,000 grants, for each query class, beside:
 - "top-1/top-20": the visitor's first page compared with the exact order of every match
   (``ts_rank`` on the title, then the newest), ranked the slow way once.
 
+Beside them, "hybrid" and "hybrid fp": the same search across languages
+(``cross_language=True``: the words, the nearest vectors and the names, fused), after the
+documents' vectors are computed from their titles (``_fill_vectors``; the summaries are
+left out to keep the one-off generation within minutes: the cost of a search depends on
+the number of codes scanned, not on what they encode).
+
 The generated database is kept: later runs skip the generation.
 """
 
@@ -49,6 +55,7 @@ QUERIES = {
     "species or data": "species or data",
     "phrase": '"camera trap"',
     "Mongolian prefix": "ирвэс",
+    "Korean, across languages": "호랑이 카메라 트랩",
 }
 
 #: Matching documents per query class in the measured realistic corpus (docs/performance.md), per
@@ -430,6 +437,37 @@ def _fill(publications: int, datasets: int) -> None:
         cursor.execute("VACUUM ANALYZE")
 
 
+def _fill_vectors(batch: int = 512) -> None:
+    """Compute the vectors of every document from its title, as ``search.vectors`` does."""
+    from django.db import connection, transaction
+
+    from search import semantic
+    from search.models import SearchDocument
+
+    rows = list(SearchDocument.objects.order_by("pk").values_list("pk", "title", "published"))
+    started = time.perf_counter()
+    for first in range(0, len(rows), batch):
+        part = rows[first : first + batch]
+        values = []
+        for (pk, _title, published), vector in zip(
+            part, semantic.embed([title for _pk, title, _p in part]), strict=True
+        ):
+            code, components = semantic.quantize(vector)
+            values.append((pk, code, components, semantic.MODEL_NAME, published))
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.executemany(
+                "INSERT INTO search_searchvector (document_id, code, vector, model, published,"
+                " updated_at) VALUES (%s, %s, %s, %s, %s, clock_timestamp())"
+                " ON CONFLICT (document_id) DO NOTHING",
+                values,
+            )
+        if first % (batch * 40) == 0:
+            done = first + len(part)
+            print(f"  {done:,} vectors, {time.perf_counter() - started:.0f} s", flush=True)
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE search_searchvector")
+
+
 def _grants(user, count: int) -> None:
     from datetime import timedelta
 
@@ -492,7 +530,8 @@ def main() -> None:
     call_command("migrate", verbosity=0)
     call_command("load_reference", verbosity=0)
     from accounts.models import FocalPoint, User
-    from search.models import SearchDocument
+    from search import semantic
+    from search.models import SearchDocument, SearchVector
     from search.selectors import matching_documents, search, search_statement
     from search.selectors.tsquery import TSQUERY, query_params
     from search.text import clean_query
@@ -501,6 +540,17 @@ def main() -> None:
         print(f"Generating {args.publications:,} publications and {args.datasets:,} datasets…")
         started = time.perf_counter()
         _fill(args.publications, args.datasets)
+        print(f"  done in {time.perf_counter() - started:.0f} s")
+    before = semantic.resident_megabytes()
+    load_ms, _model = semantic.timed(semantic.encoder)
+    print(
+        f"sentence encoder: loaded in {load_ms:.0f} ms; resident memory"
+        f" {before:.0f} → {semantic.resident_megabytes():.0f} MB"
+    )
+    if SearchVector.objects.count() < SearchDocument.objects.count():
+        print("Computing the documents' vectors from their titles…")
+        started = time.perf_counter()
+        _fill_vectors()
         print(f"  done in {time.perf_counter() - started:.0f} s")
     focal_point, created = User.objects.get_or_create(
         username="bench-fp", defaults={"country_id": "MN", "status": "verified"}
@@ -511,12 +561,15 @@ def main() -> None:
     from django.contrib.auth.models import AnonymousUser
 
     visitor = AnonymousUser()
+    search(user=visitor, query="warm", cross_language=True)  # reads the codes once
+    print(f"codes held: resident memory {semantic.resident_megabytes():.0f} MB")
     print(f"documents: {SearchDocument.objects.count():,}; settings DEBUG={settings.DEBUG}")
     print("load average (1, 5, 15 min) at start: {:.2f} {:.2f} {:.2f}".format(*os.getloadavg()))
     print(
         f"{'query':24} {'matches':>8} {'visitor p50/p95':>17} {'fp+5k grants p50/p95':>22}"
         f" {'naive SQL p50/p95':>19} {'raw SQL p50/p95':>18} {'ratio':>5}"
         f" {'fp raw p95':>10} {'ratio':>5} {'top-1':>5} {'top-20':>6}"
+        f" {'hybrid p50/p95':>17} {'hybrid fp p50/p95':>19}"
     )
     for name, query in QUERIES.items():
         if args.only and name not in args.only:
@@ -552,6 +605,12 @@ def main() -> None:
 
         visitor_times = _time(lambda q=query: search(user=visitor, query=q), args.repeat)
         fp_times = _time(lambda q=query: search(user=focal_point, query=q), args.repeat)
+        hybrid_times = _time(
+            lambda q=query: search(user=visitor, query=q, cross_language=True), args.repeat
+        )
+        hybrid_fp_times = _time(
+            lambda q=query: search(user=focal_point, query=q, cross_language=True), args.repeat
+        )
         raw_times = _time(raw, args.repeat)
         plan_times = _time(statement(visitor), args.repeat)
         fp_plan_times = _time(statement(focal_point), args.repeat)
@@ -565,7 +624,9 @@ def main() -> None:
             f" {fp_times[0]:10.1f}/{fp_times[1]:7.1f} ms {raw_times[0]:8.1f}/{raw_times[1]:7.1f} ms"
             f" {plan_times[0]:7.1f}/{plan_times[1]:7.1f} ms {visitor_times[1] / plan_times[1]:5.2f}"
             f" {fp_plan_times[1]:7.1f} ms {fp_times[1] / fp_plan_times[1]:5.2f}"
-            f" {top1:>5} {overlap:>6}",
+            f" {top1:>5} {overlap:>6}"
+            f" {hybrid_times[0]:7.1f}/{hybrid_times[1]:7.1f} ms"
+            f" {hybrid_fp_times[0]:7.1f}/{hybrid_fp_times[1]:7.1f} ms",
             flush=True,
         )
     with connection.cursor() as cursor:

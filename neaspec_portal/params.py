@@ -181,7 +181,7 @@ def page(name: str = "page") -> Param:
     return integer(name, minimum=1, maximum=MAX_PAGE, default=1, description="From 1.")
 
 
-def flag(name: str, *, key: str = "", description: str = "") -> Param:
+def flag(name: str, *, key: str = "", description: str = "", default: bool = False) -> Param:
     """Return a yes/no parameter: 1, true, yes or 0, false, no."""
 
     def convert(value: str) -> bool:
@@ -193,7 +193,7 @@ def flag(name: str, *, key: str = "", description: str = "") -> Param:
         raise ValueError(_("Give 1 or 0 (true or false)."))
 
     schema = {"type": "string", "enum": ["1", "0", "true", "false"]}
-    return Param(name, convert, False, key, schema, description)
+    return Param(name, convert, default, key, schema, description)
 
 
 def bbox(name: str = "bbox") -> Param:

@@ -357,6 +357,9 @@ CELERY_BEAT_SCHEDULE["register-pending-dois"] = {
 
 # A worker child that grows past this many kilobytes is replaced after its task.
 CELERY_WORKER_MAX_MEMORY_PER_CHILD = env_int("CELERY_WORKER_MAX_MEMORY_PER_CHILD", 300_000)
+# Search across languages (search.semantic): the sentence encoder takes about 125 MB in each
+# web process that searches and each worker that indexes. Off: search by words only.
+SEARCH_CROSS_LANGUAGE = env_bool("SEARCH_CROSS_LANGUAGE", default=True)
 
 EMAIL_BACKEND = env_str(
     "EMAIL_BACKEND",

@@ -19,6 +19,14 @@ class SearchResultSerializer(serializers.Serializer):
         help_text="HTML: escaped text with the matched words in <mark> elements."
     )
     year = serializers.IntegerField(allow_null=True)
+    language = serializers.CharField(help_text="The document's language code, if known.")
+    cross_language = serializers.SerializerMethodField(
+        help_text="True when the document was found across languages: not by the query's "
+        "words, but by its meaning or by the names of its species and sites."
+    )
+    found_by = serializers.SerializerMethodField(
+        help_text='How the document was found: "words", "meaning", "names".'
+    )
     countries = serializers.ListField(child=serializers.CharField())
     species = serializers.ListField(child=serializers.CharField())
     url = serializers.SerializerMethodField()
@@ -28,6 +36,12 @@ class SearchResultSerializer(serializers.Serializer):
 
     def get_snippet(self, document) -> str:
         return getattr(document, "snippet", "") or escape(document.summary[:300])
+
+    def get_cross_language(self, document) -> bool:
+        return bool(getattr(document, "cross_language", False))
+
+    def get_found_by(self, document) -> list[str]:
+        return list(getattr(document, "found_by", ["words"]))
 
     def get_url(self, document) -> str:
         return selectors.document_url(document)
@@ -45,6 +59,10 @@ class SearchView(APIView):
             "SearchResponse",
             {
                 "query": serializers.CharField(),
+                "query_language": serializers.CharField(
+                    help_text="The language the query was read in when searched across "
+                    'languages ("" otherwise).'
+                ),
                 "count": serializers.IntegerField(),
                 "count_is_lower_bound": serializers.BooleanField(
                     help_text="True when more documents match than were counted (the first "
@@ -63,11 +81,17 @@ class SearchView(APIView):
         filters = selectors.SearchFilters.from_params(request.query_params, strict=True)
         page = values["page"]
         results = selectors.search(
-            user=request.user, query=values["q"], filters=filters, sort=values["sort"], page=page
+            user=request.user,
+            query=values["q"],
+            filters=filters,
+            sort=values["sort"],
+            page=page,
+            cross_language=values["cross_language"],
         )
         return Response(
             {
                 "query": results.query,
+                "query_language": results.language,
                 "count": results.shown_total,
                 "count_is_lower_bound": results.capped,
                 "page": page,

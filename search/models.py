@@ -111,3 +111,26 @@ class SearchDocument(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind}: {self.title}"
+
+
+class SearchVector(models.Model):
+    """The meaning of a document's metadata (title, English title, abstract) as one vector.
+
+    Computed by the worker (``search.tasks``) whenever the document is indexed, from the
+    metadata anyone who finds the document may read: file text is never embedded. Stored
+    quantized: ``code`` holds the 512 signs (64 bytes, scanned in memory by
+    ``search.semantic``), ``vector`` the 512 components as int8 (re-ranking the candidates
+    that passed the policy in SQL). ``published`` is the document's copy, refreshed with it.
+    """
+
+    document = models.OneToOneField(
+        SearchDocument, on_delete=models.CASCADE, primary_key=True, related_name="vector"
+    )
+    code = models.BinaryField()
+    vector = models.BinaryField()
+    model = models.CharField(max_length=40)
+    published = models.BooleanField(default=False)
+    updated_at = models.DateTimeField(db_index=True)
+
+    def __str__(self) -> str:
+        return f"vector of {self.document_id}"

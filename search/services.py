@@ -5,12 +5,17 @@ that fails leaves the change standing and the document behind. That costs rankin
 access: ``access.policy`` decides who finds a document on the live rows, not on its copies.
 """
 
+import logging
+
 from django.db import connection, transaction
 
 from datasets.models import Dataset
 from publications.models import Event, Publication
 from search.models import Kind, SearchDocument
+from search.tasks import embed_search_documents
 from search.text import cjk_index_text
+
+logger = logging.getLogger(__name__)
 
 #: The most extracted text indexed per document; tsvector values are capped at 1 MB.
 MAX_CONTENT_CHARS = 400_000
@@ -70,6 +75,8 @@ def _save(lookup: dict, *, kind: str, title: str, rest: str, content: str, **fie
                 "content_simple": cjk_index_text(content),
             },
         )
+    document_pk = document.pk
+    transaction.on_commit(lambda: queue_embedding([document_pk]), robust=True)
 
 
 @transaction.atomic
@@ -197,3 +204,12 @@ def index_publication_on_commit(pk: int) -> None:
 def index_event_on_commit(pk: int) -> None:
     """Refresh the event's search document once the current transaction commits."""
     transaction.on_commit(lambda: event_index(Event.objects.get(pk=pk)), robust=True)
+
+
+def queue_embedding(document_ids: list[int]) -> None:
+    """Hand the documents to the worker to embed; if the broker is down, log it: the search
+    then finds them by their words only until ``rebuild_search_index --vectors``."""
+    try:
+        embed_search_documents.delay(document_ids)
+    except Exception as error:  # noqa: BLE001 - whatever the broker does, keep the index
+        logger.warning("Could not queue embedding of %s (%s).", document_ids, error)

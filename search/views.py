@@ -2,6 +2,7 @@
 
 from dataclasses import asdict
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -18,9 +19,19 @@ def search_page(request: HttpRequest) -> HttpResponse:
     values = params.read(request.GET, selectors.SEARCH_QUERY, strict=False)
     query, sort, page = values["q"], values["sort"], values["page"]
     filters = selectors.SearchFilters.from_params(request.GET)
+    cross_language = values["cross_language"]
     results = selectors.search(
-        user=request.user, query=query, filters=filters, sort=sort, page=page
+        user=request.user,
+        query=query,
+        filters=filters,
+        sort=sort,
+        page=page,
+        cross_language=cross_language,
     )
+    # The language of each hit, in its own name (zh-hans is the interface's zh).
+    names = {code.split("-")[0]: name for code, name in settings.LANGUAGES}
+    for document in results.documents:
+        document.language_name = names.get(document.language, "")
     last_page = max((results.total - 1) // selectors.PAGE_SIZE + 1, 1)
     message = ""
     if len(query) == selectors.MAX_QUERY_LENGTH < len(request.GET.get("q", "")):
@@ -34,6 +45,8 @@ def search_page(request: HttpRequest) -> HttpResponse:
         kept["q"] = query
     if sort != "relevance":
         kept["sort"] = sort
+    if not cross_language:
+        kept["cross_language"] = "0"
     context = {
         "query": results.query,
         "results": results,
@@ -41,6 +54,7 @@ def search_page(request: HttpRequest) -> HttpResponse:
         "hidden_filters": hidden,
         "page_query": kept.urlencode(),
         "sort": sort,
+        "cross_language": cross_language,
         "page": page,
         "last_page": last_page,
         "has_previous": page > 1,

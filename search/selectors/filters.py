@@ -30,6 +30,13 @@ SEARCH_QUERY = (
     ),
     params.choice("sort", ["relevance", "date"], default="relevance"),
     params.page(),
+    params.flag(
+        "cross_language",
+        default=True,
+        description="Also find documents in other languages that mean the same, and those "
+        "naming the query's species and sites in other languages (default true; false: "
+        "the query's words only).",
+    ),
 )
 
 

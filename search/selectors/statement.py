@@ -102,6 +102,7 @@ _LONG_HEAD = "length(b.head::text) >= {chars}"
 #: A tier's rows; those of a metadata tier joined to the documents the user may find.
 _TIER_CTE = "{name} AS MATERIALIZED (SELECT {columns} FROM ({sql}) s{live} WHERE {condition})"
 _LIVE_JOIN = " JOIN ({live}) v ON v.id = s.id"
+_LIVE_BY_KEY = ", LATERAL (SELECT v.id FROM ({live}) v WHERE v.id = s.id OFFSET 0) v"
 _TIER_UNION = "SELECT {tier} AS tier, {columns} FROM {name}"
 _ALWAYS = "true"
 _NOT_IN = "s.id NOT IN (SELECT id FROM {name})"
@@ -112,16 +113,62 @@ _COUNT = "(SELECT count(*) FROM {name})"
 _CANDIDATES_SQL = (
     "WITH {ctes}, candidates AS MATERIALIZED (SELECT c.*,"
     " row_number() OVER (ORDER BY {order}) AS n FROM ({union}) c)"
-    " SELECT 'page', NULL, c.n, {columns} FROM candidates c"
+    " SELECT 'page', {lists}, c.n, {columns} FROM candidates c"
     " JOIN search_searchdocument d ON d.id = c.id WHERE c.n <= {last} AND c.n > %s AND c.n <= %s"
     " UNION ALL SELECT 'total', {tsquery}, count(*), {empty} FROM candidates"
     " UNION ALL {facets}"
+)
+#: Cross-language search (``search.selectors.hybrid``): the lists of candidates, each ranked,
+#: fused by reciprocal rank (each list adds 1 / (``RRF_K`` + its rank of the document)). A
+#: document's ``lists`` name those that hold it: "words" (the user's words, the tiers above),
+#: "meaning" (the nearest vectors, ``semantic``), "names" (species and site names).
+RRF_K = 60
+_FUSED_SQL = (
+    "SELECT f.id, max(f.date) AS date, sum(1.0 / ({k} + f.r))::float8 AS rank,"
+    " string_agg(f.list, ',' ORDER BY f.list) AS lists FROM ({lists}) f GROUP BY f.id"
+)
+_FUSED_LIST = (
+    "SELECT l.id, l.date, '{name}'::text AS list,"
+    " row_number() OVER (ORDER BY {order}) AS r FROM ({union}) l{join}"
+)
+_TIERS_ORDER = "l.tier, l.rank DESC, l.date DESC, l.id DESC"
+#: Names find documents in the other languages only: those in the query's own are found by
+#: its words (same-language precision stays that of the words).
+_OTHER_LANGUAGES = (
+    " WHERE (SELECT o.language FROM search_searchdocument o WHERE o.id = l.id) IS DISTINCT FROM %s"
+)
+#: The nearest documents, as (id, cosine) arrays, among those under the filters whose copy
+#: says published, and then those the user may find, like the metadata tiers. Each is looked
+#: up by its key (``OFFSET 0`` keeps PostgreSQL from joining the whole base instead).
+_MEANING_SQL = (
+    "SELECT b.id, b.date, x.cosine AS rank FROM unnest(%s::bigint[], %s::float8[])"
+    " AS x(id, cosine), LATERAL (SELECT b.id, b.date FROM ({metadata}) b"
+    " WHERE b.id = x.id OFFSET 0) b"
+)
+#: Names: the newest documents whose title holds one of them, and the newest tagged with the
+#: species named (through the index of tags), each under the filters and the policy.
+_TAGGED_SQL = (
+    "SELECT t.id, t.date, 0.0::float8 AS rank FROM (SELECT d.id, d.date"
+    " FROM search_searchdocument d WHERE d.published AND d.species && %s::varchar(40)[]"
+    " ORDER BY d.date DESC, d.id DESC LIMIT {limit}) t,"
+    " LATERAL (SELECT b.id FROM ({{metadata}}) b WHERE b.id = t.id OFFSET 0) b"
+)
+#: Titles holding a name, the first ``NAMES_LIMIT`` PostgreSQL finds (through the title
+#: index for a rare name, reading the table until enough for a common one): how many titles
+#: a name is in is unknown in advance, and walking the dates for a rare one or ranking every
+#: title of a common one would each read up to every title. A page fuses the first twenty.
+NAMES_LIMIT = 50
+_NAMED_TITLES_SQL = (
+    "SELECT * FROM (SELECT b.id, b.date, ts_rank(b.head, {{q}})::float8 AS rank"
+    " FROM ({{metadata}}) b WHERE b.head @@ {{q}} OFFSET 0) u LIMIT {limit}"
 )
 #: The marks of a statement's parameters: the user's tsquery (``q``), that of all its words
 #: (``qa``), its pairs (``p``), and the SQL of each base (``_bases``).
 _PLACEHOLDERS = re.compile(r"(\{(?:q|qa|p|metadata|content|live)\})")
 
 Bases = dict[str, tuple[str, Sequence[Any]]]
+#: The lists fused with the words: meaning (id, cosine), names, the query's language, species.
+Fused = tuple[list[tuple[int, float]], str, str, list[str]]
 
 
 def _not_in(*names: str) -> str:
@@ -141,15 +188,30 @@ def search_statement(
     filters: SearchFilters | None = None,
     sort: str = "relevance",
     page: int = 1,
+    meaning: Sequence[tuple[int, float]] | None = None,
+    names: str = "",
+    language: str = "",
+    species: Sequence[str] = (),
 ) -> tuple[str, list]:
     """Return the statement of ``search`` and its parameters.
 
-    ``query`` must come from ``clean_query``.
+    ``query`` must come from ``clean_query``. With ``meaning`` (the nearest documents and
+    their cosines) or ``names`` (a query of names, ``search.expansion``, matched in documents
+    not in the query's ``language``), the candidates are those of the words, of the meaning
+    and of the names, fused by reciprocal rank.
     """
     bases = _bases(user=user, filters=filters or SearchFilters())
     first = max(page - 1, 0) * PAGE_SIZE
+    fused = None
+    if meaning is not None or names or species:
+        fused = (list(meaning or []), names, language, list(species))
     return _candidates_sql(
-        bases=bases, query=query, sort=sort, pairs=pair_query(query), page=(first, PAGE_SIZE)
+        bases=bases,
+        query=query,
+        sort=sort,
+        pairs=pair_query(query),
+        page=(first, PAGE_SIZE),
+        fused=fused,
     )
 
 
@@ -301,10 +363,48 @@ def _candidates_sql(
     sort: str,
     pairs: str = "",
     page: tuple[int, int] = (0, PAGE_SIZE),
+    fused: "Fused | None" = None,
 ) -> tuple[str, list]:
     """Return one statement answering the page's documents, the total and the facets."""
+    ctes: list[str] = []
+    params: list[Any] = []
+    union = _tier_ctes(ctes, params, bases=bases, query=query, sort=sort, pairs=pairs)
+    order = "c.date DESC, c.id DESC"
+    if query and sort != "date":
+        order = "c.tier, c.rank DESC, " + order
+    union_sql, lists = " UNION ALL ".join(union), "NULL"
+    if fused is not None:
+        union_sql = _fused_sql(ctes, params, union_sql, bases=bases, sort=sort, fused=fused)
+        lists = "c.lists"
+        order = (
+            "c.date DESC, c.id DESC" if sort == "date" else "c.rank DESC, c.date DESC, c.id DESC"
+        )
+    empty = ", ".join(["NULL"] * len(PAGE_FIELDS))
+    sql = _CANDIDATES_SQL.format(
+        ctes=", ".join(ctes),
+        order=order,
+        union=union_sql,
+        lists=lists,
+        columns=", ".join(f"d.{name}" for name in PAGE_FIELDS),
+        tsquery=f"({TSQUERY})::text" if query else "NULL",
+        last=COUNT_CAP + 1,
+        empty=empty,
+        facets=_facets_sql(empty),
+    )
+    # The page's bounds, then the query of the total's row: the order they appear in.
+    first, size = page
+    params.extend([first, first + size])
+    if query:
+        params.extend(query_params(query))
+    return sql, params
+
+
+def _tier_ctes(
+    ctes: list, params: list, *, bases: Bases, query: str, sort: str, pairs: str
+) -> list[str]:
+    """Append the CTEs of the tiers of ``query``; return their union."""
     columns = ", ".join(_CANDIDATE_COLUMNS)
-    ctes, params, union = [], [], []
+    union = []
     all_words = OR.sub(" ", query)
     for name, tier, tier_sql, condition in _tiers(query, sort=sort, pairs=pairs):
         # The file-text tier reads the policy's documents already.
@@ -320,23 +420,75 @@ def _candidates_sql(
         ctes.append(sql)
         params.extend(cte_params)
         union.append(_TIER_UNION.format(name=name, columns=columns, tier=tier))
-    order = "c.date DESC, c.id DESC"
-    if query and sort != "date":
-        order = "c.tier, c.rank DESC, " + order
-    empty = ", ".join(["NULL"] * len(PAGE_FIELDS))
-    sql = _CANDIDATES_SQL.format(
-        ctes=", ".join(ctes),
-        order=order,
-        union=" UNION ALL ".join(union),
-        columns=", ".join(f"d.{name}" for name in PAGE_FIELDS),
-        tsquery=f"({TSQUERY})::text" if query else "NULL",
-        last=COUNT_CAP + 1,
-        empty=empty,
-        facets=_facets_sql(empty),
+    return union
+
+
+def _fused_sql(
+    ctes: list,
+    params: list,
+    words: str,
+    *,
+    bases: Bases,
+    sort: str,
+    fused: "Fused",
+) -> str:
+    """Append the CTEs of the meaning and names lists; return the SQL of the fused candidates.
+
+    Every list's rows pass the same conditions as the words' (filters, copies, live rows).
+    """
+    meaning, names, language, species = fused
+    lists = [_FUSED_LIST.format(name="words", order=_TIERS_ORDER, union=words, join="")]
+    if meaning:
+        cte = _TIER_CTE.format(
+            name="m1",
+            columns=", ".join(f"s.{column}" for column in _CANDIDATE_COLUMNS),
+            sql=_MEANING_SQL,
+            live=_LIVE_BY_KEY,
+            condition=_ALWAYS,
+        )
+        sql, cte_params = _bind(cte, query="", bases=bases)
+        ctes.append(sql)
+        ids, cosines = zip(*meaning, strict=True)
+        params.extend([list(ids), list(cosines), *cte_params])
+        order = "l.rank DESC, l.id DESC"
+        lists.append(
+            _FUSED_LIST.format(name="meaning", order=order, union="SELECT * FROM m1", join="")
+        )
+    if names or species:
+        lists.append(_names_list(ctes, params, bases=bases, names=names, species=species))
+        params.append(language)
+    return _FUSED_SQL.format(k=RRF_K, lists=" UNION ALL ".join(lists))
+
+
+def _names_list(ctes: list, params: list, *, bases: Bases, names: str, species: list[str]) -> str:
+    """Append the CTEs of the names list (titles, tags); return the list's ranked SQL."""
+    columns = ", ".join(f"s.{column}" for column in _CANDIDATE_COLUMNS)
+    union = []
+    if names:
+        cte = _TIER_CTE.format(
+            name="e1",
+            columns=columns,
+            sql=_NAMED_TITLES_SQL.format(limit=NAMES_LIMIT),
+            live=_LIVE_JOIN,
+            condition=_ALWAYS,
+        )
+        sql, cte_params = _bind(cte, query=names, bases=bases)
+        ctes.append(sql)
+        params.extend(cte_params)
+        union.append(_TIER_UNION.format(name="e1", columns=", ".join(_CANDIDATE_COLUMNS), tier=1))
+    if species:
+        tagged = _TAGGED_SQL.format(limit=COUNT_CAP + 1)
+        cte = _TIER_CTE.format(
+            name="e2",
+            columns=columns,
+            sql=tagged,
+            live=_LIVE_BY_KEY,
+            condition=_not_in("e1") if names else _ALWAYS,
+        )
+        sql, cte_params = _bind(cte, query="", bases=bases)
+        ctes.append(sql)
+        params.extend([species, *cte_params])
+        union.append(_TIER_UNION.format(name="e2", columns=", ".join(_CANDIDATE_COLUMNS), tier=2))
+    return _FUSED_LIST.format(
+        name="names", order=_TIERS_ORDER, union=" UNION ALL ".join(union), join=_OTHER_LANGUAGES
     )
-    # The page's bounds, then the query of the total's row: the order they appear in.
-    first, size = page
-    params.extend([first, first + size])
-    if query:
-        params.extend(query_params(query))
-    return sql, params

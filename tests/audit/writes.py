@@ -72,6 +72,7 @@ BOOKKEEPING: dict[str, tuple[str, Callable[[Write], bool]]] = {
         bool,
     ),
     "search.searchdocument": ("the search index, derived from the rows it indexes", bool),
+    "search.searchvector": ("the vectors of the search index, derived from its documents", bool),
     "datasets.occurrence": ("records read from a file by processing, derived", bool),
     "datasets.publicoccurrence": ("the public form of records, derived from them", bool),
     "datasets.dailycount": (
