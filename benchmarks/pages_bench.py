@@ -36,6 +36,8 @@ os.environ.setdefault("DEBUG", "0")
 os.environ.setdefault("SECRET_KEY", "bench-not-secret")
 os.environ.setdefault("ALLOWED_HOSTS", "localhost,127.0.0.1,testserver")
 os.environ["PROTECTED_DOWNLOADS"] = "accel"
+# Seeding the demo accounts sends mail; the benchmark has no mail server.
+os.environ.setdefault("EMAIL_BACKEND", "django.core.mail.backends.locmem.EmailBackend")
 
 HELLO_PORT, PORTAL_PORT = 8098, 8097
 HELLO_APP = """

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from access import policy
+from access.page_cache import list_page
 from datasets import selectors, services
 from datasets.forms import (
     AccessRequestForm,
@@ -25,7 +26,6 @@ from datasets.forms import (
 from datasets.models import AccessLevel
 from datasets.uploads import file_states_answer, files_posted
 from neaspec_portal import params
-from neaspec_portal.page_cache import visitor_page
 from neaspec_portal.refusals import form_refusal, refusal_text
 from neaspec_portal.typing import AuthenticatedRequest
 
@@ -49,7 +49,7 @@ def download_rule(dataset) -> str:
     return rules[dataset.access_level]
 
 
-@visitor_page
+@list_page
 def dataset_list(request: HttpRequest) -> HttpResponse:
     filters = selectors.DatasetFilters.from_params(request.GET)
     form = DatasetFilterForm(initial=asdict(filters))

@@ -35,11 +35,34 @@ _KEPT_QUERY = re.compile(r"(?:page=(?:[1-9]|[1-4][0-9]|50))?")
 #: The apps whose rows the public pages show.
 CONTENT_APPS = ("datasets", "publications", "species")
 _GENERATION_KEY = "page-cache:generation"
+#: The key of the content's generation, for the other caches that follow it.
+GENERATION_KEY = _GENERATION_KEY
 
 
 def bump() -> None:
     """Start a new generation: every page cached before is out of date."""
     cache.set(_GENERATION_KEY, uuid.uuid4().hex, None)
+
+
+def generation(found: dict, key: str) -> str:
+    """Return the generation under ``key`` read into ``found`` (``cache.get_many``), or start
+    one when there is none yet (a fresh or emptied cache)."""
+    current = found.get(key)
+    if current is None:
+        current = uuid.uuid4().hex
+        if not cache.add(key, current, None):
+            current = cache.get(key) or current
+    return current
+
+
+def cacheable(request: HttpRequest) -> bool:
+    """Return True for a GET of an unfiltered list page (of at most 50 pages) showing no
+    one-time message: the requests whose page may be kept, for visitors or per account."""
+    return (
+        request.method in ("GET", "HEAD")
+        and _KEPT_QUERY.fullmatch(request.META.get("QUERY_STRING", "")) is not None
+        and not len(messages.get_messages(request))
+    )
 
 
 def _bump_now_and_on_commit(**_kwargs) -> None:
@@ -50,7 +73,9 @@ def _bump_now_and_on_commit(**_kwargs) -> None:
 
 
 def connect() -> None:
-    """Bump the generation whenever a row of ``CONTENT_APPS`` or its tags change."""
+    """Bump the generation whenever a row of ``CONTENT_APPS`` or its tags change, and the
+    people's generation (``PEOPLE_KEY``, the pages kept per account) whenever a row of
+    ``PEOPLE_APPS`` does."""
     for label in CONTENT_APPS:
         for model in apps.get_app_config(label).get_models():
             uid = f"page-cache:{model._meta.label}"
@@ -59,15 +84,51 @@ def connect() -> None:
     m2m_changed.connect(_bump_now_and_on_commit, dispatch_uid="page-cache:m2m")
     # A bump lost while Redis was down would leave the pages of before in the cache.
     redis_cache.on_recovery(bump)
+    connect_people()
+
+
+PEOPLE_KEY = "page-cache:people"
+#: The apps whose rows say who someone is: accounts and roles, groups, authenticators.
+PEOPLE_APPS = ("accounts", "auth", "otp_totp", "otp_static")
+#: A save that changes only these fields changes nothing any page shows.
+_UNSEEN_FIELDS = frozenset({"last_login"})
+
+
+def bump_people() -> None:
+    """Start a new people's generation: every account's kept pages are out of date."""
+    cache.set(PEOPLE_KEY, uuid.uuid4().hex, None)
+
+
+def _bump_people_now_and_on_commit(sender, **kwargs) -> None:
+    update_fields = kwargs.get("update_fields")
+    if update_fields and frozenset(update_fields) <= _UNSEEN_FIELDS:
+        return
+    if sender._meta.app_label not in PEOPLE_APPS:  # the tags of a dataset, say
+        return
+    bump_people()
+    transaction.on_commit(bump_people)
+
+
+def connect_people() -> None:
+    """Bump the people's generation whenever a row of ``PEOPLE_APPS`` changes."""
+    for label in PEOPLE_APPS:
+        if not apps.is_installed(f"django_otp.plugins.{label}") and label.startswith("otp_"):
+            continue
+        for model in apps.get_app_config(label).get_models():
+            uid = f"page-cache:people:{model._meta.label}"
+            post_save.connect(
+                _bump_people_now_and_on_commit, sender=model, dispatch_uid=uid + ":save"
+            )
+            post_delete.connect(
+                _bump_people_now_and_on_commit, sender=model, dispatch_uid=uid + ":delete"
+            )
+    # Group memberships and permissions are many-to-many rows of the user.
+    m2m_changed.connect(_bump_people_now_and_on_commit, dispatch_uid="page-cache:people:m2m")
+    redis_cache.on_recovery(bump_people)
 
 
 def _cacheable(request: HttpRequest) -> bool:
-    return (
-        request.method in ("GET", "HEAD")
-        and _KEPT_QUERY.fullmatch(request.META.get("QUERY_STRING", "")) is not None
-        and not request.user.is_authenticated
-        and not len(messages.get_messages(request))
-    )
+    return not request.user.is_authenticated and cacheable(request)
 
 
 def visitor_page(view):
@@ -82,19 +143,15 @@ def visitor_page(view):
         )
         # One round trip: the page, and the generation it must have been rendered in.
         found = cache.get_many([_GENERATION_KEY, key])
-        generation = found.get(_GENERATION_KEY)
-        if generation is None:
-            generation = uuid.uuid4().hex
-            if not cache.add(_GENERATION_KEY, generation, None):
-                generation = cache.get(_GENERATION_KEY)
+        current = generation(found, _GENERATION_KEY)
         page = found.get(key)
-        if page is None or page[0] != generation:
+        if page is None or page[0] != current:
             response = view(request, *args, **kwargs)
             if response.status_code != 200 or response.streaming or response.cookies:
                 return response
             content = response.content.decode(response.charset)
             if "csrfmiddlewaretoken" not in content:
-                cache.set(key, (generation, content, response["Content-Type"]), TIMEOUT)
+                cache.set(key, (current, content, response["Content-Type"]), TIMEOUT)
             return response
         _generation, content, content_type = page
         return HttpResponse(content, content_type=content_type)

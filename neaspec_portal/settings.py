@@ -223,6 +223,7 @@ if PROTECTED_DOWNLOADS not in {"django", "accel"}:
 PROTECTED_DOWNLOADS_PREFIX = "/protected/"
 
 REDIS_URL = env_str("REDIS_URL", "redis://127.0.0.1:6379/0")
+USE_REDIS_CACHE = env_bool("USE_REDIS_CACHE", default=not DEBUG)
 CACHES = {
     "default": (
         {
@@ -235,10 +236,19 @@ CACHES = {
                 "socket_timeout": env_int("REDIS_CACHE_TIMEOUT_MS", 500) / 1000,
             },
         }
-        if env_bool("USE_REDIS_CACHE", default=not DEBUG)
+        if USE_REDIS_CACHE
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
 }
+# The caches that make signed-in pages fast (docs/decisions/signed-in-speed.md): each
+# account's list pages (access.page_cache) and the menu's roles and counts
+# (neaspec_portal.context_processors). Off only to measure what they save.
+SIGNED_IN_CACHES = env_bool("SIGNED_IN_CACHES", default=True)
+# Sessions are read from Redis and written through to the database (one query less per
+# signed-in request); only with the shared Redis cache, never a process's own memory, which
+# another web node or worker would not see emptied at sign-out.
+if SIGNED_IN_CACHES and USE_REDIS_CACHE:
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 CELERY_BROKER_URL = REDIS_URL
 CELERY_RESULT_BACKEND = None

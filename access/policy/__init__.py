@@ -51,6 +51,7 @@ from access.policy.grants import (
     expire_grants,
     grant,
     managed_grants,
+    next_grant_expiry,
     own_pending_request,
     revoke,
 )
@@ -146,6 +147,7 @@ __all__ = [
     "own_pending_request",
     "access_access_request",
     "managed_grants",
+    "next_grant_expiry",
     "access_grant",
     "grant",
     "revoke",
