@@ -17,6 +17,7 @@ The language switcher is a GET for that reason (``neaspec_portal.language``).
 import functools
 import re
 import uuid
+from collections.abc import Callable
 
 from django.apps import apps
 from django.contrib import messages
@@ -24,6 +25,7 @@ from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpRequest, HttpResponse
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
 from neaspec_portal import cache as redis_cache
@@ -125,6 +127,38 @@ def connect_people() -> None:
     # Group memberships and permissions are many-to-many rows of the user.
     m2m_changed.connect(_bump_people_now_and_on_commit, dispatch_uid="page-cache:people:m2m")
     redis_cache.on_recovery(bump_people)
+
+
+def fragments(names: list[str], draw: Callable[[list[str]], dict[str, str]]) -> list[str]:
+    """Return the HTML of each of ``names``, kept per language for as long as the content's
+    generation lasts (``TIMEOUT`` at most); ``draw`` is given the names not kept and returns
+    their HTML.
+
+    For parts of a page that are the same for everyone who sees them: a list's filters, a
+    dataset's card. A name says everything the HTML depends on besides the content and the
+    language, and must come from a bounded set (rows, fixed names), never from free text.
+    """
+    language = get_language()
+    keys = {name: f"page-cache:fragment:{language}:{name}" for name in names}
+    found = cache.get_many([_GENERATION_KEY, *keys.values()])
+    current = generation(found, _GENERATION_KEY)
+    kept = {}
+    for name, key in keys.items():
+        entry = found.get(key)
+        if entry is not None and entry[0] == current:
+            kept[name] = entry[1]
+    missing = [name for name in names if name not in kept]
+    if missing:
+        drawn = {name: str(html) for name, html in draw(missing).items()}
+        cache.set_many({keys[name]: (current, html) for name, html in drawn.items()}, TIMEOUT)
+        kept.update(drawn)
+    # Drawn by templates, which escaped what they had to.
+    return [mark_safe(kept[name]) for name in names]  # noqa: S308
+
+
+def fragment(name: str, draw: Callable[[], str]) -> str:
+    """Return the HTML that ``draw`` makes, kept under ``name`` as ``fragments`` keeps it."""
+    return fragments([name], lambda _missing: {name: draw()})[0]
 
 
 def _cacheable(request: HttpRequest) -> bool:

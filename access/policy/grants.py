@@ -48,13 +48,13 @@ def next_grant_expiry(user: Actor) -> datetime | None:
     if not is_verified(user):
         return None
     live = AccessGrant.objects.filter(revoked_at__isnull=True, expires_at__gt=timezone.now())
-    soonest = (
-        live.filter(Q(user_id=user.pk) | Q(group__user=user.pk))
+    groups = User.groups.through.objects.filter(user_id=user.pk).values("group_id")
+    return (
+        live.filter(Q(user_id=user.pk) | Q(group_id__in=groups))
         .order_by("expires_at")
         .values_list("expires_at", flat=True)
         .first()
     )
-    return soonest
 
 
 def own_pending_request(user: Actor, dataset: Dataset) -> AccessRequest | None:

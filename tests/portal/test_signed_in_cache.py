@@ -199,3 +199,53 @@ def test_the_menu_follows_a_role_at_once(client, secretariat, researcher_a):
     focal_point_appoint(actor=secretariat, user=researcher_a, country=researcher_a.country)
     # A focal point must first set up a second factor: the page is no longer the same.
     assert client.get("/accounts/profile/").status_code == 302
+
+
+@pytest.mark.parametrize("signed_in", [False, True])
+def test_kept_cards_and_filters_follow_the_language(client, researcher_a, signed_in):
+    DatasetFactory(uploader=researcher_a, title="Lazovsky camera traps")
+    if signed_in:
+        client.force_login(researcher_a)
+    english = _kept(client)
+    assert "· Camera traps" in english and ">Species</label>" in english
+    assert (CAN_DOWNLOAD in english) is signed_in
+    client.cookies["django_language"] = "ru"
+    russian = _page(client)
+    assert "· Фотоловушки" in russian and ">Виды</label>" in russian
+    assert "· Camera traps" not in russian
+    assert ("Вы можете скачать" in russian) is signed_in
+
+
+def test_a_kept_card_never_carries_anothers_download_right(
+    client, researcher_a, researcher_b, focal_point_a, restricted
+):
+    client.force_login(researcher_a)
+    assert CAN_DOWNLOAD in _kept(client)  # the uploader's card
+    client.force_login(researcher_b)
+    assert CAN_DOWNLOAD not in _kept(client)
+    grant_row = _ask_and_grant(researcher_b, restricted, focal_point_a)
+    assert CAN_DOWNLOAD in _page(client)
+    services.grant_revoke(actor=focal_point_a, grant_row=grant_row)
+    assert CAN_DOWNLOAD not in _page(client)
+    client.force_login(researcher_a)
+    assert CAN_DOWNLOAD in _page(client)
+
+
+def test_a_new_site_shows_in_the_kept_filters(client, researcher_b):
+    from species.models import Site
+
+    client.force_login(researcher_b)
+    assert "Bikin valley" not in _kept(client)
+    Site.objects.create(code="BIKIN_TEST", name_en="Bikin valley", latitude=46.5, longitude=134.5)
+    assert "Bikin valley" in _page(client)
+
+
+def test_cards_drawn_for_one_account_serve_the_next(client, researcher_a, researcher_b, partner):
+    DatasetFactory.create_batch(3, uploader=researcher_a)
+    client.force_login(researcher_b)
+    _kept(client)
+    client.force_login(partner)  # neither downloads these: the same cards
+    with CaptureQueriesContext(connection) as queries:
+        _page(client)
+    sql = [query["sql"] for query in queries.captured_queries]
+    assert not [statement for statement in sql if "datasets_dataset_species" in statement]
