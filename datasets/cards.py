@@ -29,7 +29,10 @@ def dataset_cards(datasets: list[Dataset]) -> list[str]:
     with ``can_download`` by the policy), in order, drawing only those not kept."""
     if not settings.SIGNED_IN_CACHES:
         return _draw(datasets)
-    by_name = {f"dataset:{row.pk}:{int(bool(row.can_download))}": row for row in datasets}
+    by_name = {
+        f"dataset:{row.pk}:{int(bool(getattr(row, 'can_download', False)))}": row
+        for row in datasets
+    }
 
     def draw(missing: list[str]) -> dict[str, str]:
         return dict(zip(missing, _draw([by_name[name] for name in missing]), strict=True))
