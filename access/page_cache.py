@@ -20,7 +20,7 @@ A copy whose stamp differs from the current one, or whose deadline has passed, i
 again. Both generations are read with the page in one round trip, *before* rendering, so a
 change committed during a render leaves that render unused. Pages showing a one-time
 message or setting a cookie are neither served from nor stored in the cache, as for
-visitors. ``SIGNED_IN_CACHES = False`` turns this off (the benchmark's "before").
+visitors. ``FAST_PAGES = False`` turns this off (the benchmark's "before").
 """
 
 import functools
@@ -88,7 +88,7 @@ def list_page(view):
     def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
         if not request.user.is_authenticated:
             return for_visitors(request, *args, **kwargs)
-        if not settings.SIGNED_IN_CACHES or not page_cache.cacheable(request):
+        if not settings.FAST_PAGES or not page_cache.cacheable(request):
             return view(request, *args, **kwargs)
         return _member_page(view, request, *args, **kwargs)
 

@@ -11,7 +11,7 @@ Prints, against the targets of docs/performance.md:
   app and of the library, events and data lists, anonymous and signed in, each as a share of
   hello world.
 
-Every figure is given twice, in the same run: "before", with ``SIGNED_IN_CACHES`` off (the
+Every figure is given twice, in the same run: "before", with ``FAST_PAGES`` off (the
 pages of accounts rendered on every request, sessions read from the database), and "after",
 with it on (docs/decisions/signed-in-speed.md). The dataset list's "after" is given both
 as rendered (a first visit, or after any change) and as kept.
@@ -201,7 +201,7 @@ def _dataset_list(holder, repeats: int) -> None:
     client.force_login(holder)
     print(f"\nDataset list for {holder} (target p95 <= 25 ms, queries constant):")
     for url in ("/data/", "/api/v1/datasets/"):
-        with override_settings(SIGNED_IN_CACHES=False):
+        with override_settings(FAST_PAGES=False):
             before = _timed(client, url, repeats)
         rendered = _timed(client, url, repeats, before_each=cache.clear)
         kept = _timed(client, url, repeats)
@@ -293,8 +293,8 @@ def _throughput(holder, seconds: int) -> None:
     portal = "neaspec_portal.wsgi:application"
     servers = [
         _gunicorn("hello:app", ports["hello"], {**os.environ}, hello_dir),
-        _gunicorn(portal, ports["before"], {**os.environ, "SIGNED_IN_CACHES": "0"}, ROOT),
-        _gunicorn(portal, ports["after"], {**os.environ, "SIGNED_IN_CACHES": "1"}, ROOT),
+        _gunicorn(portal, ports["before"], {**os.environ, "FAST_PAGES": "0"}, ROOT),
+        _gunicorn(portal, ports["after"], {**os.environ, "FAST_PAGES": "1"}, ROOT),
     ]
     try:
         hello = _wrk(f"http://127.0.0.1:{ports['hello']}/", seconds)

@@ -27,7 +27,7 @@ def _draw(datasets: list[Dataset]) -> list[str]:
 def dataset_cards(datasets: list[Dataset]) -> list[str]:
     """Return the cards of ``datasets`` (rows of ``selectors.dataset_list_rows``, annotated
     with ``can_download`` by the policy), in order, drawing only those not kept."""
-    if not settings.SIGNED_IN_CACHES:
+    if not settings.FAST_PAGES:
         return _draw(datasets)
     by_name = {
         f"dataset:{row.pk}:{int(bool(getattr(row, 'can_download', False)))}": row

@@ -60,7 +60,7 @@ def _filter_fields(filters: selectors.DatasetFilters) -> str:
         form = DatasetFilterForm(initial=asdict(filters))
         return render_to_string("datasets/partials/filter_fields.html", {"form": form})
 
-    if settings.SIGNED_IN_CACHES and filters.is_empty():
+    if settings.FAST_PAGES and filters.is_empty():
         return page_cache.fragment("datasets:filters", draw)
     return draw()
 

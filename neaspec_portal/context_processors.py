@@ -64,7 +64,7 @@ def _kept_menu(user) -> dict:
 def portal(request: HttpRequest) -> dict:
     """Return the menu's roles and counts, and the portal's names and map tiles."""
     user = request.user
-    signed_in = user.is_authenticated and settings.SIGNED_IN_CACHES
+    signed_in = user.is_authenticated and settings.FAST_PAGES
     return {
         **(_kept_menu(user) if signed_in else _menu(user)),
         "portal_name": settings.PORTAL_NAME,

@@ -20,6 +20,7 @@ import uuid
 from collections.abc import Callable
 
 from django.apps import apps
+from django.conf import settings
 from django.contrib import messages
 from django.core.cache import cache
 from django.db import transaction
@@ -161,6 +162,12 @@ def fragment(name: str, draw: Callable[[], str]) -> str:
     return fragments([name], lambda _missing: {name: draw()})[0]
 
 
+def _visitor_key(request: HttpRequest) -> str:
+    return "page-cache:{}:{}?{}".format(
+        get_language(), request.path, request.META.get("QUERY_STRING", "")
+    )
+
+
 def _cacheable(request: HttpRequest) -> bool:
     return not request.user.is_authenticated and cacheable(request)
 
@@ -172,9 +179,7 @@ def visitor_page(view):
     def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
         if not _cacheable(request):
             return view(request, *args, **kwargs)
-        key = "page-cache:{}:{}?{}".format(
-            get_language(), request.path, request.META.get("QUERY_STRING", "")
-        )
+        key = _visitor_key(request)
         # One round trip: the page, and the generation it must have been rendered in.
         found = cache.get_many([_GENERATION_KEY, key])
         current = generation(found, _GENERATION_KEY)
@@ -186,8 +191,64 @@ def visitor_page(view):
             content = response.content.decode(response.charset)
             if "csrfmiddlewaretoken" not in content:
                 cache.set(key, (current, content, response["Content-Type"]), TIMEOUT)
+                response.kept_for_visitors = (key, current, content)  # type: ignore[attr-defined]
             return response
-        _generation, content, content_type = page
-        return HttpResponse(content, content_type=content_type)
+        response = HttpResponse(page[1], content_type=page[2])
+        if len(page) == 3:  # kept by the view alone: the middleware adds the headers
+            response.kept_for_visitors = (key, current, page[1])  # type: ignore[attr-defined]
+        return response
 
     return wrapper
+
+
+#: Headers that belong to one answer, never to a kept page.
+_OWN_HEADERS = frozenset({"set-cookie", "content-length", "date"})
+
+
+class VisitorPageMiddleware:
+    """Answer a visitor with a kept page before the middleware that only accounts need.
+
+    Sits right after ``LocaleMiddleware`` (the page's language is chosen). A request
+    without a session cookie or a one-time message cannot be anyone's but a visitor's, so
+    the checks below it (CSRF, sign-in, second factor, idempotency, Axes) have nothing to
+    do for it, and it gets the page ``visitor_page`` kept, with the headers the middleware
+    below added when the page was drawn (X-Frame-Options, say). Only the paths this process
+    has seen kept are looked up: other pages cost no round trip to Redis.
+    """
+
+    def __init__(self, get_response) -> None:
+        self.get_response = get_response
+        self.kept_paths: set[str] = set()
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if self._is_visitors(request):
+            key = _visitor_key(request)
+            found = cache.get_many([_GENERATION_KEY, key])
+            page = found.get(key)
+            if page is not None and len(page) == 4 and page[0] == found.get(_GENERATION_KEY):
+                response = HttpResponse(page[1], content_type=page[2])
+                for name, value in page[3]:
+                    response[name] = value
+                return response
+        response = self.get_response(request)
+        kept = getattr(response, "kept_for_visitors", None)
+        if kept is not None and settings.FAST_PAGES:
+            key, current, content = kept
+            headers = [
+                (name, value)
+                for name, value in response.items()
+                if name.lower() not in _OWN_HEADERS and name.lower() != "content-type"
+            ]
+            cache.set(key, (current, content, response["Content-Type"], headers), TIMEOUT)
+            self.kept_paths.add(request.path)
+        return response
+
+    def _is_visitors(self, request: HttpRequest) -> bool:
+        return (
+            settings.FAST_PAGES
+            and request.path in self.kept_paths
+            and request.method in ("GET", "HEAD")
+            and settings.SESSION_COOKIE_NAME not in request.COOKIES
+            and "messages" not in request.COOKIES
+            and _KEPT_QUERY.fullmatch(request.META.get("QUERY_STRING", "")) is not None
+        )

@@ -74,6 +74,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # A visitor's kept list page, once its language is known (neaspec_portal.page_cache).
+    "neaspec_portal.page_cache.VisitorPageMiddleware",
     # After the language is chosen: its refusal is worded in it.
     "neaspec_portal.request_bounds.JSONDepthMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -240,14 +242,15 @@ CACHES = {
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
 }
-# The caches that make signed-in pages fast (docs/decisions/signed-in-speed.md): each
-# account's list pages (access.page_cache) and the menu's roles and counts
-# (neaspec_portal.context_processors). Off only to measure what they save.
-SIGNED_IN_CACHES = env_bool("SIGNED_IN_CACHES", default=True)
+# The caches that make list pages fast (docs/decisions/signed-in-speed.md): each account's
+# list pages (access.page_cache), the menu's roles and counts (context_processors), the
+# dataset cards and filters, and visitors' pages answered before most middleware
+# (page_cache.VisitorPageMiddleware). Off only to measure what they save.
+FAST_PAGES = env_bool("FAST_PAGES", default=True)
 # Sessions are read from Redis and written through to the database (one query less per
 # signed-in request); only with the shared Redis cache, never a process's own memory, which
 # another web node or worker would not see emptied at sign-out.
-if SIGNED_IN_CACHES and USE_REDIS_CACHE:
+if FAST_PAGES and USE_REDIS_CACHE:
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 CELERY_BROKER_URL = REDIS_URL

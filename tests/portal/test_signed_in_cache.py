@@ -124,7 +124,7 @@ def test_one_account_never_gets_anothers_page(client, researcher_a, researcher_b
 
 
 def test_the_kept_pages_can_be_turned_off(client, researcher_b, settings):
-    settings.SIGNED_IN_CACHES = False
+    settings.FAST_PAGES = False
     client.force_login(researcher_b)
     _kept(client)
     with CaptureQueriesContext(connection) as queries:
