@@ -71,10 +71,12 @@ def dataset_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(selectors.dataset_list_rows(user=request.user, filters=filters), PAGE_SIZE)
     page_obj = page.get_page(params.read(request.GET, [params.page()], strict=False)["page"])
     query = params.encode(selectors.DATASET_FILTERS, asdict(filters))
+    rows = list(page_obj.object_list)
     context = {
         "filter_fields": _filter_fields(filters),
         "page_obj": page_obj,
-        "cards": dataset_cards(list(page_obj.object_list)),
+        "datasets": rows,
+        "cards": dataset_cards(rows),
         "filters_active": not filters.is_empty(),
         "query_string": query.urlencode(),
     }
