@@ -191,11 +191,11 @@ def visitor_page(view):
             content = response.content.decode(response.charset)
             if "csrfmiddlewaretoken" not in content:
                 cache.set(key, (current, content, response["Content-Type"]), TIMEOUT)
-                response.kept_for_visitors = (key, current, content)  # type: ignore[attr-defined]
+                response.kept_for_visitors = (key, current, content, False)  # type: ignore[attr-defined]
             return response
         response = HttpResponse(page[1], content_type=page[2])
-        if len(page) == 3:  # kept by the view alone: the middleware adds the headers
-            response.kept_for_visitors = (key, current, page[1])  # type: ignore[attr-defined]
+        # Tell the middleware that this path is kept, and whether the headers are yet.
+        response.kept_for_visitors = (key, current, page[1], len(page) == 4)  # type: ignore[attr-defined]
         return response
 
     return wrapper
@@ -233,14 +233,16 @@ class VisitorPageMiddleware:
         response = self.get_response(request)
         kept = getattr(response, "kept_for_visitors", None)
         if kept is not None and settings.FAST_PAGES:
-            key, current, content = kept
+            self.kept_paths.add(request.path)
+            key, current, content, with_headers = kept
+            if with_headers:
+                return response
             headers = [
                 (name, value)
                 for name, value in response.items()
                 if name.lower() not in _OWN_HEADERS and name.lower() != "content-type"
             ]
             cache.set(key, (current, content, response["Content-Type"], headers), TIMEOUT)
-            self.kept_paths.add(request.path)
         return response
 
     def _is_visitors(self, request: HttpRequest) -> bool:
