@@ -112,6 +112,7 @@ def test_a_kept_page_answered_early_carries_the_same_headers(url, client, db):
     first = client.get(url)
     kept = client.get(url)  # stores the headers with the page
     early = client.get(url)  # answered by the middleware, before the rest
+    assert hasattr(first, "kept_for_visitors") and not hasattr(early, "kept_for_visitors")
     for response in (kept, early):
         assert response.content == first.content
         for header in ("X-Frame-Options", "Content-Security-Policy", "Content-Type"):
