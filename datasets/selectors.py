@@ -88,6 +88,19 @@ def dataset_list(*, user, filters: DatasetFilters | None = None) -> QuerySet[Dat
     return _with_relations(datasets).order_by("-published_at", "-pk")
 
 
+def dataset_list_rows(*, user, filters: DatasetFilters | None = None) -> QuerySet[Dataset]:
+    """Return ``dataset_list`` without its tags: for a page whose cards are mostly kept
+    (``datasets.cards``), which reads the tags of the others only (``with_card_relations``)."""
+    datasets = _filtered(policy.listed_datasets(user), filters or DatasetFilters())
+    return datasets.select_related("owner_country").order_by("-published_at", "-pk")
+
+
+def with_card_relations(datasets: list[Dataset]) -> list[Dataset]:
+    """Read what a dataset's card shows besides its row (species, co-owners): two queries."""
+    prefetch_related_objects(datasets, "species", "co_owner_countries")
+    return datasets
+
+
 def my_datasets(*, user) -> QuerySet[Dataset]:
     """Return the datasets ``user`` uploaded or collaborates on, in every state."""
     return _with_relations(

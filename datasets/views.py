@@ -2,18 +2,22 @@
 
 from dataclasses import asdict
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from access import policy
+from access.page_cache import list_page
 from datasets import cite, counts, profile_selectors, selectors, services, versions
+from datasets.cards import dataset_cards
 from datasets.citation_api import citation_response
 from datasets.datacite import FORMATS as CITATION_FORMATS
 from datasets.exports.jsonld import dataset_jsonld
@@ -27,10 +31,9 @@ from datasets.forms import (
 )
 from datasets.models import SHORT_TEXT, AccessLevel, CountKind, CountSubject, DatasetStatus
 from datasets.uploads import file_states_answer, files_posted
-from neaspec_portal import params
+from neaspec_portal import page_cache, params
 from neaspec_portal.api_errors import Conflict
 from neaspec_portal.jsonld import jsonld_script
-from neaspec_portal.page_cache import visitor_page
 from neaspec_portal.refusals import form_refusal, refusal_text
 from neaspec_portal.typing import AuthenticatedRequest
 
@@ -54,17 +57,31 @@ def download_rule(dataset) -> str:
     return rules[dataset.access_level]
 
 
-@visitor_page
+def _filter_fields(filters: selectors.DatasetFilters) -> str:
+    """Return the list's filters drawn: kept for the unfiltered list (the same for everyone
+    until a species, site or country changes), drawn with the request's values otherwise."""
+
+    def draw() -> str:
+        form = DatasetFilterForm(initial=asdict(filters))
+        return render_to_string("datasets/partials/filter_fields.html", {"form": form})
+
+    if settings.FAST_PAGES and filters.is_empty():
+        return page_cache.fragment("datasets:filters", draw)
+    return draw()
+
+
+@list_page
 def dataset_list(request: HttpRequest) -> HttpResponse:
     filters = selectors.DatasetFilters.from_params(request.GET)
-    form = DatasetFilterForm(initial=asdict(filters))
-    page = Paginator(selectors.dataset_list(user=request.user, filters=filters), PAGE_SIZE)
+    page = Paginator(selectors.dataset_list_rows(user=request.user, filters=filters), PAGE_SIZE)
     page_obj = page.get_page(params.read(request.GET, [params.page()], strict=False)["page"])
     query = params.encode(selectors.DATASET_FILTERS, asdict(filters))
+    rows = list(page_obj.object_list)
     context = {
-        "form": form,
+        "filter_fields": _filter_fields(filters),
         "page_obj": page_obj,
-        "datasets": list(page_obj.object_list),
+        "datasets": rows,
+        "cards": dataset_cards(rows),
         "filters_active": not filters.is_empty(),
         "query_string": query.urlencode(),
     }

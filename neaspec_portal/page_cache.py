@@ -17,13 +17,16 @@ The language switcher is a GET for that reason (``neaspec_portal.language``).
 import functools
 import re
 import uuid
+from collections.abc import Callable
 
 from django.apps import apps
+from django.conf import settings
 from django.contrib import messages
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpRequest, HttpResponse
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
 from neaspec_portal import cache as redis_cache
@@ -35,11 +38,34 @@ _KEPT_QUERY = re.compile(r"(?:page=(?:[1-9]|[1-4][0-9]|50))?")
 #: The apps whose rows the public pages show.
 CONTENT_APPS = ("datasets", "publications", "species")
 _GENERATION_KEY = "page-cache:generation"
+#: The key of the content's generation, for the other caches that follow it.
+GENERATION_KEY = _GENERATION_KEY
 
 
 def bump() -> None:
     """Start a new generation: every page cached before is out of date."""
     cache.set(_GENERATION_KEY, uuid.uuid4().hex, None)
+
+
+def generation(found: dict, key: str) -> str:
+    """Return the generation under ``key`` read into ``found`` (``cache.get_many``), or start
+    one when there is none yet (a fresh or emptied cache)."""
+    current = found.get(key)
+    if current is None:
+        current = uuid.uuid4().hex
+        if not cache.add(key, current, None):
+            current = cache.get(key) or current
+    return current
+
+
+def cacheable(request: HttpRequest) -> bool:
+    """Return True for a GET of an unfiltered list page (of at most 50 pages) showing no
+    one-time message: the requests whose page may be kept, for visitors or per account."""
+    return (
+        request.method in ("GET", "HEAD")
+        and _KEPT_QUERY.fullmatch(request.META.get("QUERY_STRING", "")) is not None
+        and not len(messages.get_messages(request))
+    )
 
 
 def _bump_now_and_on_commit(**_kwargs) -> None:
@@ -50,7 +76,9 @@ def _bump_now_and_on_commit(**_kwargs) -> None:
 
 
 def connect() -> None:
-    """Bump the generation whenever a row of ``CONTENT_APPS`` or its tags change."""
+    """Bump the generation whenever a row of ``CONTENT_APPS`` or its tags change, and the
+    people's generation (``PEOPLE_KEY``, the pages kept per account) whenever a row of
+    ``PEOPLE_APPS`` does."""
     for label in CONTENT_APPS:
         for model in apps.get_app_config(label).get_models():
             uid = f"page-cache:{model._meta.label}"
@@ -59,15 +87,89 @@ def connect() -> None:
     m2m_changed.connect(_bump_now_and_on_commit, dispatch_uid="page-cache:m2m")
     # A bump lost while Redis was down would leave the pages of before in the cache.
     redis_cache.on_recovery(bump)
+    connect_people()
+
+
+PEOPLE_KEY = "page-cache:people"
+#: The apps whose rows say who someone is: accounts and roles, groups, authenticators.
+PEOPLE_APPS = ("accounts", "auth", "otp_totp", "otp_static")
+#: A save that changes only these fields changes nothing any page shows.
+_UNSEEN_FIELDS = frozenset({"last_login"})
+
+
+def bump_people() -> None:
+    """Start a new people's generation: every account's kept pages are out of date."""
+    cache.set(PEOPLE_KEY, uuid.uuid4().hex, None)
+
+
+def _bump_people_now_and_on_commit(sender, **kwargs) -> None:
+    update_fields = kwargs.get("update_fields")
+    if update_fields and frozenset(update_fields) <= _UNSEEN_FIELDS:
+        return
+    if sender._meta.app_label not in PEOPLE_APPS:  # the tags of a dataset, say
+        return
+    bump_people()
+    transaction.on_commit(bump_people)
+
+
+def connect_people() -> None:
+    """Bump the people's generation whenever a row of ``PEOPLE_APPS`` changes."""
+    for label in PEOPLE_APPS:
+        if not apps.is_installed(f"django_otp.plugins.{label}") and label.startswith("otp_"):
+            continue
+        for model in apps.get_app_config(label).get_models():
+            uid = f"page-cache:people:{model._meta.label}"
+            post_save.connect(
+                _bump_people_now_and_on_commit, sender=model, dispatch_uid=uid + ":save"
+            )
+            post_delete.connect(
+                _bump_people_now_and_on_commit, sender=model, dispatch_uid=uid + ":delete"
+            )
+    # Group memberships and permissions are many-to-many rows of the user.
+    m2m_changed.connect(_bump_people_now_and_on_commit, dispatch_uid="page-cache:people:m2m")
+    redis_cache.on_recovery(bump_people)
+
+
+def fragments(names: list[str], draw: Callable[[list[str]], dict[str, str]]) -> list[str]:
+    """Return the HTML of each of ``names``, kept per language for as long as the content's
+    generation lasts (``TIMEOUT`` at most); ``draw`` is given the names not kept and returns
+    their HTML.
+
+    For parts of a page that are the same for everyone who sees them: a list's filters, a
+    dataset's card. A name says everything the HTML depends on besides the content and the
+    language, and must come from a bounded set (rows, fixed names), never from free text.
+    """
+    language = get_language()
+    keys = {name: f"page-cache:fragment:{language}:{name}" for name in names}
+    found = cache.get_many([_GENERATION_KEY, *keys.values()])
+    current = generation(found, _GENERATION_KEY)
+    kept = {}
+    for name, key in keys.items():
+        entry = found.get(key)
+        if entry is not None and entry[0] == current:
+            kept[name] = entry[1]
+    missing = [name for name in names if name not in kept]
+    if missing:
+        drawn = {name: str(html) for name, html in draw(missing).items()}
+        cache.set_many({keys[name]: (current, html) for name, html in drawn.items()}, TIMEOUT)
+        kept.update(drawn)
+    # Drawn by templates, which escaped what they had to.
+    return [mark_safe(kept[name]) for name in names]  # noqa: S308
+
+
+def fragment(name: str, draw: Callable[[], str]) -> str:
+    """Return the HTML that ``draw`` makes, kept under ``name`` as ``fragments`` keeps it."""
+    return fragments([name], lambda _missing: {name: draw()})[0]
+
+
+def _visitor_key(request: HttpRequest) -> str:
+    return "page-cache:{}:{}?{}".format(
+        get_language(), request.path, request.META.get("QUERY_STRING", "")
+    )
 
 
 def _cacheable(request: HttpRequest) -> bool:
-    return (
-        request.method in ("GET", "HEAD")
-        and _KEPT_QUERY.fullmatch(request.META.get("QUERY_STRING", "")) is not None
-        and not request.user.is_authenticated
-        and not len(messages.get_messages(request))
-    )
+    return not request.user.is_authenticated and cacheable(request)
 
 
 def visitor_page(view):
@@ -77,26 +179,78 @@ def visitor_page(view):
     def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
         if not _cacheable(request):
             return view(request, *args, **kwargs)
-        key = "page-cache:{}:{}?{}".format(
-            get_language(), request.path, request.META.get("QUERY_STRING", "")
-        )
+        key = _visitor_key(request)
         # One round trip: the page, and the generation it must have been rendered in.
         found = cache.get_many([_GENERATION_KEY, key])
-        generation = found.get(_GENERATION_KEY)
-        if generation is None:
-            generation = uuid.uuid4().hex
-            if not cache.add(_GENERATION_KEY, generation, None):
-                generation = cache.get(_GENERATION_KEY)
+        current = generation(found, _GENERATION_KEY)
         page = found.get(key)
-        if page is None or page[0] != generation:
+        if page is None or page[0] != current:
             response = view(request, *args, **kwargs)
             if response.status_code != 200 or response.streaming or response.cookies:
                 return response
             content = response.content.decode(response.charset)
             if "csrfmiddlewaretoken" not in content:
-                cache.set(key, (generation, content, response["Content-Type"]), TIMEOUT)
+                cache.set(key, (current, content, response["Content-Type"]), TIMEOUT)
+                response.kept_for_visitors = (key, current, content, False)  # type: ignore[attr-defined]
             return response
-        _generation, content, content_type = page
-        return HttpResponse(content, content_type=content_type)
+        response = HttpResponse(page[1], content_type=page[2])
+        # Tell the middleware that this path is kept, and whether the headers are yet.
+        response.kept_for_visitors = (key, current, page[1], len(page) == 4)  # type: ignore[attr-defined]
+        return response
 
     return wrapper
+
+
+#: Headers that belong to one answer, never to a kept page.
+_OWN_HEADERS = frozenset({"set-cookie", "content-length", "date"})
+
+
+class VisitorPageMiddleware:
+    """Answer a visitor with a kept page before the middleware that only accounts need.
+
+    Sits right after ``LocaleMiddleware`` (the page's language is chosen). A request
+    without a session cookie or a one-time message cannot be anyone's but a visitor's, so
+    the checks below it (CSRF, sign-in, second factor, idempotency, Axes) have nothing to
+    do for it, and it gets the page ``visitor_page`` kept, with the headers the middleware
+    below added when the page was drawn (X-Frame-Options, say). Only the paths this process
+    has seen kept are looked up: other pages cost no round trip to Redis.
+    """
+
+    def __init__(self, get_response) -> None:
+        self.get_response = get_response
+        self.kept_paths: set[str] = set()
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if self._is_visitors(request):
+            key = _visitor_key(request)
+            found = cache.get_many([_GENERATION_KEY, key])
+            page = found.get(key)
+            if page is not None and len(page) == 4 and page[0] == found.get(_GENERATION_KEY):
+                response = HttpResponse(page[1], content_type=page[2])
+                for name, value in page[3]:
+                    response[name] = value
+                return response
+        response = self.get_response(request)
+        kept = getattr(response, "kept_for_visitors", None)
+        if kept is not None and settings.FAST_PAGES:
+            self.kept_paths.add(request.path)
+            key, current, content, with_headers = kept
+            if with_headers:
+                return response
+            headers = [
+                (name, value)
+                for name, value in response.items()
+                if name.lower() not in _OWN_HEADERS and name.lower() != "content-type"
+            ]
+            cache.set(key, (current, content, response["Content-Type"], headers), TIMEOUT)
+        return response
+
+    def _is_visitors(self, request: HttpRequest) -> bool:
+        return (
+            settings.FAST_PAGES
+            and request.path in self.kept_paths
+            and request.method in ("GET", "HEAD")
+            and settings.SESSION_COOKIE_NAME not in request.COOKIES
+            and "messages" not in request.COOKIES
+            and _KEPT_QUERY.fullmatch(request.META.get("QUERY_STRING", "")) is not None
+        )

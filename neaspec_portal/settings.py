@@ -90,6 +90,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # A visitor's kept list page, once its language is known (neaspec_portal.page_cache).
+    "neaspec_portal.page_cache.VisitorPageMiddleware",
     # After the language is chosen: its refusal is worded in it.
     "neaspec_portal.request_bounds.JSONDepthMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -271,6 +273,7 @@ if (PROTECTED_DOWNLOADS, FILE_STORAGE) in {("presigned", "local"), ("accel", "s3
 PROTECTED_DOWNLOADS_PREFIX = "/protected/"
 
 REDIS_URL = env_str("REDIS_URL", "redis://127.0.0.1:6379/0")
+USE_REDIS_CACHE = env_bool("USE_REDIS_CACHE", default=not DEBUG)
 CACHES = {
     "default": (
         {
@@ -283,10 +286,20 @@ CACHES = {
                 "socket_timeout": env_int("REDIS_CACHE_TIMEOUT_MS", 500) / 1000,
             },
         }
-        if env_bool("USE_REDIS_CACHE", default=not DEBUG)
+        if USE_REDIS_CACHE
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
 }
+# The caches that make list pages fast (docs/decisions/signed-in-speed.md): each account's
+# list pages (access.page_cache), the menu's roles and counts (context_processors), the
+# dataset cards and filters, and visitors' pages answered before most middleware
+# (page_cache.VisitorPageMiddleware). Off only to measure what they save.
+FAST_PAGES = env_bool("FAST_PAGES", default=True)
+# Sessions are read from Redis and written through to the database (one query less per
+# signed-in request); only with the shared Redis cache, never a process's own memory, which
+# another web node or worker would not see emptied at sign-out.
+if FAST_PAGES and USE_REDIS_CACHE:
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 CELERY_BROKER_URL = REDIS_URL
 CELERY_RESULT_BACKEND = None

@@ -40,6 +40,24 @@ def can_request_access(user: Actor, dataset: Dataset) -> bool:
     )
 
 
+def next_grant_expiry(user: Actor) -> datetime | None:
+    """Return when the soonest of ``user``'s live grants (own or through a group) lapses.
+
+    What ``user`` may download changes on its own at that moment: a page kept for them
+    (``access.page_cache``) must not outlive it. None when they hold no live grant.
+    """
+    if not is_verified(user):
+        return None
+    live = AccessGrant.objects.filter(revoked_at__isnull=True, expires_at__gt=timezone.now())
+    groups = User.groups.through.objects.filter(user_id=user.pk).values("group_id")
+    return (
+        live.filter(Q(user_id=user.pk) | Q(group_id__in=groups))
+        .order_by("expires_at")
+        .values_list("expires_at", flat=True)
+        .first()
+    )
+
+
 def own_pending_request(user: Actor, dataset: Dataset) -> AccessRequest | None:
     """Return ``user``'s own open access request on ``dataset``, if any (None for visitors)."""
     if not user.is_authenticated:

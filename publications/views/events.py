@@ -16,10 +16,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from access import policy
+from access.page_cache import list_page
 from datasets.uploads import oversize_upload_messages
 from neaspec_portal import params
 from neaspec_portal.jsonld import jsonld_script
-from neaspec_portal.page_cache import visitor_page
 from neaspec_portal.refusals import refusal_text
 from neaspec_portal.typing import AuthenticatedRequest
 from publications import events_services, selectors
@@ -37,7 +37,7 @@ from species.selectors import country_list
 PAST_PAGE_SIZE = 20
 
 
-@visitor_page
+@list_page
 def event_list(request: HttpRequest) -> HttpResponse:
     filters = selectors.EventFilters.from_params(request.GET)
     found = selectors.event_list(filters=filters)

@@ -13,12 +13,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from access import policy
+from access.page_cache import list_page
 from datasets import counts
 from datasets.models import CountKind, CountSubject
 from datasets.uploads import file_states_answer, files_posted, oversize_upload_messages
 from neaspec_portal import params
 from neaspec_portal.jsonld import jsonld_script
-from neaspec_portal.page_cache import visitor_page
 from neaspec_portal.refusals import form_refusal
 from neaspec_portal.typing import AuthenticatedRequest
 from publications import cite, selectors, services
@@ -51,7 +51,7 @@ def download_rule(publication) -> str:
     }[publication.visibility]
 
 
-@visitor_page
+@list_page
 def publication_list(request: HttpRequest) -> HttpResponse:
     filters = selectors.PublicationFilters.from_params(request.GET)
     found = selectors.publication_list(user=request.user, filters=filters)

@@ -105,3 +105,27 @@ def test_a_page_holding_a_csrf_token_is_not_kept(rf, db):
     with CaptureQueriesContext(connection) as queries:
         get({})
     assert len(queries) == 0
+
+
+@pytest.mark.parametrize("url", LISTS)
+def test_a_kept_page_answered_early_carries_the_same_headers(url, client, db):
+    first = client.get(url)
+    kept = client.get(url)  # stores the headers with the page
+    early = client.get(url)  # answered by the middleware, before the rest
+    assert hasattr(first, "kept_for_visitors") and not hasattr(early, "kept_for_visitors")
+    for response in (kept, early):
+        assert response.content == first.content
+        for header in ("X-Frame-Options", "Content-Security-Policy", "Content-Type"):
+            assert response.headers.get(header) == first.headers.get(header), header
+
+
+def test_a_visitor_with_a_message_waiting_gets_the_page_drawn(client, rf, db):
+    from django.contrib.messages import constants
+    from django.contrib.messages.storage.base import Message
+    from django.contrib.messages.storage.cookie import CookieStorage
+
+    for _ in range(3):
+        client.get("/data/")  # kept, and kept with its headers
+    storage = CookieStorage(rf.get("/"))
+    client.cookies["messages"] = storage._encode([Message(constants.INFO, "Signed out.")])
+    assert "Signed out." in client.get("/data/").content.decode()
