@@ -46,7 +46,12 @@ def dataset_withdraw(*, actor: User, dataset: Dataset, reason: str) -> Dataset:
     public copies go at once (see the module's docstring)."""
     dataset = policy.access_dataset(actor, dataset.pk)
     if not policy.can_withdraw(actor, dataset):
-        raise PermissionDenied(_("Only focal points of the owner country withdraw a dataset."))
+        raise PermissionDenied(
+            _(
+                "Only the uploader, collaborators and focal points of the owner countries "
+                "withdraw a dataset."
+            )
+        )
     if not reason.strip():
         raise ValidationError(_("Give the reason for withdrawing."))
     MaxLengthValidator(REASON_TEXT)(reason)

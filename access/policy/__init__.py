@@ -61,7 +61,6 @@ from access.policy.grants import (
     access_requests_to_answer,
     can_manage_access,
     can_request_access,
-    can_withdraw,
     expire_grants,
     grant,
     managed_grants,
@@ -138,6 +137,7 @@ from access.policy.versions import (
     can_delete_draft,
     can_restore,
     can_start_version,
+    can_withdraw,
     is_owner_side,
     series_versions,
 )

@@ -26,11 +26,6 @@ def can_manage_access(user: Actor, dataset: Dataset) -> bool:
     return is_focal_point(user, dataset.owner_country_id)
 
 
-def can_withdraw(user: Actor, dataset: Dataset) -> bool:
-    """Return True when ``user`` may withdraw ``dataset`` (owner's focal point, published)."""
-    return dataset.status == DatasetStatus.PUBLISHED and can_manage_access(user, dataset)
-
-
 def can_request_access(user: Actor, dataset: Dataset) -> bool:
     """Return True when ``user`` may ask for access: verified, published, cannot download."""
     return (

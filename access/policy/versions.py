@@ -13,6 +13,15 @@ from access.policy.roles import Actor, focal_point_countries, is_secretariat, is
 from datasets.models import Dataset, DatasetStatus
 
 
+def can_withdraw(user: Actor, dataset: Dataset) -> bool:
+    """Return True when ``user`` may withdraw ``dataset``: the owner side, once published.
+
+    Withdrawal is the emergency brake (``datasets.withdrawal``): whoever answers for the
+    data may pull it at once; only the secretariat brings it back.
+    """
+    return dataset.status == DatasetStatus.PUBLISHED and is_owner_side(user, dataset)
+
+
 def is_owner_side(user: Actor, dataset: Dataset) -> bool:
     """Return True for the uploader, collaborators and focal points of the owner countries.
 

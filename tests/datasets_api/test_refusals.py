@@ -47,11 +47,14 @@ def test_requesting_changes_without_a_comment_is_400(client, researcher_a, focal
     assert response.json()["detail"] == ["Say what should change, or why the dataset is rejected."]
 
 
-def test_withdrawing_without_the_right_is_403(client, researcher_a, published):
-    client.force_login(researcher_a)
+def test_withdrawing_without_the_right_is_403(client, researcher_b, published):
+    client.force_login(researcher_b)
     response = _post(client, f"/api/v1/datasets/{published.pk}/withdraw/", {"reason": "Old."})
     assert response.status_code == 403
-    assert response.json()["detail"] == "Only focal points of the owner country withdraw a dataset."
+    assert response.json()["detail"] == (
+        "Only the uploader, collaborators and focal points of the owner countries "
+        "withdraw a dataset."
+    )
 
 
 def test_asking_access_for_a_past_date_is_400(client, researcher_b, published):

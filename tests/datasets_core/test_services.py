@@ -175,15 +175,24 @@ def test_a_submitted_dataset_is_frozen_for_its_uploader(draft, researcher_a):
         services.dataset_update(actor=researcher_a, dataset=draft, title="Changed")
 
 
-def test_withdrawing_needs_the_owners_focal_point_and_a_reason(
-    researcher_a, focal_point_a, focal_point_b
+def test_withdrawing_needs_the_owner_side_and_a_reason(
+    researcher_a, researcher_b, focal_point_a, focal_point_b
 ):
     dataset = DatasetFactory(uploader=researcher_a, access_level="public")
-    with pytest.raises(PermissionDenied):
-        services.dataset_withdraw(actor=researcher_a, dataset=dataset, reason="x")
+    for outsider in (researcher_b, focal_point_b):
+        with pytest.raises(PermissionDenied):
+            services.dataset_withdraw(actor=outsider, dataset=dataset, reason="x")
     with pytest.raises(ValidationError):
         services.dataset_withdraw(actor=focal_point_a, dataset=dataset, reason=" ")
     services.dataset_withdraw(actor=focal_point_a, dataset=dataset, reason="Poaching risk")
+    assert not policy.listed_datasets(focal_point_b).filter(pk=dataset.pk).exists()
+
+
+def test_the_uploader_pulls_the_emergency_brake(researcher_a, focal_point_b):
+    dataset = DatasetFactory(uploader=researcher_a, access_level="public")
+    services.dataset_withdraw(actor=researcher_a, dataset=dataset, reason="Den sites visible")
+    dataset.refresh_from_db()
+    assert dataset.status == "withdrawn"
     assert not policy.listed_datasets(focal_point_b).filter(pk=dataset.pk).exists()
 
 
