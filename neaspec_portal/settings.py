@@ -368,8 +368,10 @@ CELERY_BEAT_SCHEDULE["register-pending-dois"] = {
     "schedule": 60.0 * DATACITE_RETRY_MINUTES,
 }
 
-# A worker child that grows past this many kilobytes is replaced after its task.
-CELERY_WORKER_MAX_MEMORY_PER_CHILD = env_int("CELERY_WORKER_MAX_MEMORY_PER_CHILD", 300_000)
+# A worker child that grows past this many kilobytes is replaced after its task. Room for
+# the sentence encoder (about 120 MB, loaded by the first embedding) beside a 1 GB table's
+# profiling (about 150 MB), so that children are not replaced after every embedding.
+CELERY_WORKER_MAX_MEMORY_PER_CHILD = env_int("CELERY_WORKER_MAX_MEMORY_PER_CHILD", 450_000)
 # Search across languages (search.semantic): the sentence encoder takes about 125 MB in each
 # web process that searches and each worker that indexes. Off: search by words only.
 SEARCH_CROSS_LANGUAGE = env_bool("SEARCH_CROSS_LANGUAGE", default=True)
