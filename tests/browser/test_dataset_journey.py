@@ -54,7 +54,7 @@ def test_a_restricted_dataset_is_shared_reviewed_requested_and_downloaded(
 
     sign_in(page, live_server, "researcher-kr")
     page.goto(dataset_url)
-    assert page.get_by_role("link", name="Download").count() == 0
+    assert page.get_by_role("link", name="Download", exact=True).count() == 0
     assert "Restricted to Mongolia" in page.content()
     screenshot(page, "dataset-restricted-for-kr")
     page.get_by_role("link", name="Request access").click()
@@ -71,7 +71,7 @@ def test_a_restricted_dataset_is_shared_reviewed_requested_and_downloaded(
     sign_in(page, live_server, "researcher-kr")
     page.goto(dataset_url)
     with page.expect_download() as download_info:
-        page.get_by_role("link", name="Download").click()
+        page.get_by_role("link", name="Download", exact=True).click()
     downloaded = download_info.value.path().read_bytes()
     assert downloaded == CSV
     screenshot(page, "dataset-downloadable-for-kr")

@@ -36,9 +36,11 @@ document.addEventListener("securitypolicyviolation", function (event) {
   window.__violations.push(event.violatedDirective + " " + event.blockedURI + " " + event.sample);
 });
 """
-#: Elements a payload would have created had it been parsed as markup.
+#: Elements a payload would have created had it been parsed as markup. JSON and JSON-LD
+#: data blocks (neaspec_portal/jsonld.py) are never run; their escaping keeps them closed.
 INJECTED = """() => document.querySelectorAll(
-  'img[src="x"], [onerror], [onload], script:not([src]):not([type="application/json"])'
+  'img[src="x"], [onerror], [onload], '
+  + 'script:not([src]):not([type="application/json"]):not([type="application/ld+json"])'
 ).length"""
 
 
