@@ -19,7 +19,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from access.policy.datasets import can_download
-from access.policy.occurrences import _public_feature
+from access.policy.occurrences import PUBLIC_FEATURE_FIELDS, _public_feature
 from access.policy.roles import Actor
 from datasets.models import Dataset, Occurrence, PublicOccurrence, RecordContext
 
@@ -98,21 +98,7 @@ def _public_rows(dataset: Dataset, common: dict[str, str], today: date) -> Itera
     rows = (
         PublicOccurrence.objects.filter(dataset=dataset)
         .order_by("pk")
-        .values(
-            "pk",
-            "dataset_id",
-            "species__code",
-            "species__scientific_name",
-            "first_date",
-            "last_date",
-            "latitude",
-            "longitude",
-            "grid",
-            "withheld",
-            "public_from",
-            "records",
-            "context",
-        )
+        .values("pk", "context", *PUBLIC_FEATURE_FIELDS)
     )
     urn = common["datasetID"]
     for row in rows.iterator(chunk_size=_CHUNK):

@@ -22,6 +22,20 @@ from datasets.models import Dataset, Occurrence, PublicOccurrence, PublicOccurre
 #: Largest rounding error of each public grid in metres (Chapman & Wieczorek 2020).
 GRID_UNCERTAINTY_M = {0.1: 15_691, 0.01: 1_570, 0.001: 157}
 MAX_OCCURRENCES = 5000
+#: The columns of a stored public form that ``_public_feature`` reads.
+PUBLIC_FEATURE_FIELDS = (
+    "dataset_id",
+    "species__code",
+    "species__scientific_name",
+    "first_date",
+    "last_date",
+    "latitude",
+    "longitude",
+    "grid",
+    "withheld",
+    "public_from",
+    "records",
+)
 
 _WITHHELD_REASONS = {
     "camera_station": "camera-station coordinates",
@@ -184,18 +198,6 @@ def occurrences_for(
     if room > 0:
         today = timezone.localdate()
         rows = filter_public(PublicOccurrence.objects.filter(dataset__in=public), filters, today)
-        values = rows.order_by("pk").values(
-            "dataset_id",
-            "species__code",
-            "species__scientific_name",
-            "first_date",
-            "last_date",
-            "latitude",
-            "longitude",
-            "grid",
-            "withheld",
-            "public_from",
-            "records",
-        )[:room]
+        values = rows.order_by("pk").values(*PUBLIC_FEATURE_FIELDS)[:room]
         features.extend(_public_feature(row, today) for row in values)
     return features
