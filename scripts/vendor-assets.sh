@@ -20,6 +20,9 @@ PACKAGES=(
   "htmx.org 2.0.11 sha512-Thx/WtpeOQqSrqBCw/A1cwGJGg4UrVa3+sW0GmrM3p4gJgO89ecH4qtbnyzDDWFvBTqjnIMCgELTNt636dtamA=="
   "leaflet 1.9.4 sha512-nxS1ynzJOmOlHp+iL3FyWqK89GtNL8U8rvlMOsQdTTssxZwCXh8N2NB3GDQOL+YR3XnWyZAxwQixURb+FA74PA=="
   "leaflet.markercluster 1.5.3 sha512-vPTw/Bndq7eQHjLBVlWpnGeLa3t+3zGiuM7fJwCkiMFq+nmRuG3RI3f7f4N4TDX7T4NpbAXpR2+NTRSEGfCSeA=="
+  "tom-select 2.6.2 sha512-eiXIkk82XzzUTOVQDFpy+ZGejuqdTvMukyUyeZBQaKnqW42UoTiTZnrod/eX0rkqJEc4rZY9DZ3zdjV07i29wQ=="
+  "chart.js 4.6.1 sha512-hJyniucsFmq//EvXYvJ6c6mahPoI3kaxdjVH8awTaJ/fDNWeSqqqArixMJWkWNN6fcYvPU3HneSANFNYtRi61g=="
+  "axe-core 4.14.1 sha512-FHfa+lmNjQZfJz1q8wKqIDwC6DExcHt/pkjNQb09a3NPjCKg2rhu5qb2S4r76ASyFNNtuFooJpZe37OgudVGtQ=="
 )
 
 for tool in npm node tar; do
@@ -99,6 +102,27 @@ for entry in "${PACKAGES[@]}"; do
       put "$src/dist/MarkerCluster.css" "$out/MarkerCluster.css"
       put "$src/dist/MarkerCluster.Default.css" "$out/MarkerCluster.Default.css"
       put "$src/MIT-LICENCE.txt" "$out/LICENSE"
+      ;;
+    tom-select)
+      out="$STAGE/tom-select"
+      put "$src/dist/js/tom-select.complete.min.js" "$out/js/tom-select.complete.min.js"
+      put "$src/dist/js/tom-select.complete.min.js.map" "$out/js/tom-select.complete.min.js.map"
+      put "$src/dist/css/tom-select.bootstrap5.min.css" "$out/css/tom-select.bootstrap5.min.css"
+      put "$src/dist/css/tom-select.bootstrap5.min.css.map" "$out/css/tom-select.bootstrap5.min.css.map"
+      put "$src/LICENSE" "$out/LICENSE"
+      ;;
+    chart.js)
+      out="$STAGE/chart.js"
+      put "$src/dist/chart.umd.min.js" "$out/chart.umd.min.js"
+      put "$src/dist/chart.umd.min.js.map" "$out/chart.umd.min.js.map"
+      put "$src/LICENSE.md" "$out/LICENSE.md"
+      ;;
+    axe-core)
+      # Loaded only by the browser tests (tests/browser), never by a page.
+      out="$STAGE/axe-core"
+      put "$src/axe.min.js" "$out/axe.min.js"
+      put "$src/LICENSE" "$out/LICENSE"
+      put "$src/LICENSE-3RD-PARTY.txt" "$out/LICENSE-3RD-PARTY.txt"
       ;;
     *)
       echo "vendor-assets: no file list for $name" >&2
