@@ -15,7 +15,7 @@ from typing import Any
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from access.policy.datasets import listed_datasets, visible_datasets
+from access.policy.datasets import downloadable_datasets, listed_datasets, visible_datasets
 from access.policy.roles import Actor
 from datasets.models import Dataset, Occurrence, PublicOccurrence, PublicOccurrenceQuerySet
 
@@ -70,14 +70,11 @@ def occurrence_datasets(
         # Versions share their records: without a dataset named, only the current ones count.
         visible = visible.filter(superseded_at__isnull=True)
     with_records = PublicOccurrence.objects.filter(dataset_id=OuterRef("pk"))
-    # ``can_download`` is the policy's annotation, named in Q: django-stubs knows only fields.
-    exact = list(
-        visible.filter(Q(can_download=True))
-        .filter(Exists(with_records))
-        .values_list("pk", flat=True)
-        .order_by()
-    )
-    return exact, visible.filter(Q(can_download=False)).values("pk")
+    # Filtered with the set form of the download rule, not on the per-row annotation: this
+    # reads every visible dataset.
+    downloadable = downloadable_datasets(user, visible)
+    exact = list(downloadable.filter(Exists(with_records)).values_list("pk", flat=True).order_by())
+    return exact, visible.exclude(pk__in=downloadable.values("pk")).values("pk")
 
 
 def occurrence_summaries(user: Actor, *, published_only: bool = False) -> PublicOccurrenceQuerySet:
