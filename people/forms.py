@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from neaspec_portal.bounds import BoundedModelMultipleChoiceField
+from people import rules
 from people.models import MAX_BIO, Profile
 from people.services import PROFILE_LISTS
 from publications.rules import MAIN_LANGUAGES, OTHER_LANGUAGES
@@ -25,6 +26,13 @@ class ProfileForm(forms.ModelForm):
         required=False,
         max_length=MAX_BIO,
         widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+    orcid = forms.CharField(
+        label=_("ORCID iD"),
+        required=False,
+        max_length=60,
+        help_text=_("16 characters, e.g. 0000-0002-1825-0097; the checksum is verified."),
     )
 
     class Meta:
@@ -66,6 +74,10 @@ class ProfileForm(forms.ModelForm):
             widget=forms.SelectMultiple(attrs={"size": 6}),
         )
         self.order_fields(self.Meta.fields)
+
+    def clean_orcid(self) -> str:
+        """Return the iD of a pasted address; ``Profile.clean`` then checks it."""
+        return rules.orcid_normalize(self.cleaned_data["orcid"])
 
     def values(self) -> dict:
         """Return the cleaned values as keyword arguments of ``profile_save``."""

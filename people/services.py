@@ -13,6 +13,7 @@ from access import policy
 from access.services import audit_record
 from accounts.models import User
 from neaspec_portal.bounds import check_lengths
+from people import rules
 from people.models import Profile
 
 #: The many-to-many fields of a profile, with the longest list each may hold.
@@ -33,6 +34,9 @@ def profile_save(*, actor: User, **fields: Any) -> Profile:
     country = fields.get("country")
     if country is not None and not country.is_member_state:
         raise ValidationError({"country": _("Choose a member State, or none.")})
+    if isinstance(fields.get("orcid"), str):
+        # An address (https://orcid.org/...) is longer than the iD it holds.
+        fields["orcid"] = rules.orcid_normalize(fields["orcid"])
     profile = policy.own_profile(actor)
     created = profile is None
     if profile is None:

@@ -6,12 +6,15 @@ private profile is never linked. The names are read once per request.
 """
 
 from django import template
-from django.conf.locale import LANG_INFO
 from django.utils.html import format_html
 
 from people.selectors import name_key, profile_links
+from publications.rules import MAIN_LANGUAGES, OTHER_LANGUAGES
 
 register = template.Library()
+
+#: Each language by its own name, as the profile form offers them.
+LANGUAGE_LABELS = dict(MAIN_LANGUAGES + OTHER_LANGUAGES)
 
 
 def _links(context: template.Context) -> dict[str, str]:
@@ -37,5 +40,4 @@ def person_link(context: template.Context, name: str) -> str:
 @register.filter
 def language_label(code: str) -> str:
     """Return the language ``code`` by its own name (e.g. ko → 한국어), or the code."""
-    info = LANG_INFO.get(code) or {}
-    return info.get("name_local") or code
+    return LANGUAGE_LABELS.get(code, code)
