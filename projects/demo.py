@@ -5,6 +5,7 @@ too. Their items are the demo library's and datasets', found by title.
 """
 
 from datetime import date
+from typing import Any
 
 from django.db import transaction
 
@@ -15,7 +16,7 @@ from projects.services import project_save
 from publications.models import Event, Publication
 from species.models import Country, KmgbfTarget, Site, Species, Theme
 
-PROJECTS = [
+PROJECTS: list[dict[str, Any]] = [
     {
         "slug": "amur-tiger-leopard-network",
         "title": "Transboundary Amur tiger and leopard monitoring network",
@@ -65,7 +66,7 @@ PROJECTS = [
 
 
 def _publications(starts: list[str]) -> list[Publication]:
-    found = []
+    found: list[Publication] = []
     for start in starts:
         found.extend(Publication.objects.filter(title_en__startswith=start))
     return found

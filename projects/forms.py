@@ -38,6 +38,10 @@ class ProjectForm(forms.ModelForm):
         widget=forms.Textarea(attrs={"rows": 6}),
     )
 
+    url = forms.URLField(
+        label=_("Web address"), required=False, max_length=500, assume_scheme="https"
+    )
+
     class Meta:
         model = Project
         fields = [

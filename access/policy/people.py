@@ -40,6 +40,6 @@ def can_have_profile(user: Actor) -> bool:
 
 def own_profile(user: Actor) -> Profile | None:
     """Return ``user``'s own profile (public or not), or None if they have none yet."""
-    if not can_have_profile(user):
+    if not is_verified(user):
         return None
     return Profile.objects.filter(user_id=user.pk).first()

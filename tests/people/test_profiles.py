@@ -50,7 +50,8 @@ def test_it_accepts_real_orcid_ids(value):
 
 
 @pytest.mark.parametrize(
-    "value", ["0000-0002-1825-0098", "0000-0002-1825-009", "0000000218250097", "abcd-0002-1825-0097"]
+    "value",
+    ["0000-0002-1825-0098", "0000-0002-1825-009", "0000000218250097", "abcd-0002-1825-0097"],
 )
 def test_it_refuses_a_bad_orcid_with_a_reason(value):
     assert rules.orcid_error(rules.orcid_normalize(value))
