@@ -60,7 +60,7 @@ def project_tags(project: Project) -> dict:
     """Return what ``project`` is tagged with: countries, sites, species, targets, themes."""
     return {
         "countries": list(project.countries.all()),
-        "sites": list(project.sites.prefetch_related("countries")),
+        "sites": list(project.sites.all()),
         "species": list(project.species.all()),
         "targets": list(project.targets.all()),
         "themes": list(project.themes.all()),
@@ -76,9 +76,7 @@ def project_items(*, user, project: Project) -> dict:
             .order_by("-published_at", "-pk")[:MAX_ITEMS]
         ),
         "publications": list(
-            policy.project_publications(user, project)
-            .prefetch_related("authors")
-            .order_by("-year", "-pk")[:MAX_ITEMS]
+            policy.project_publications(user, project).order_by("-year", "-pk")[:MAX_ITEMS]
         ),
         "events": list(policy.project_events(user, project).order_by("-start_date")[:MAX_ITEMS]),
         "people": list(
