@@ -55,6 +55,8 @@ COPY access/ access/
 COPY home/ home/
 COPY search/ search/
 COPY maps/ maps/
+COPY people/ people/
+COPY projects/ projects/
 COPY templates/ templates/
 COPY static/ static/
 COPY locale/ locale/

@@ -234,3 +234,12 @@ def map_sites(sites: Iterable[Site]) -> list[dict[str, Any]]:
         }
         for site in sites
     ]
+
+
+def dataset_extents(*, user, datasets: list[Dataset]) -> tuple[list[dict], list[dict]]:
+    """Return the extents of ``datasets`` (listed for ``user``) and those without one.
+
+    Exact boxes for the datasets ``user`` may download, boxes around the public points for
+    the others: what the map page draws, for other pages' maps (projects).
+    """
+    return _dataset_extents(user=user, datasets=datasets)

@@ -14,6 +14,8 @@ from datasets.api import urlpatterns as dataset_api_urlpatterns
 from datasets.my_access_api import urlpatterns as my_access_api_urlpatterns
 from datasets.preview_api import urlpatterns as preview_api_urlpatterns
 from neaspec_portal import params
+from people.api import ProfileViewSet
+from projects.api import ProjectViewSet
 from publications.api import urlpatterns as publication_api_urlpatterns
 from publications.events_api import urlpatterns as event_api_urlpatterns
 from search.api import SearchView
@@ -57,6 +59,8 @@ router.include_format_suffixes = False
 router.register("species", SpeciesViewSet, basename="species")
 router.register("sites", SiteViewSet, basename="site")
 router.register("countries", CountryViewSet, basename="country")
+router.register("projects", ProjectViewSet, basename="project")
+router.register("people", ProfileViewSet, basename="person")
 
 urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="token"),

@@ -76,6 +76,8 @@ INSTALLED_APPS = [
     "publications",
     "search",
     "maps",
+    "people",
+    "projects",
 ]
 
 MIDDLEWARE = [
@@ -423,6 +425,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "DatasetStatusEnum": "datasets.models.DatasetStatus",
         "DatasetDecisionEnum": "datasets.models.Decision",
+        "ProjectKindEnum": "projects.models.ProjectKind",
     },
     # Request bodies get components of their own ("DatasetRequest"), so that the schema can
     # say what only input must meet: a non-blank text is at least one character long.

@@ -30,6 +30,8 @@ urlpatterns = [
     path("library/", include("publications.urls")),
     path("search/", include("search.urls")),
     path("map/", include("maps.urls")),
+    path("projects/", include("projects.urls")),
+    path("people/", include("people.urls")),
     path("", include("species.urls")),
 ]
 

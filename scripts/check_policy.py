@@ -35,6 +35,7 @@ PROTECTED_MODELS = (
     "Occurrence",
     "User",
     "AuditEvent",
+    "Profile",
 )
 POLICY_PACKAGE = Path("access/policy")
 #: The modules that may name the model holding exact coordinates (besides the policy).

@@ -23,6 +23,8 @@ the sections below are how it is written, not how it is used:
 - ``my_access``: a researcher's own requests and grants; the uploader's recommendations.
 - ``previews``: the first rows of a dataset's tables, exact or in their public form.
 - ``audit``: who reads the audit trail.
+- ``people``: public profiles (opt-in), and whose profile an account edits.
+- ``projects``: projects and networks, and what of their items a viewer sees.
 """
 
 from access.policy.audit import (
@@ -91,7 +93,24 @@ from access.policy.occurrences import (
     occurrence_summaries,
     occurrences_for,
 )
+from access.policy.people import (
+    access_profile,
+    can_have_profile,
+    own_profile,
+    visible_profiles,
+)
 from access.policy.previews import PreviewRows, access_file_preview, preview_rows
+from access.policy.projects import (
+    access_editable_project,
+    access_project,
+    can_curate_projects,
+    project_datasets,
+    project_events,
+    project_people,
+    project_people_choices,
+    project_publications,
+    visible_projects,
+)
 from access.policy.publications import (
     access_publication,
     can_download_publication,
@@ -237,4 +256,17 @@ __all__ = [
     "harvested_datasets",
     "harvested_events",
     "harvested_publications",
+    "visible_profiles",
+    "access_profile",
+    "can_have_profile",
+    "own_profile",
+    "can_curate_projects",
+    "visible_projects",
+    "access_project",
+    "access_editable_project",
+    "project_datasets",
+    "project_publications",
+    "project_events",
+    "project_people",
+    "project_people_choices",
 ]

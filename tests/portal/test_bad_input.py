@@ -24,6 +24,8 @@ from django.utils import timezone
 
 from datasets import services as dataset_services
 from datasets.models import Dataset
+from people import services as people_services
+from projects import services as project_services
 from publications import events_services
 from publications import services as publication_services
 from publications.demo import simple_pdf
@@ -103,6 +105,10 @@ def _path_value(template: str, name: str, ids: dict) -> str:
         "sites/": ids["site"],
         "countries/": "KR",
         "admin/": ids["user"],
+        "api/v1/projects": ids["project"],
+        "api/v1/people": ids["profile"],
+        "projects/": ids["project"],
+        "people/": ids["profile"],
     }
     by_name = {
         "format": "json",
@@ -116,7 +122,7 @@ def _path_value(template: str, name: str, ids: dict) -> str:
     }
     if name in by_name:
         return str(by_name[name])
-    if name in {"pk", "code", "object_id", "id"}:
+    if name in {"pk", "code", "object_id", "id", "slug"}:
         plain = template.replace("^", "")
         prefix = max((p for p in by_prefix if plain.startswith(p)), key=len, default=None)
         if prefix is not None:
@@ -200,7 +206,13 @@ def ids(researcher_a, researcher_b, focal_point_a, secretariat, pending):
         speakers=[{"name": "Speaker"}],
         files=[SimpleUploadedFile("talk.pdf", simple_pdf("Talk"))],
     )
+    project = project_services.project_save(
+        actor=secretariat, slug="amur-network", title="Amur network", start_date=date(2024, 1, 1)
+    )
+    profile = people_services.profile_save(actor=researcher_a, display_name="Kim", is_public=True)
     return {
+        "project": project.slug,
+        "profile": profile.pk,
         "dataset": dataset.pk,
         "data_file": data_file.pk,
         "access_request": access_request.pk,

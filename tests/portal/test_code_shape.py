@@ -20,6 +20,8 @@ APPS = [
     "species",
     "maps",
     "home",
+    "people",
+    "projects",
     "neaspec_portal",
     "scripts",
 ]

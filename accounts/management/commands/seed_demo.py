@@ -17,6 +17,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from accounts.models import AccountStatus, FocalPoint, User
 from accounts.roles import focal_point_appoint, secretariat_appoint
 from datasets.demo import seed_datasets
+from people.demo import seed_profiles
+from projects.demo import seed_projects
 from publications.demo import seed_library
 from species.models import Country
 from species.services import reference_data_load
@@ -50,6 +52,8 @@ class Command(BaseCommand):
             secretariat = next(user for user in accounts if user.username == "secretariat")
             library = seed_library(secretariat=secretariat)
             new_datasets = seed_datasets()
+            new_profiles = seed_profiles()
+            new_projects = seed_projects(secretariat=secretariat)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo accounts ready ({len(accounts)}), password '{DEMO_PASSWORD}': "
@@ -64,6 +68,10 @@ class Command(BaseCommand):
             f"Library: {library['publications']} published publications, {library['events']} "
             f"event(s) ({library['participants']} participants at Incheon); "
             f"{new_datasets} new demo dataset(s)."
+        )
+        self.stdout.write(
+            f"People and projects: {new_profiles} new public profile(s), "
+            f"{new_projects} new project(s)."
         )
 
 
