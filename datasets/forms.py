@@ -90,8 +90,8 @@ class DatasetForm(forms.ModelForm):
             "contact_email",
         ]
         widgets = {
-            "temporal_start": forms.DateInput(attrs={"type": "date"}),
-            "temporal_end": forms.DateInput(attrs={"type": "date"}),
+            "temporal_start": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "temporal_end": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "abstract": forms.Textarea(attrs={"rows": 5}),
             "change_note": forms.Textarea(attrs={"rows": 3}),
             "citation": forms.Textarea(attrs={"rows": 2}),
@@ -163,7 +163,7 @@ class AccessRequestForm(forms.Form):
         help_text=_("Publications, reports or decisions the data will feed."),
     )
     wanted_until = forms.DateField(
-        label=_("Needed until"), widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Needed until"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
 
     def __init__(self, *args, **kwargs) -> None:
@@ -174,7 +174,7 @@ class AccessRequestForm(forms.Form):
 class GrantForm(forms.Form):
     until = forms.DateField(
         label=_("Access until"),
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         help_text=_("The access ends by itself on this date."),
     )
 
