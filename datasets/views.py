@@ -90,12 +90,16 @@ def dataset_list(request: HttpRequest) -> HttpResponse:
 
 def dataset_detail(request: HttpRequest, pk: int) -> HttpResponse:
     dataset = selectors.dataset_detail(user=request.user, pk=pk)
+    counts.count_add(
+        subject=CountSubject.DATASET, object_id=dataset.pk, kind=CountKind.VIEW, reader=request.user
+    )
+    return render(request, "datasets/detail.html", _detail_context(request, dataset))
+
+
+def _detail_context(request: HttpRequest, dataset, review_form: ReviewForm | None = None) -> dict:
     user = request.user
     profile = profile_selectors.dataset_profile(user=user, dataset=dataset)
-    counts.count_add(
-        subject=CountSubject.DATASET, object_id=dataset.pk, kind=CountKind.VIEW, reader=user
-    )
-    context = {
+    return {
         "counts": counts.counts_for(subject=CountSubject.DATASET, object_id=dataset.pk),
         "can_delegate": policy.can_delegate_access(user, dataset),
         "dataset": dataset,
@@ -115,12 +119,11 @@ def dataset_detail(request: HttpRequest, pk: int) -> HttpResponse:
             if policy.can_download_file(user, dataset, data_file)
         },
         "can_read_review_comments": policy.can_read_review_comments(user, dataset),
-        "review_form": ReviewForm(),
+        "review_form": review_form or ReviewForm(),
         "reason_form": ReasonForm(),
         **_version_context(user, dataset),
         "jsonld": jsonld_script(dataset_jsonld(dataset)),
     }
-    return render(request, "datasets/detail.html", context)
 
 
 #: The download links of the "Cite" block: ``?format=`` name → label (names of formats).
@@ -243,22 +246,26 @@ def dataset_submit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def dataset_review(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    """Record a focal point's decision; on a refusal show the page again with the decision
+    and the comment kept and the reason beside the field it concerns."""
     dataset = policy.access_dataset(request.user, pk)
     form = ReviewForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Choose a decision."))
-        return redirect(dataset)
-    return _act(
-        request,
-        dataset,
-        lambda: services.dataset_review(
-            actor=request.user,
-            dataset=dataset,
-            decision=form.cleaned_data["decision"],
-            comment=form.cleaned_data["comment"],
-        ),
-        _("Your decision is recorded and the uploader is told."),
-    )
+    if form.is_valid():
+        try:
+            services.dataset_review(
+                actor=request.user,
+                dataset=dataset,
+                decision=form.cleaned_data["decision"],
+                comment=form.cleaned_data["comment"],
+            )
+        except (ValidationError, PermissionDenied) as error:
+            form_refusal(form, error)
+        else:
+            messages.success(request, _("Your decision is recorded and the uploader is told."))
+            return redirect(dataset)
+    dataset = selectors.dataset_detail(user=request.user, pk=pk)
+    context = _detail_context(request, dataset, review_form=form)
+    return render(request, "datasets/detail.html", context, status=400)
 
 
 @login_required
