@@ -17,7 +17,7 @@ from datasets.models import (
     Method,
 )
 from neaspec_portal.bounds import BoundedModelMultipleChoiceField
-from neaspec_portal.widgets import QuickSelect
+from neaspec_portal.widgets import MultiSelect, QuickSelect
 from species.models import Country, Site, Species
 
 ACCESS_HELP = _(
@@ -38,7 +38,7 @@ class DatasetForm(forms.ModelForm):
         max_items=LIST_LIMITS["species"],
         to_field_name="code",
         required=False,
-        widget=forms.SelectMultiple(attrs={"size": 6}),
+        widget=MultiSelect(),
         help_text=_("Hold Ctrl (⌘ on a Mac) to choose several."),
     )
     sites = BoundedModelMultipleChoiceField(
@@ -47,7 +47,8 @@ class DatasetForm(forms.ModelForm):
         max_items=LIST_LIMITS["sites"],
         to_field_name="code",
         required=False,
-        widget=forms.SelectMultiple(attrs={"size": 6}),
+        widget=MultiSelect(),
+        help_text=_("Hold Ctrl (⌘ on a Mac) to choose several."),
     )
     co_owner_countries = BoundedModelMultipleChoiceField(
         label=_("Co-owner countries"),
