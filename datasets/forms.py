@@ -28,6 +28,11 @@ ACCESS_HELP = _(
 )
 
 
+def contact_initial(user) -> dict[str, str]:
+    """Return the contact fields of a new dataset filled from ``user``'s profile."""
+    return {"contact_name": user.get_full_name().strip(), "contact_email": user.email}
+
+
 class DatasetForm(forms.ModelForm):
     """Shape the page's input for ``services.dataset_create`` / ``dataset_update``; the rules
     are ``Dataset.clean`` (run here by the ``ModelForm``) and the services'."""

@@ -28,6 +28,7 @@ from datasets.forms import (
     GrantForm,
     ReasonForm,
     ReviewForm,
+    contact_initial,
 )
 from datasets.models import SHORT_TEXT, AccessLevel, CountKind, CountSubject, DatasetStatus
 from datasets.uploads import file_states_answer, files_posted
@@ -170,7 +171,7 @@ def _version_context(user, dataset) -> dict:
 def dataset_create(request: AuthenticatedRequest) -> HttpResponse:
     if not policy.is_member_state_researcher(request.user):
         return render(request, "datasets/cannot_upload.html", status=403)
-    form = DatasetForm(request.POST or None)
+    form = DatasetForm(request.POST or None, initial=contact_initial(request.user))
     if request.method == "POST" and form.is_valid():
         try:
             dataset = services.dataset_create(actor=request.user, **form.values())
