@@ -13,7 +13,7 @@ from django.utils.translation import pgettext_lazy
 from datasets.file_store import DOCUMENT_EXTENSIONS, document_error
 from neaspec_portal.bounds import BoundedModelMultipleChoiceField
 from neaspec_portal.widgets import MultiSelect, SearchableSelect
-from publications.models import Publication
+from publications.models import Publication, PublicationLicence
 from publications.rules import (
     EARLIEST_YEAR,
     LIST_LIMITS,
@@ -287,6 +287,9 @@ class PublicationForm(forms.ModelForm):
         self.duplicates: list[Publication] = []
         if not with_files:
             del self.fields["files"]
+        licence = self.fields["licence"]
+        assert isinstance(licence, forms.ChoiceField)
+        licence.choices = [("", _("Not stated")), *PublicationLicence.choices]
         initial = None
         if self.instance.pk and not self.is_bound:
             initial = [
