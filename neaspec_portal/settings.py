@@ -423,6 +423,8 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "DatasetStatusEnum": "datasets.models.DatasetStatus",
         "DatasetDecisionEnum": "datasets.models.Decision",
+        "DatasetLicenceEnum": "datasets.models.Licence",
+        "PublicationLicenceEnum": "publications.models.PublicationLicence",
     },
     # Request bodies get components of their own ("DatasetRequest"), so that the schema can
     # say what only input must meet: a non-blank text is at least one character long.

@@ -4,7 +4,7 @@ The forms of events are in ``publications.events_forms``.
 """
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -296,8 +296,9 @@ class PublicationForm(forms.ModelForm):
                 {"name": author.name, "affiliation": author.affiliation}
                 for author in self.instance.authors.all()
             ]
-        self.authors = AuthorFormSet(
-            self.data if self.is_bound else None, initial=initial, prefix="authors"
+        self.authors = cast(
+            BaseAuthorFormSet,
+            AuthorFormSet(self.data if self.is_bound else None, initial=initial, prefix="authors"),
         )
 
     def is_valid(self) -> bool:
