@@ -35,10 +35,13 @@
     add.addEventListener("click", function () {
       var number = parseInt(total.value, 10);
       if (max && number >= parseInt(max.value, 10)) { return; }
-      var html = template.innerHTML.replace(/__prefix__/g, String(number));
-      var holder = document.createElement("ol");
-      holder.innerHTML = html;
-      var row = holder.querySelector("[data-row]");
+      var row = template.content.querySelector("[data-row]").cloneNode(true);
+      Array.prototype.forEach.call(row.querySelectorAll("[id], [name], [for], [aria-describedby]"), function (element) {
+        ["id", "name", "for", "aria-describedby"].forEach(function (attribute) {
+          var value = element.getAttribute(attribute);
+          if (value) { element.setAttribute(attribute, value.replace(/__prefix__/g, String(number))); }
+        });
+      });
       list.appendChild(row);
       total.value = String(number + 1);
       enhanceRow(row);
