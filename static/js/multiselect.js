@@ -49,7 +49,6 @@
       // Start the next search afresh once a choice is made.
       control.on("item_add", function () { control.setTextboxValue(""); control.refreshOptions(false); });
     }
-    control.control_input.setAttribute("aria-label", (select.labels[0] || {}).textContent || "");
     var help = select.id && document.getElementById(select.id + "_helptext");
     if (help && select.dataset.enhancedHelp) { help.textContent = select.dataset.enhancedHelp; }
   }
