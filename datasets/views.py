@@ -259,7 +259,10 @@ def dataset_review(request: AuthenticatedRequest, pk: int) -> HttpResponse:
                 decision=form.cleaned_data["decision"],
                 comment=form.cleaned_data["comment"],
             )
-        except (ValidationError, PermissionDenied) as error:
+        except PermissionDenied as error:  # no form to show it beside: the page says it
+            messages.error(request, refusal_text(error))
+            return redirect(dataset)
+        except ValidationError as error:
             form_refusal(form, error)
         else:
             messages.success(request, _("Your decision is recorded and the uploader is told."))
