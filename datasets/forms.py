@@ -17,7 +17,7 @@ from datasets.models import (
     Method,
 )
 from neaspec_portal.bounds import BoundedModelMultipleChoiceField
-from neaspec_portal.widgets import QuickSelect
+from neaspec_portal.widgets import MultiSelect, QuickSelect
 from species.models import Country, Site, Species
 
 ACCESS_HELP = _(
@@ -26,6 +26,11 @@ ACCESS_HELP = _(
     "your country's focal points and people they approve. You and your country's focal "
     "points can always download."
 )
+
+
+def contact_initial(user) -> dict[str, str]:
+    """Return the contact fields of a new dataset filled from ``user``'s profile."""
+    return {"contact_name": user.get_full_name().strip(), "contact_email": user.email}
 
 
 class DatasetForm(forms.ModelForm):
@@ -38,7 +43,7 @@ class DatasetForm(forms.ModelForm):
         max_items=LIST_LIMITS["species"],
         to_field_name="code",
         required=False,
-        widget=forms.SelectMultiple(attrs={"size": 6}),
+        widget=MultiSelect(),
         help_text=_("Hold Ctrl (⌘ on a Mac) to choose several."),
     )
     sites = BoundedModelMultipleChoiceField(
@@ -47,7 +52,8 @@ class DatasetForm(forms.ModelForm):
         max_items=LIST_LIMITS["sites"],
         to_field_name="code",
         required=False,
-        widget=forms.SelectMultiple(attrs={"size": 6}),
+        widget=MultiSelect(),
+        help_text=_("Hold Ctrl (⌘ on a Mac) to choose several."),
     )
     co_owner_countries = BoundedModelMultipleChoiceField(
         label=_("Co-owner countries"),
@@ -90,8 +96,8 @@ class DatasetForm(forms.ModelForm):
             "contact_email",
         ]
         widgets = {
-            "temporal_start": forms.DateInput(attrs={"type": "date"}),
-            "temporal_end": forms.DateInput(attrs={"type": "date"}),
+            "temporal_start": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "temporal_end": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "abstract": forms.Textarea(attrs={"rows": 5}),
             "change_note": forms.Textarea(attrs={"rows": 3}),
             "citation": forms.Textarea(attrs={"rows": 2}),
@@ -163,7 +169,7 @@ class AccessRequestForm(forms.Form):
         help_text=_("Publications, reports or decisions the data will feed."),
     )
     wanted_until = forms.DateField(
-        label=_("Needed until"), widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Needed until"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
 
     def __init__(self, *args, **kwargs) -> None:
@@ -174,7 +180,7 @@ class AccessRequestForm(forms.Form):
 class GrantForm(forms.Form):
     until = forms.DateField(
         label=_("Access until"),
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         help_text=_("The access ends by itself on this date."),
     )
 

@@ -241,7 +241,8 @@ def dataset_review(
     )
     allowed = _deciding_countries(actor=actor, dataset=dataset, country=country)
     if decision != Decision.APPROVE and not comment.strip():
-        raise ValidationError(_("Say what should change, or why the dataset is rejected."))
+        reason = _("Say what should change, or why the dataset is rejected.")
+        raise ValidationError({"comment": reason})
     MaxLengthValidator(SHORT_TEXT)(comment)
     for code in [country] if country else allowed:
         ReviewDecision.objects.create(

@@ -28,6 +28,7 @@ from datasets.forms import (
     GrantForm,
     ReasonForm,
     ReviewForm,
+    contact_initial,
 )
 from datasets.models import SHORT_TEXT, AccessLevel, CountKind, CountSubject, DatasetStatus
 from datasets.uploads import file_states_answer, files_posted
@@ -90,12 +91,16 @@ def dataset_list(request: HttpRequest) -> HttpResponse:
 
 def dataset_detail(request: HttpRequest, pk: int) -> HttpResponse:
     dataset = selectors.dataset_detail(user=request.user, pk=pk)
+    counts.count_add(
+        subject=CountSubject.DATASET, object_id=dataset.pk, kind=CountKind.VIEW, reader=request.user
+    )
+    return render(request, "datasets/detail.html", _detail_context(request, dataset))
+
+
+def _detail_context(request: HttpRequest, dataset, review_form: ReviewForm | None = None) -> dict:
     user = request.user
     profile = profile_selectors.dataset_profile(user=user, dataset=dataset)
-    counts.count_add(
-        subject=CountSubject.DATASET, object_id=dataset.pk, kind=CountKind.VIEW, reader=user
-    )
-    context = {
+    return {
         "counts": counts.counts_for(subject=CountSubject.DATASET, object_id=dataset.pk),
         "can_delegate": policy.can_delegate_access(user, dataset),
         "dataset": dataset,
@@ -115,12 +120,11 @@ def dataset_detail(request: HttpRequest, pk: int) -> HttpResponse:
             if policy.can_download_file(user, dataset, data_file)
         },
         "can_read_review_comments": policy.can_read_review_comments(user, dataset),
-        "review_form": ReviewForm(),
+        "review_form": review_form or ReviewForm(),
         "reason_form": ReasonForm(),
         **_version_context(user, dataset),
         "jsonld": jsonld_script(dataset_jsonld(dataset)),
     }
-    return render(request, "datasets/detail.html", context)
 
 
 #: The download links of the "Cite" block: ``?format=`` name → label (names of formats).
@@ -167,7 +171,7 @@ def _version_context(user, dataset) -> dict:
 def dataset_create(request: AuthenticatedRequest) -> HttpResponse:
     if not policy.is_member_state_researcher(request.user):
         return render(request, "datasets/cannot_upload.html", status=403)
-    form = DatasetForm(request.POST or None)
+    form = DatasetForm(request.POST or None, initial=contact_initial(request.user))
     if request.method == "POST" and form.is_valid():
         try:
             dataset = services.dataset_create(actor=request.user, **form.values())
@@ -243,22 +247,29 @@ def dataset_submit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def dataset_review(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    """Record a focal point's decision; on a refusal show the page again with the decision
+    and the comment kept and the reason beside the field it concerns."""
     dataset = policy.access_dataset(request.user, pk)
     form = ReviewForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Choose a decision."))
-        return redirect(dataset)
-    return _act(
-        request,
-        dataset,
-        lambda: services.dataset_review(
-            actor=request.user,
-            dataset=dataset,
-            decision=form.cleaned_data["decision"],
-            comment=form.cleaned_data["comment"],
-        ),
-        _("Your decision is recorded and the uploader is told."),
-    )
+    if form.is_valid():
+        try:
+            services.dataset_review(
+                actor=request.user,
+                dataset=dataset,
+                decision=form.cleaned_data["decision"],
+                comment=form.cleaned_data["comment"],
+            )
+        except PermissionDenied as error:  # no form to show it beside: the page says it
+            messages.error(request, refusal_text(error))
+            return redirect(dataset)
+        except ValidationError as error:
+            form_refusal(form, error)
+        else:
+            messages.success(request, _("Your decision is recorded and the uploader is told."))
+            return redirect(dataset)
+    dataset = selectors.dataset_detail(user=request.user, pk=pk)
+    context = _detail_context(request, dataset, review_form=form)
+    return render(request, "datasets/detail.html", context, status=400)
 
 
 @login_required

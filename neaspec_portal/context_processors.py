@@ -42,6 +42,8 @@ def _menu(user) -> dict:
         "pending_accounts_count": (
             policy.accounts_to_verify(user).count() if can_review_accounts else 0
         ),
+        # Offer "Share a dataset" only to those the upload accepts (no dead end).
+        "can_share_datasets": policy.is_member_state_researcher(user),
     }
 
 

@@ -426,6 +426,8 @@ SPECTACULAR_SETTINGS = {
         "DatasetStatusEnum": "datasets.models.DatasetStatus",
         "DatasetDecisionEnum": "datasets.models.Decision",
         "ProjectKindEnum": "projects.models.ProjectKind",
+        "DatasetLicenceEnum": "datasets.models.Licence",
+        "PublicationLicenceEnum": "publications.models.PublicationLicence",
     },
     # Request bodies get components of their own ("DatasetRequest"), so that the schema can
     # say what only input must meet: a non-blank text is at least one character long.

@@ -46,13 +46,19 @@ def _link(publication: Publication) -> str:
     return publication.url
 
 
+def _issuer(publication: Publication) -> str:
+    """Return who put it out: the institution and the publisher, when they differ."""
+    names = [one_line(publication.institution), one_line(publication.publisher)]
+    return ", ".join(dict.fromkeys(name for name in names if name))
+
+
 def _keywords(publication: Publication) -> list[str]:
     names = [species.scientific_name for species in publication.species.all()]
     return names + [theme.name_en for theme in publication.themes.all()]
 
 
 def plain(publication: Publication) -> str:
-    """Return an APA-like reference: authors (year). Title [English title]. Link."""
+    """Return an APA-like reference: authors (year). Title [English title]. Issuer. Link."""
     names = _authors(publication)
     if len(names) > 1:
         authors = ", ".join(names[:-1]) + ", & " + names[-1]
@@ -64,6 +70,9 @@ def plain(publication: Publication) -> str:
     if english and english != title:
         text += f" [{english.rstrip('.')}]"
     text += "."
+    issuer = _issuer(publication)
+    if issuer:
+        text += f" {issuer.rstrip('.')}."
     link = _link(publication)
     return f"{text} {link}" if link else text
 
@@ -79,6 +88,8 @@ def bibtex(publication: Publication) -> str:
         "language": bibtex_value(publication.language),
         "doi": bibtex_value(publication.doi),
         "url": bibtex_value(publication.url),
+        "publisher": bibtex_value(publication.publisher),
+        "institution": bibtex_value(publication.institution),
         "note": bibtex_value(f"English title: {english}") if english else "",
         "keywords": bibtex_value(", ".join(_keywords(publication))),
         "abstract": bibtex_value(publication.abstract[:2000]),
@@ -96,6 +107,7 @@ def ris(publication: Publication) -> str:
     tags += [("AU", name) for name in _authors(publication)]
     tags += [("TI", publication.title), ("PY", str(publication.year)), ("TT", english)]
     tags += [("LA", publication.language), ("DO", publication.doi), ("UR", publication.url)]
+    tags += [("PB", _issuer(publication))]
     tags += [("KW", keyword) for keyword in _keywords(publication)]
     tags.append(("AB", publication.abstract))
     return ris_record(tags)
@@ -115,6 +127,10 @@ def csl_data(publication: Publication) -> dict:
         item["DOI"] = publication.doi
     if publication.url:
         item["URL"] = publication.url
+    if _issuer(publication):
+        item["publisher"] = _issuer(publication)
+    if publication.licence:
+        item["license"] = publication.licence
     if publication.abstract:
         item["abstract"] = publication.abstract
     keywords = _keywords(publication)

@@ -4,7 +4,7 @@ The forms of events are in ``publications.events_forms``.
 """
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -12,7 +12,8 @@ from django.utils.translation import pgettext_lazy
 
 from datasets.file_store import DOCUMENT_EXTENSIONS, document_error
 from neaspec_portal.bounds import BoundedModelMultipleChoiceField
-from publications.models import Publication
+from neaspec_portal.widgets import MultiSelect, SearchableSelect
+from publications.models import Publication, PublicationLicence
 from publications.rules import (
     EARLIEST_YEAR,
     LIST_LIMITS,
@@ -33,6 +34,9 @@ LANGUAGE_CHOICES = [
 ]
 
 AUTHOR_ROWS = 5
+
+#: The fields of the form shown after the authors.
+CITATION_FIELDS = ("publisher", "institution", "licence", "visibility")
 
 MULTI_SELECT_HELP = _("Hold Ctrl (⌘ on a Mac) to choose several.")
 
@@ -79,14 +83,15 @@ def tag_fields(limits: Mapping[str, int]) -> dict[str, forms.Field]:
             required=False,
             label=_("Species"),
             help_text=MULTI_SELECT_HELP,
-            widget=forms.SelectMultiple(attrs={"size": 6}),
+            widget=MultiSelect(),
         ),
         "sites": BoundedModelMultipleChoiceField(
             Site.objects.all(),
             max_items=limits["sites"],
             required=False,
             label=_("Sites"),
-            widget=forms.SelectMultiple(attrs={"size": 6}),
+            help_text=MULTI_SELECT_HELP,
+            widget=MultiSelect(),
         ),
         "countries": BoundedModelMultipleChoiceField(
             Country.objects.filter(is_member_state=True),
@@ -147,23 +152,85 @@ class PeopleRowsMixin(_PeopleRowsBase):
         ]
 
 
-class PublicationForm(PeopleRowsMixin, forms.ModelForm):
+class AuthorForm(forms.Form):
+    """One author row: a name and, optionally, an affiliation."""
+
+    name = forms.CharField(
+        label=pgettext_lazy("a person", "Name"),
+        required=False,
+        max_length=200,
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+    affiliation = forms.CharField(
+        label=_("Affiliation"),
+        required=False,
+        max_length=300,
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+
+    def clean(self) -> dict:
+        cleaned = super().clean() or self.cleaned_data
+        if cleaned.get("affiliation", "").strip() and not cleaned.get("name", "").strip():
+            self.add_error("name", _("Give the name, or clear the affiliation beside it."))
+        return cleaned
+
+
+class BaseAuthorFormSet(forms.BaseFormSet):
+    """Authors in order; empty rows and rows marked for removal are skipped."""
+
+    def clean(self) -> None:
+        if any(self.errors):
+            return
+        if not self.authors():
+            raise forms.ValidationError(_("Give at least one author."), code="required")
+
+    def authors(self) -> list[dict[str, str]]:
+        """Return the filled rows in order as {"name", "affiliation"} dicts."""
+        rows = []
+        for form in self.forms:
+            data = getattr(form, "cleaned_data", {})
+            if not data or data.get("DELETE"):
+                continue
+            name = data.get("name", "").strip()
+            if name:
+                rows.append({"name": name, "affiliation": data.get("affiliation", "").strip()})
+        return rows
+
+
+#: Rows of authors: the publication's, then ``extra`` empty ones for a browser without
+#: JavaScript (``static/js/rows.js`` adds more on demand).
+AuthorFormSet = forms.formset_factory(
+    AuthorForm,
+    formset=BaseAuthorFormSet,
+    extra=3,
+    can_delete=True,
+    max_num=LIST_LIMITS["authors"],
+    absolute_max=LIST_LIMITS["authors"],
+    validate_max=True,
+)
+
+
+class PublicationForm(forms.ModelForm):
     """Describe a publication; on creation also its files."""
 
-    language = forms.ChoiceField(label=_("Language"), choices=LANGUAGE_CHOICES, initial="en")
+    language = forms.ChoiceField(
+        label=_("Language"), choices=LANGUAGE_CHOICES, initial="en", widget=SearchableSelect()
+    )
     targets = BoundedModelMultipleChoiceField(
         KmgbfTarget.objects.all(),
         max_items=LIST_LIMITS["targets"],
         required=False,
         label=_("KMGBF targets"),
-        widget=forms.SelectMultiple(attrs={"size": 6}),
+        help_text=MULTI_SELECT_HELP,
+        widget=MultiSelect(),
     )
     themes = BoundedModelMultipleChoiceField(
         Theme.objects.all(),
         max_items=LIST_LIMITS["themes"],
         required=False,
         label=_("Themes"),
-        widget=forms.SelectMultiple(attrs={"size": 6}),
+        help_text=MULTI_SELECT_HELP,
+        widget=MultiSelect(),
     )
     url = forms.URLField(
         label=_("Web address"),
@@ -192,6 +259,9 @@ class PublicationForm(PeopleRowsMixin, forms.ModelForm):
             "abstract",
             "doi",
             "url",
+            "publisher",
+            "institution",
+            "licence",
             "species",
             "sites",
             "countries",
@@ -217,31 +287,38 @@ class PublicationForm(PeopleRowsMixin, forms.ModelForm):
         self.duplicates: list[Publication] = []
         if not with_files:
             del self.fields["files"]
-        self.add_people_fields(first_required=True)
+        licence = self.fields["licence"]
+        assert isinstance(licence, forms.ChoiceField)
+        licence.choices = [("", _("Not stated")), *PublicationLicence.choices]
+        initial = None
         if self.instance.pk and not self.is_bound:
-            for number, author in enumerate(self.instance.authors.all()[: self.people_rows]):
-                self.initial[f"author_{number}_name"] = author.name
-                self.initial[f"author_{number}_affiliation"] = author.affiliation
+            initial = [
+                {"name": author.name, "affiliation": author.affiliation}
+                for author in self.instance.authors.all()
+            ]
+        self.authors = cast(
+            BaseAuthorFormSet,
+            AuthorFormSet(self.data if self.is_bound else None, initial=initial, prefix="authors"),
+        )
 
-    def clean(self) -> dict:
-        cleaned = super().clean() or self.cleaned_data
-        self.clean_people()
-        return cleaned
+    def is_valid(self) -> bool:
+        # Both, always: the rows show their own errors even when a field above has one.
+        form_valid = super().is_valid()
+        return self.authors.is_valid() and form_valid
 
     def values(self) -> dict:
         """Return the cleaned values as keyword arguments of the services (files apart)."""
         values = {name: self.cleaned_data[name] for name in self.Meta.fields}
-        values["authors"] = self.people()
+        values["authors"] = self.authors.authors()
         return values
 
     def metadata_fields(self) -> list[forms.BoundField]:
-        """Return the fields shown in the main part of the form, in order."""
-        skip = {"files", "confirm_duplicate"}
-        return [
-            field
-            for field in self
-            if field.name not in skip and not field.name.startswith(f"{self.people_prefix}_")
-        ]
+        """Return the fields shown before the authors, in order."""
+        return [self[name] for name in self.Meta.fields if name not in CITATION_FIELDS]
+
+    def citation_fields(self) -> list[forms.BoundField]:
+        """Return the fields shown after the authors: where and under which licence."""
+        return [self[name] for name in CITATION_FIELDS]
 
 
 class PublicationFilesForm(forms.Form):

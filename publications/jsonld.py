@@ -56,7 +56,13 @@ def publication_jsonld(publication: Publication) -> dict[str, Any]:
             "sameAs": doi,
             "identifier": doi,
             "about": _taxa(publication),
-            "publisher": PUBLISHER,
+            "publisher": {"@type": "Organization", "name": publication.publisher}
+            if publication.publisher
+            else PUBLISHER,
+            "sourceOrganization": {"@type": "Organization", "name": publication.institution}
+            if publication.institution
+            else None,
+            "license": publication.licence_url or None,
         }
     )
 

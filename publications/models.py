@@ -33,6 +33,27 @@ class Visibility(models.TextChoices):
     MEMBER_STATES = "member_states", _("Member States")
 
 
+class PublicationLicence(models.TextChoices):
+    """Licences of a publication, by SPDX identifier (``all-rights-reserved`` has none)."""
+
+    CC_BY = "CC-BY-4.0", _("CC BY 4.0")
+    CC_BY_SA = "CC-BY-SA-4.0", _("CC BY-SA 4.0")
+    CC_BY_NC = "CC-BY-NC-4.0", _("CC BY-NC 4.0")
+    CC_BY_NC_ND = "CC-BY-NC-ND-4.0", _("CC BY-NC-ND 4.0")
+    CC0 = "CC0-1.0", _("CC0 1.0 (public domain)")
+    ALL_RIGHTS_RESERVED = "all-rights-reserved", _("All rights reserved")
+
+
+#: Where each Creative Commons licence is written out (shown as a link beside its name).
+LICENCE_URLS = {
+    "CC-BY-4.0": "https://creativecommons.org/licenses/by/4.0/",
+    "CC-BY-SA-4.0": "https://creativecommons.org/licenses/by-sa/4.0/",
+    "CC-BY-NC-4.0": "https://creativecommons.org/licenses/by-nc/4.0/",
+    "CC-BY-NC-ND-4.0": "https://creativecommons.org/licenses/by-nc-nd/4.0/",
+    "CC0-1.0": "https://creativecommons.org/publicdomain/zero/1.0/",
+}
+
+
 class PublicationStatus(models.TextChoices):
     SUBMITTED = "submitted", _("Waiting for review")
     RETURNED = "returned", _("Returned for changes")
@@ -54,6 +75,16 @@ class Publication(models.Model):
     )
     doi = models.CharField(_("DOI"), max_length=200, blank=True, db_index=True)
     url = models.URLField(_("web address"), max_length=500, blank=True)
+    publisher = models.CharField(_("publisher"), max_length=300, blank=True)
+    institution = models.CharField(
+        _("institution"),
+        max_length=300,
+        blank=True,
+        help_text=_("The organisation that issued it (of a report, brief or thesis)."),
+    )
+    licence = models.CharField(
+        _("licence"), max_length=30, choices=PublicationLicence.choices, blank=True
+    )
     visibility = models.CharField(
         _("visibility"), max_length=20, choices=Visibility.choices, default=Visibility.PUBLIC
     )
@@ -119,6 +150,10 @@ class Publication(models.Model):
     @property
     def display_title(self) -> str:
         return self.title_en or self.title
+
+    @property
+    def licence_url(self) -> str:
+        return LICENCE_URLS.get(self.licence, "")
 
 
 class Author(models.Model):

@@ -2,6 +2,8 @@
 
 from django import forms, template
 
+from neaspec_portal import dates
+
 register = template.Library()
 
 
@@ -28,3 +30,9 @@ def bootstrap(field: forms.BoundField) -> str:
     if field.errors:
         attrs["aria-invalid"] = "true"
     return field.as_widget(attrs=attrs)
+
+
+# Dates: ISO in data contexts, the reader's long form in prose (see neaspec_portal.dates).
+register.filter("iso_date", dates.iso_date)
+register.filter("iso_datetime", dates.iso_datetime)
+register.filter("long_date", dates.long_date)

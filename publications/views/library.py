@@ -119,7 +119,7 @@ def publication_cite(request: HttpRequest, pk: int, style: str) -> HttpResponse:
 
 
 def _form_page(request: HttpRequest, form: PublicationForm, publication=None) -> HttpResponse:
-    context = {"form": form, "publication": publication, "author_rows": form.people_rows_bound()}
+    context = {"form": form, "publication": publication, "authors": form.authors}
     return render(request, "publications/form.html", context)
 
 

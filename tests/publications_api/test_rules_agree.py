@@ -20,9 +20,11 @@ PAGE = {
     "year": "2018",
     "language": "en",
     "visibility": "public",
-    "author_0_name": "A. Author",
+    "authors-TOTAL_FORMS": "1",
+    "authors-INITIAL_FORMS": "0",
+    "authors-0-name": "A. Author",
 }
-API = {**{k: v for k, v in PAGE.items() if not k.startswith("author_")}, "year": 2018}
+API = {**{k: v for k, v in PAGE.items() if not k.startswith("authors-")}, "year": 2018}
 
 CASES = [
     pytest.param(

@@ -148,7 +148,9 @@ def test_a_returned_publication_is_edited_by_its_uploader_and_goes_back_to_revie
         "year": "2024",
         "language": "en",
         "visibility": "public",
-        "author_0_name": "Park Seo-yeon",
+        "authors-TOTAL_FORMS": "1",
+        "authors-INITIAL_FORMS": "0",
+        "authors-0-name": "Park Seo-yeon",
     }
     response = client.post(reverse("publications:edit", args=[publication.pk]), form)
     assert response.status_code == 302

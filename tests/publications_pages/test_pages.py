@@ -81,7 +81,9 @@ def test_a_known_doi_is_flagged_before_saving(client, secretariat, researcher_a)
         "language": "en",
         "visibility": "public",
         "doi": "https://doi.org/10.1186/S40657-018-0114-9",
-        "author_0_name": "A. Author",
+        "authors-TOTAL_FORMS": "1",
+        "authors-INITIAL_FORMS": "0",
+        "authors-0-name": "A. Author",
     }
     response = client.post(reverse("publications:create"), form)
     assert response.status_code == 200
@@ -102,7 +104,9 @@ def test_bad_input_is_explained_and_kept(client, researcher_a):
             "language": "en",
             "doi": "bad",
             "visibility": "public",
-            "author_0_name": "Kept Author",
+            "authors-TOTAL_FORMS": "1",
+            "authors-INITIAL_FORMS": "0",
+            "authors-0-name": "Kept Author",
         },
     )
     errors = response.context["form"].errors
