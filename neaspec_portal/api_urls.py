@@ -14,6 +14,7 @@ from datasets.api import urlpatterns as dataset_api_urlpatterns
 from datasets.my_access_api import urlpatterns as my_access_api_urlpatterns
 from datasets.preview_api import urlpatterns as preview_api_urlpatterns
 from neaspec_portal import params
+from programme.api import urlpatterns as programme_api_urlpatterns
 from publications.api import urlpatterns as publication_api_urlpatterns
 from publications.events_api import urlpatterns as event_api_urlpatterns
 from search.api import SearchView
@@ -71,4 +72,5 @@ urlpatterns = [
     path("", include(preview_api_urlpatterns)),
     path("", include(publication_api_urlpatterns)),
     path("", include(event_api_urlpatterns)),
+    path("", include(programme_api_urlpatterns)),
 ]

@@ -76,6 +76,8 @@ INSTALLED_APPS = [
     "publications",
     "search",
     "maps",
+    "programme",
+    "reports",
 ]
 
 MIDDLEWARE = [

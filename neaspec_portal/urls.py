@@ -30,6 +30,8 @@ urlpatterns = [
     path("library/", include("publications.urls")),
     path("search/", include("search.urls")),
     path("map/", include("maps.urls")),
+    path("reports/", include("reports.urls")),
+    path("", include("programme.urls")),
     path("", include("species.urls")),
 ]
 

@@ -17,6 +17,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from accounts.models import AccountStatus, FocalPoint, User
 from accounts.roles import focal_point_appoint, secretariat_appoint
 from datasets.demo import seed_datasets
+from programme.demo import seed_trainings
 from publications.demo import seed_library
 from species.models import Country
 from species.services import reference_data_load
@@ -49,6 +50,7 @@ class Command(BaseCommand):
             accounts = seed_accounts()
             secretariat = next(user for user in accounts if user.username == "secretariat")
             library = seed_library(secretariat=secretariat)
+            trainings = seed_trainings(secretariat=secretariat)
             new_datasets = seed_datasets()
         self.stdout.write(
             self.style.SUCCESS(
@@ -64,6 +66,10 @@ class Command(BaseCommand):
             f"Library: {library['publications']} published publications, {library['events']} "
             f"event(s) ({library['participants']} participants at Incheon); "
             f"{new_datasets} new demo dataset(s)."
+        )
+        self.stdout.write(
+            f"Capacity building: {trainings['trainings']} training(s), "
+            f"{trainings['trainees']} trainees."
         )
 
 
