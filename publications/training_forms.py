@@ -65,7 +65,9 @@ BaseTraineesFormSet = forms.formset_factory(
 class TraineesFormSet(BaseTraineesFormSet):  # type: ignore[valid-type,misc]
     """The trainees of one training, one form per row."""
 
-    prefix = "trainee"
+    @classmethod
+    def get_default_prefix(cls) -> str:
+        return "trainee"
 
     def values(self) -> dict:
         """Return the filled rows as keyword arguments of ``trainees_set``."""

@@ -113,8 +113,8 @@ def trainees_set(
         raise ValidationError(
             {"rows": _("Trainees are recorded for trainings: make this event a training first.")}
         )
-    _check_rows(rows, total)
     kept = [row for row in rows if any(row.get(part, 0) for part in COUNT_PARTS)]
+    _check_rows(kept, total)
     event.participant_counts.all().delete()
     ParticipantCount.objects.bulk_create(
         ParticipantCount(
