@@ -124,7 +124,8 @@ def _edit_page(request: HttpRequest, event, status: int = 200, **bound) -> HttpR
                 initial=TraineesFormSet.initial_from(event.participant_counts.all()),
                 form_kwargs={"countries": country_list()},
             )
-            if event.type == EventType.TRAINING
+            # A training's trainees replace the grid, unless the grid was posted (its errors).
+            if event.type == EventType.TRAINING and "participants_form" not in bound
             else None
         ),
         "material_form": bound.get("material_form") or MaterialForm(event=event),
