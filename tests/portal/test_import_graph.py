@@ -24,6 +24,8 @@ LAYERS = [
     "search",  # the index; datasets and publications index themselves on commit
     "datasets",  # datasets, files, review, access requests and grants, processing
     "publications",  # the library and events (uploads through datasets' storage)
+    "programme",  # the programme's targets and figures (capacity building, participation)
+    "reports",  # the secretariat's reports: a registry of tables, charts and downloads
     "home",  # the home page, which sums up every app
     "wiring",  # the URL confs and the template context: they name every app
 ]
@@ -34,13 +36,14 @@ WIRING = {
     "neaspec_portal.context_processors",
 }
 #: Models, lowest first: a models module imports only the models before it.
-MODEL_LAYERS = ["species", "accounts", "access", "datasets", "publications", "search"]
+MODEL_LAYERS = ["species", "accounts", "access", "datasets", "publications", "search", "programme"]
 
 #: Upward arrows that remain, each with its reason: (importing module, imported layer).
 UPWARD_EXCEPTIONS = {
     # A development command that seeds every app's demo data; it runs after all are loaded.
     ("accounts.management.commands.seed_demo", "datasets"): "seeds demo datasets",
     ("accounts.management.commands.seed_demo", "publications"): "seeds the demo library",
+    ("accounts.management.commands.seed_demo", "programme"): "seeds the demo trainings",
 }
 
 #: Imports inside functions that stay, each with its reason: (path, function).
