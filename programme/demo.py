@@ -50,8 +50,8 @@ TRAININGS: list[tuple[dict[str, Any], list[str], list[str], list[TrainingRow]]] 
         {
             "title": "Camera traps and SMART patrols for Amur tiger and leopard ranger teams",
             "type": "training",
-            "start_date": date(2025, 10, 20),
-            "end_date": date(2025, 10, 23),
+            "start_date": date(2026, 10, 20),
+            "end_date": date(2026, 10, 23),
             "city": "Vladivostok",
             "venue": "Land of the Leopard National Park visitor centre",
             "organisers": "NEASPEC secretariat with Land of the Leopard National Park",
