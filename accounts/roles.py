@@ -21,6 +21,7 @@ from species.models import Country
 #: What the secretariat manages in the Django admin: reference data and vocabularies.
 SECRETARIAT_ADMIN_MODELS = {
     "species": ["country", "species", "site", "kmgbftarget", "theme"],
+    "programme": ["programmetarget"],
 }
 #: What it only reads there: accounts and roles change on the roles page, publications and
 #: events on their own pages, through the services that check and audit them.

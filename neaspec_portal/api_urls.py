@@ -16,6 +16,7 @@ from datasets.preview_api import urlpatterns as preview_api_urlpatterns
 from neaspec_portal import params
 from people.api import ProfileViewSet
 from projects.api import ProjectViewSet
+from programme.api import urlpatterns as programme_api_urlpatterns
 from publications.api import urlpatterns as publication_api_urlpatterns
 from publications.events_api import urlpatterns as event_api_urlpatterns
 from search.api import SearchView
@@ -75,4 +76,5 @@ urlpatterns = [
     path("", include(preview_api_urlpatterns)),
     path("", include(publication_api_urlpatterns)),
     path("", include(event_api_urlpatterns)),
+    path("", include(programme_api_urlpatterns)),
 ]

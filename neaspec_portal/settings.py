@@ -78,6 +78,8 @@ INSTALLED_APPS = [
     "maps",
     "people",
     "projects",
+    "programme",
+    "reports",
 ]
 
 MIDDLEWARE = [

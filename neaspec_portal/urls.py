@@ -32,6 +32,8 @@ urlpatterns = [
     path("map/", include("maps.urls")),
     path("projects/", include("projects.urls")),
     path("people/", include("people.urls")),
+    path("reports/", include("reports.urls")),
+    path("", include("programme.urls")),
     path("", include("species.urls")),
 ]
 

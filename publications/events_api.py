@@ -161,7 +161,7 @@ class EventSerializer(serializers.ModelSerializer):
     def get_participants_by_country(self, event) -> list[dict]:
         return [
             {"country": row.country_id, "women": row.women, "men": row.men, "other": row.other}
-            for row in event.participant_counts.all()
+            for row in selectors.counts_by_country(event.participant_counts.all())
         ]
 
     @extend_schema_field(SessionSerializer(many=True))

@@ -165,12 +165,12 @@ class ParticipantsForm(forms.Form):
 
     @staticmethod
     def initial_from(counts) -> dict:
-        initial = {}
+        initial: dict[str, int] = {}
         for row in counts:
             code = row.country_id or PARTNERS
-            initial.update(
-                {f"{code}_women": row.women, f"{code}_men": row.men, f"{code}_other": row.other}
-            )
+            for part in COUNT_PARTS:
+                key = f"{code}_{part}"
+                initial[key] = initial.get(key, 0) + getattr(row, part)
         return initial
 
 

@@ -276,11 +276,39 @@ class Session(models.Model):
         return self.title
 
 
+class AgeGroup(models.TextChoices):
+    YOUTH = "youth", _("Youth (under 35)")
+    OTHER = "other", _("35 or older")
+    UNDISCLOSED = "undisclosed", _("Age not recorded")
+
+
+class ParticipantRole(models.TextChoices):
+    FRONTLINE = "frontline", _("Frontline staff")
+    RESEARCHER = "researcher", _("Researcher")
+    OFFICIAL = "official", _("Official")
+    COMMUNITY = "community", _("Community member")
+    UNSPECIFIED = "unspecified", _("Role not recorded")
+
+
 class ParticipantCount(models.Model):
-    """Participants of an event from one country (or from partners when country is empty)."""
+    """Participants of an event by gender, from one country (partners when country is empty).
+
+    One row per combination of country, age group and role: a workshop's rows are usually
+    one per country (age and role not recorded); a training's trainees are broken down by
+    age group and role (``publications.training_services``).
+    """
 
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="participant_counts")
     country = models.ForeignKey(Country, on_delete=models.PROTECT, null=True, blank=True)
+    age_group = models.CharField(
+        _("age group"), max_length=12, choices=AgeGroup.choices, default=AgeGroup.UNDISCLOSED
+    )
+    role = models.CharField(
+        _("role"),
+        max_length=12,
+        choices=ParticipantRole.choices,
+        default=ParticipantRole.UNSPECIFIED,
+    )
     women = models.PositiveIntegerField(_("women"), default=0)
     men = models.PositiveIntegerField(_("men"), default=0)
     other = models.PositiveIntegerField(_("other or undisclosed"), default=0)
@@ -289,11 +317,18 @@ class ParticipantCount(models.Model):
         verbose_name = _("participant count")
         verbose_name_plural = _("participant counts")
         constraints = [
-            models.UniqueConstraint(fields=["event", "country"], name="one_count_per_country")
+            models.UniqueConstraint(
+                fields=["event", "country", "age_group", "role"],
+                name="one_count_per_combination",
+                nulls_distinct=False,
+            )
         ]
 
     def __str__(self) -> str:
-        return f"{self.event} · {self.country_id or 'partners'}: {self.total}"
+        return (
+            f"{self.event} · {self.country_id or 'partners'} · {self.age_group} · {self.role}: "
+            f"{self.total}"
+        )
 
     @property
     def total(self) -> int:

@@ -282,9 +282,33 @@ def session_of(*, event: Event, pk) -> Session:
         raise Http404("No such session in this event.") from None
 
 
+def counts_by_country(rows) -> list[ParticipantCount]:
+    """Return ``rows`` added up by country, in their order (one unsaved row per country).
+
+    A training records its trainees by age group and role too: pages that show participants
+    by country and gender add those rows up.
+    """
+    merged: dict[str | None, ParticipantCount] = {}
+    for row in rows:
+        total = merged.get(row.country_id)
+        if total is None:
+            merged[row.country_id] = ParticipantCount(
+                event_id=row.event_id,
+                country=row.country if row.country_id else None,
+                women=row.women,
+                men=row.men,
+                other=row.other,
+            )
+        else:
+            total.women += row.women
+            total.men += row.men
+            total.other += row.other
+    return list(merged.values())
+
+
 def participant_figures(event: Event) -> dict:
-    """Return the counts by country (prefetched) and the totals by gender."""
-    counts = list(event.participant_counts.all())
+    """Return the counts by country (prefetched, added up) and the totals by gender."""
+    counts = counts_by_country(event.participant_counts.all())
     return {
         "counts": counts,
         "women": sum(row.women for row in counts),

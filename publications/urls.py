@@ -25,6 +25,7 @@ urlpatterns = [
     path("events/<int:pk>/sessions/", views.session_add, name="session_add"),
     path("events/<int:pk>/sessions/<int:session_pk>/", views.session_edit, name="session_edit"),
     path("events/<int:pk>/participants/", views.participants_edit, name="participants_edit"),
+    path("events/<int:pk>/trainees/", views.trainees_edit, name="trainees_edit"),
     path("events/<int:pk>/materials/", views.material_add, name="material_add"),
     path("events/<int:pk>/materials/reorder/", views.materials_reorder, name="materials_reorder"),
 ]

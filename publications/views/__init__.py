@@ -10,6 +10,7 @@ from publications.views.events import (
     participants_edit,
     session_add,
     session_edit,
+    trainees_edit,
 )
 from publications.views.library import (
     my_publications,
@@ -44,6 +45,7 @@ __all__ = [
     "publication_list",
     "publication_review",
     "review_queue",
+    "trainees_edit",
     "session_add",
     "session_edit",
 ]

@@ -32,6 +32,8 @@ from publications.events_forms import (
 )
 from publications.jsonld import event_jsonld
 from publications.models import EventType
+from publications.training_forms import TraineesFormSet
+from publications.training_services import trainees_set
 from species.selectors import country_list
 
 PAST_PAGE_SIZE = 20
@@ -116,6 +118,16 @@ def _edit_page(request: HttpRequest, event, status: int = 200, **bound) -> HttpR
             countries=country_list(),
             initial=ParticipantsForm.initial_from(figures["counts"]),
         ),
+        "trainees_formset": bound.get("trainees_formset")
+        or (
+            TraineesFormSet(
+                initial=TraineesFormSet.initial_from(event.participant_counts.all()),
+                form_kwargs={"countries": country_list()},
+            )
+            # A training's trainees replace the grid, unless the grid was posted (its errors).
+            if event.type == EventType.TRAINING and "participants_form" not in bound
+            else None
+        ),
         "material_form": bound.get("material_form") or MaterialForm(event=event),
         "materials": materials,
         **figures,
@@ -191,6 +203,22 @@ def participants_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             messages.success(request, _("Participant figures saved."))
             return redirect("publications:event_edit", pk=pk)
     return _edit_page(request, event, status=400, participants_form=form)
+
+
+@login_required
+@require_POST
+def trainees_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    event = selectors.event_for_edit(user=request.user, pk=pk)
+    formset = TraineesFormSet(request.POST, form_kwargs={"countries": country_list()})
+    if formset.is_valid():
+        try:
+            trainees_set(actor=request.user, event=event, **formset.values())
+        except (ValidationError, PermissionDenied) as error:
+            formset.refuse(error)
+        else:
+            messages.success(request, _("Trainees saved."))
+            return redirect("publications:event_edit", pk=pk)
+    return _edit_page(request, event, status=400, trainees_formset=formset)
 
 
 @login_required

@@ -119,6 +119,8 @@ def _path_value(template: str, name: str, ids: dict) -> str:
         "token": "set-password",
         "content_type_id": ids["content_type"],
         "url": "nothing-here/",
+        "slug": "capacity",
+        "extension": "csv",
     }
     if name in by_name:
         return str(by_name[name])

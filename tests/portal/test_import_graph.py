@@ -26,6 +26,8 @@ LAYERS = [
     "publications",  # the library and events (uploads through datasets' storage)
     "people",  # public profiles, the expert directory, links from authors to profiles
     "projects",  # projects and networks, which gather the items of the apps below
+    "programme",  # the programme's targets and figures (capacity building, participation)
+    "reports",  # the secretariat's reports: a registry of tables, charts and downloads
     "home",  # the home page, which sums up every app
     "wiring",  # the URL confs and the template context: they name every app
 ]
@@ -45,6 +47,7 @@ MODEL_LAYERS = [
     "search",
     "people",
     "projects",
+    "programme",
 ]
 
 #: Upward arrows that remain, each with its reason: (importing module, imported layer).
@@ -54,6 +57,7 @@ UPWARD_EXCEPTIONS = {
     ("accounts.management.commands.seed_demo", "publications"): "seeds the demo library",
     ("accounts.management.commands.seed_demo", "people"): "seeds demo public profiles",
     ("accounts.management.commands.seed_demo", "projects"): "seeds the demo projects",
+    ("accounts.management.commands.seed_demo", "programme"): "seeds the demo trainings",
 }
 
 #: Imports inside functions that stay, each with its reason: (path, function).

@@ -19,6 +19,7 @@ from accounts.roles import focal_point_appoint, secretariat_appoint
 from datasets.demo import seed_datasets
 from people.demo import seed_profiles
 from projects.demo import seed_projects
+from programme.demo import seed_trainings
 from publications.demo import seed_library
 from species.models import Country
 from species.services import reference_data_load
@@ -51,6 +52,7 @@ class Command(BaseCommand):
             accounts = seed_accounts()
             secretariat = next(user for user in accounts if user.username == "secretariat")
             library = seed_library(secretariat=secretariat)
+            trainings = seed_trainings(secretariat=secretariat)
             new_datasets = seed_datasets()
             new_profiles = seed_profiles()
             new_projects = seed_projects(secretariat=secretariat)
@@ -71,7 +73,9 @@ class Command(BaseCommand):
         )
         self.stdout.write(
             f"People and projects: {new_profiles} new public profile(s), "
-            f"{new_projects} new project(s)."
+            f"{new_projects} new project(s). "
+            f"Capacity building: {trainings['trainings']} training(s), "
+            f"{trainings['trainees']} trainees."
         )
 
 
