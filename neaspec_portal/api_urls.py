@@ -15,8 +15,8 @@ from datasets.my_access_api import urlpatterns as my_access_api_urlpatterns
 from datasets.preview_api import urlpatterns as preview_api_urlpatterns
 from neaspec_portal import params
 from people.api import ProfileViewSet
-from projects.api import ProjectViewSet
 from programme.api import urlpatterns as programme_api_urlpatterns
+from projects.api import ProjectViewSet
 from publications.api import urlpatterns as publication_api_urlpatterns
 from publications.events_api import urlpatterns as event_api_urlpatterns
 from search.api import SearchView

@@ -18,8 +18,8 @@ from accounts.models import AccountStatus, FocalPoint, User
 from accounts.roles import focal_point_appoint, secretariat_appoint
 from datasets.demo import seed_datasets
 from people.demo import seed_profiles
-from projects.demo import seed_projects
 from programme.demo import seed_trainings
+from projects.demo import seed_projects
 from publications.demo import seed_library
 from species.models import Country
 from species.services import reference_data_load
