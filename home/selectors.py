@@ -3,7 +3,6 @@
 from typing import Any
 
 from access import policy
-from publications.models import Event
 
 
 def home_highlights(*, user: policy.Actor) -> dict[str, Any]:
@@ -14,9 +13,11 @@ def home_highlights(*, user: policy.Actor) -> dict[str, Any]:
     publications = policy.listed_publications(user)
     datasets = policy.listed_datasets(user)
     return {
-        # The secretariat's pick, else the latest event: the card is never empty while the
-        # hub holds any event.
-        "featured_event": Event.objects.order_by("-featured", "-start_date", "-pk").first(),
+        # The secretariat's pick, else the latest published event: the card is never empty
+        # while the hub holds any published event.
+        "featured_event": policy.listed_events(user)
+        .order_by("-featured", "-start_date", "-pk")
+        .first(),
         "latest_publications": list(
             publications.select_related("owner_country").order_by(
                 "-featured", "-published_at", "-pk"

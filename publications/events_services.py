@@ -13,16 +13,20 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from access import policy
 from access.services import audit_record
 from accounts.models import User
+from datasets import blobs
 from datasets.file_store import atomic_with_blobs
+from datasets.models import DataFile
 from neaspec_portal.bounds import too_many
 from publications.models import (
     Author,
     Event,
+    EventStatus,
     Material,
     MaterialKind,
     ParticipantCount,
@@ -30,9 +34,9 @@ from publications.models import (
     PublicationType,
     Session,
 )
-from publications.services import publication_create
+from publications.services import publication_create, publication_update
 from search.services import index_event_on_commit
-from species.models import Country
+from species.models import Country, Site, Species
 
 #: How many species, sites or countries one event may be tagged with.
 MAX_TAGS = 50
@@ -127,6 +131,21 @@ def event_save(*, actor: User, event: Event | None = None, **fields: Any) -> Eve
 
 
 @transaction.atomic
+def event_publish(*, actor: User, event: Event) -> Event:
+    """Publish a draft event with its materials (secretariat only); a published one stays."""
+    _require_curator(actor)
+    event = Event.objects.select_for_update().get(pk=event.pk)
+    if event.status == EventStatus.PUBLISHED:
+        return event
+    event.status = EventStatus.PUBLISHED
+    event.published_at = timezone.now()
+    event.save(update_fields=["status", "published_at"])
+    audit_record(actor=actor, action="event.publish", obj=event)
+    index_event_on_commit(event.pk)
+    return event
+
+
+@transaction.atomic
 def session_save(
     *, actor: User, event: Event, session: Session | None = None, **fields: Any
 ) -> Session:
@@ -150,6 +169,7 @@ def session_save(
     for name, value in fields.items():
         setattr(session, name, value)
     session.full_clean(exclude=["event"])
+    _check_session_days(event, session)
     session.save()
     audit_record(
         actor=actor,
@@ -159,6 +179,26 @@ def session_save(
     )
     index_event_on_commit(event.pk)
     return session
+
+
+def _check_session_days(event: Event, session: Session) -> None:
+    """Refuse session times outside the event's days, read in the event's time zone."""
+    for name in ("starts_at", "ends_at"):
+        moment = getattr(session, name)
+        if moment is None:
+            continue
+        day = moment.astimezone(event.zone).date()
+        if not event.start_date <= day <= event.end_date:
+            raise ValidationError(
+                {
+                    name: _("Choose a time between %(first)s and %(last)s (%(zone)s).")
+                    % {
+                        "first": event.start_date.isoformat(),
+                        "last": event.end_date.isoformat(),
+                        "zone": event.time_zone,
+                    }
+                }
+            )
 
 
 def _check_counts(counts: dict[str | None, tuple[int, int, int]], total: int | None) -> None:
@@ -280,15 +320,21 @@ def material_add(
     link: str = "",
     language: str = "en",
     visibility: str = "public",
+    species: Iterable[Species] = (),
+    sites: Iterable[Site] = (),
 ) -> Material:
     """Attach a presentation, report or recording to ``event`` (secretariat only).
 
     A presentation names at least one speaker; a presentation or report brings its files or
     a link; a recording brings its link. Presentations and reports become publications,
-    published at once, with the speakers as authors and ``files`` (uploads) as their files.
+    published at once (seen once the event is), with the speakers as authors and ``files``
+    (uploads) as their files. They carry their own ``species`` and ``sites``, none by
+    default: a talk on financing at a crane workshop is not about cranes.
     """
     _require_curator(actor)
     speakers, uploads = list(speakers), list(files)
+    species, sites = list(species), list(sites)
+    _check_tags({"species": species, "sites": sites})
     _check_material(
         event=event, kind=kind, session=session, speakers=speakers, uploads=uploads, link=link
     )
@@ -303,7 +349,8 @@ def material_add(
             visibility=visibility,
             url=link,
             authors=speakers,
-            species=list(event.species.all()),
+            species=species,
+            sites=sites,
             countries=list(event.countries.all()),
             uploads=uploads,
         )
@@ -380,3 +427,91 @@ def materials_reorder(*, actor: User, event: Event, material_ids: Sequence[int])
         obj=event,
         detail={"order": list(material_ids)},
     )
+
+
+@transaction.atomic
+def material_update(
+    *,
+    actor: User,
+    material: Material,
+    title: str,
+    session: Session | None = None,
+    speakers: Iterable[dict[str, str]] = (),
+    link: str = "",
+    language: str = "en",
+    visibility: str = "public",
+    species: Iterable[Species] = (),
+    sites: Iterable[Site] = (),
+) -> Material:
+    """Change a material of an event (secretariat only); its kind and files stay.
+
+    The same rules as ``material_add``: a presentation names a speaker, a recording keeps
+    a link. A presentation's or report's title, speakers, language, visibility, species and
+    sites are its publication's.
+    """
+    _require_curator(actor)
+    event = material.event
+    speakers, species, sites = list(speakers), list(species), list(sites)
+    if session is not None and session.event_id != event.pk:
+        raise ValidationError({"session": _("This session belongs to another event.")})
+    _check_speakers(speakers)
+    _check_tags({"species": species, "sites": sites})
+    named = [speaker for speaker in speakers if speaker.get("name", "").strip()]
+    if material.kind == MaterialKind.PRESENTATION and not named:
+        raise ValidationError({"speakers": _("Name the speaker of the presentation.")})
+    if material.kind == MaterialKind.RECORDING and not link:
+        raise ValidationError({"link": _("A recording needs its link.")})
+    if material.publication is not None:
+        publication_update(
+            actor=actor,
+            publication=material.publication,
+            title=title,
+            url=link,
+            language=language,
+            visibility=visibility,
+            authors=speakers,
+            species=species,
+            sites=sites,
+        )
+    moved = material.session_id != (session.pk if session else None)
+    material.title = title
+    material.link = link if material.publication is None else ""
+    material.session = session
+    if moved:
+        material.order = event.materials.filter(session=session).count()
+    material.full_clean(exclude=["event", "session", "publication"])
+    material.save()
+    audit_record(
+        actor=actor,
+        action="event.material.update",
+        obj=material,
+        detail={"event": event.pk, "session": session.pk if session else None},
+    )
+    index_event_on_commit(event.pk)
+    return material
+
+
+@transaction.atomic
+def material_remove(*, actor: User, material: Material) -> None:
+    """Remove a material from its event (secretariat only), with its publication and files.
+
+    A presentation's or report's publication exists for the event alone: it goes too, and
+    the stored bytes of its files once the removal commits.
+    """
+    _require_curator(actor)
+    event_pk = material.event_id
+    publication = material.publication
+    audit_record(
+        actor=actor,
+        action="event.material.remove",
+        obj=material,
+        detail={"event": event_pk, "kind": material.kind, "title": str(material)},
+    )
+    material.delete()
+    if publication is not None:
+        files = DataFile.objects.filter(publication_link__publication=publication)
+        names = [name for pair in files.values_list("file", "thumbnail") for name in pair]
+        files.delete()
+        publication.delete()
+        blobs.delete_on_commit_unless_named(DataFile._meta.get_field("file").storage, names)
+    index_event_on_commit(event_pk)

@@ -44,7 +44,10 @@ from access.policy.datasets import (
     visible_datasets,
 )
 from access.policy.events import (
+    access_event,
     can_curate_events,
+    listed_events,
+    visible_events,
     visible_materials,
 )
 from access.policy.exports import (
@@ -216,6 +219,9 @@ __all__ = [
     "publication_reviewers",
     "can_curate_events",
     "visible_materials",
+    "access_event",
+    "listed_events",
+    "visible_events",
     "visible_search_documents",
     "search_documents_key",
     "GRID_UNCERTAINTY_M",
