@@ -329,6 +329,37 @@ def _publication(secretariat: User, row) -> Publication:
     return publication
 
 
+def _seed_agenda(secretariat: User, event: Event) -> None:
+    """Add the Incheon sessions, at their times in Seoul, with their talks' slides."""
+    seoul = zoneinfo.ZoneInfo("Asia/Seoul")
+    for (title, moderators, talks), (starts, ends) in zip(SESSIONS, SESSION_TIMES, strict=True):
+        session = events_services.session_save(
+            actor=secretariat,
+            event=event,
+            title=title,
+            moderators=moderators,
+            starts_at=datetime(*starts, tzinfo=seoul),
+            ends_at=datetime(*ends, tzinfo=seoul),
+        )
+        for talk, speaker, affiliation in talks:
+            events_services.material_add(
+                actor=secretariat,
+                event=event,
+                session=session,
+                kind=MaterialKind.PRESENTATION,
+                title=talk,
+                speakers=[{"name": speaker, "affiliation": affiliation}],
+                species=list(Species.objects.filter(code__in=TALK_SPECIES.get(talk, []))),
+                files=[
+                    SimpleUploadedFile(
+                        "slides.pdf",
+                        simple_pdf(talk, [speaker, affiliation, "Incheon, 28-29 August 2024"]),
+                        content_type="application/pdf",
+                    )
+                ],
+            )
+
+
 @transaction.atomic
 def seed_library(*, secretariat: User) -> dict[str, int]:
     """Create the Incheon workshop and the demo library once; later runs change nothing."""
@@ -346,33 +377,7 @@ def seed_library(*, secretariat: User) -> dict[str, int]:
             countries=list(Country.objects.all()),
             sites=list(Site.objects.filter(code="KR_INCHEON_GANGHWA")),
         )
-        seoul = zoneinfo.ZoneInfo("Asia/Seoul")
-        for (title, moderators, talks), (starts, ends) in zip(SESSIONS, SESSION_TIMES, strict=True):
-            session = events_services.session_save(
-                actor=secretariat,
-                event=event,
-                title=title,
-                moderators=moderators,
-                starts_at=datetime(*starts, tzinfo=seoul),
-                ends_at=datetime(*ends, tzinfo=seoul),
-            )
-            for talk, speaker, affiliation in talks:
-                events_services.material_add(
-                    actor=secretariat,
-                    event=event,
-                    session=session,
-                    kind=MaterialKind.PRESENTATION,
-                    title=talk,
-                    speakers=[{"name": speaker, "affiliation": affiliation}],
-                    species=list(Species.objects.filter(code__in=TALK_SPECIES.get(talk, []))),
-                    files=[
-                        SimpleUploadedFile(
-                            "slides.pdf",
-                            simple_pdf(talk, [speaker, affiliation, "Incheon, 28-29 August 2024"]),
-                            content_type="application/pdf",
-                        )
-                    ],
-                )
+        _seed_agenda(secretariat, event)
         events_services.participants_set(actor=secretariat, event=event, counts=PARTICIPANTS)
         events_services.material_add(
             actor=secretariat,

@@ -310,8 +310,12 @@ class _MaterialFields(forms.Form):
             # speaker; the service then says what is missing, beside the rows.
             data = data.copy()
             data.update({f"{prefix}-TOTAL_FORMS": "0", f"{prefix}-INITIAL_FORMS": "0"})
-        self.speaker_rows = SpeakerFormSet(
-            data if self.is_bound else None, initial=speakers, prefix=prefix
+        # The rows posted are read as they are: an unchanged row matching an initial one
+        # must count, so ``initial`` is only for the page shown first.
+        self.speaker_rows = (
+            SpeakerFormSet(data, prefix=prefix)
+            if self.is_bound
+            else SpeakerFormSet(initial=speakers, prefix=prefix)
         )
 
     #: False for a recording's form: no speakers, language, visibility or tags.

@@ -23,6 +23,7 @@ the sections below are how it is written, not how it is used:
 - ``my_access``: a researcher's own requests and grants; the uploader's recommendations.
 - ``previews``: the first rows of a dataset's tables, exact or in their public form.
 - ``audit``: who reads the audit trail.
+- ``work``: what waits in the whole hub, by country, for the secretariat's "My work".
 """
 
 from access.policy.audit import (
@@ -144,6 +145,7 @@ from access.policy.versions import (
     is_owner_side,
     series_versions,
 )
+from access.policy.work import pending_across_hub
 
 __all__ = [
     "access_request_to_recommend",
@@ -241,4 +243,5 @@ __all__ = [
     "harvested_datasets",
     "harvested_events",
     "harvested_publications",
+    "pending_across_hub",
 ]

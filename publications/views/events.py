@@ -22,7 +22,7 @@ from neaspec_portal import params
 from neaspec_portal.jsonld import jsonld_script
 from neaspec_portal.refusals import refusal_text
 from neaspec_portal.typing import AuthenticatedRequest
-from publications import events_services, selectors
+from publications import events_materials, events_services, selectors
 from publications.events_forms import (
     EventForm,
     MaterialEditForm,
@@ -287,7 +287,7 @@ def material_edit(request: AuthenticatedRequest, pk: int, material_pk: int) -> H
     if request.method == "POST":
         if form.is_valid():
             try:
-                events_services.material_update(
+                events_materials.material_update(
                     actor=request.user, material=material, **form.values()
                 )
             except (ValidationError, PermissionDenied) as error:
@@ -305,6 +305,6 @@ def material_edit(request: AuthenticatedRequest, pk: int, material_pk: int) -> H
 def material_remove(request: AuthenticatedRequest, pk: int, material_pk: int) -> HttpResponse:
     event = selectors.event_for_edit(user=request.user, pk=pk)
     material = selectors.material_of(event=event, pk=material_pk)
-    events_services.material_remove(actor=request.user, material=material)
+    events_materials.material_remove(actor=request.user, material=material)
     messages.success(request, _("Material removed, with its files."))
     return redirect(reverse("publications:event_edit", args=[pk]) + "#materials")
