@@ -16,6 +16,7 @@ from django import forms
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.forms.fields import BaseTemporalField
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from neaspec_portal.refusals import refusal_text
 from publications.events_services import MAX_COUNT, MAX_SPEAKERS, MAX_TAGS, MAX_TEXT
@@ -154,7 +155,7 @@ class ZonedDateTimeField(forms.DateTimeField):
         else:
             # The base parser (strptime with ``input_formats``), without Django's reading
             # in the site's zone.
-            moment = BaseTemporalField.to_python(self, str(value))
+            moment = cast(datetime, BaseTemporalField.to_python(self, str(value)))
         if moment.tzinfo is None:
             moment = moment.replace(tzinfo=self.zone)
         return moment
@@ -252,8 +253,14 @@ class SpeakerForm(forms.Form):
         label=_("Speaker's name"),
         required=False,
         max_length=200,
+        widget=forms.TextInput(attrs={"placeholder": pgettext_lazy("a person", "Name")}),
     )
-    affiliation = forms.CharField(label=_("Affiliation"), required=False, max_length=300)
+    affiliation = forms.CharField(
+        label=_("Affiliation"),
+        required=False,
+        max_length=300,
+        widget=forms.TextInput(attrs={"placeholder": _("Affiliation")}),
+    )
 
 
 SpeakerFormSet = forms.formset_factory(
@@ -304,7 +311,7 @@ class _MaterialFields(forms.Form):
         #: Refusals of the speakers by the service, shown above the rows (``show_refusal``).
         self.speaker_errors: list[str] = []
         prefix = f"{self.prefix or 'material'}-speakers"
-        data = self.data
+        data: Any = self.data
         if self.is_bound and f"{prefix}-TOTAL_FORMS" not in data:
             # A post without the rows' management form (a script, an old page) names no
             # speaker; the service then says what is missing, beside the rows.
@@ -331,7 +338,7 @@ class _MaterialFields(forms.Form):
         if not self.has_publication:
             return rows
         for row in self.speaker_rows.forms:
-            if self.speaker_rows.can_delete and self.speaker_rows._should_delete_form(row):
+            if row.cleaned_data.get("DELETE"):
                 continue
             name = (row.cleaned_data.get("name") or "").strip()
             affiliation = (row.cleaned_data.get("affiliation") or "").strip()

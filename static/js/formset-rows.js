@@ -19,10 +19,17 @@
     add.addEventListener("click", function () {
       var index = parseInt(total.value, 10);
       if (max && index >= parseInt(max.value, 10)) { return; }
-      var html = empty.innerHTML.replace(/__prefix__/g, String(index));
-      rows.insertAdjacentHTML("beforeend", html);
+      // Clone the template's nodes (never parse text as markup) and number their names.
+      var copy = empty.content.cloneNode(true);
+      copy.querySelectorAll("[id], [name], [for], [aria-describedby]").forEach(function (node) {
+        ["id", "name", "for", "aria-describedby"].forEach(function (attribute) {
+          var value = node.getAttribute(attribute);
+          if (value) { node.setAttribute(attribute, value.replace(/__prefix__/g, String(index))); }
+        });
+      });
+      var added = copy.firstElementChild;
+      rows.appendChild(copy);
       total.value = String(index + 1);
-      var added = rows.lastElementChild;
       var first = added && added.querySelector("input[type='text']");
       if (first) { first.focus(); }
     });
