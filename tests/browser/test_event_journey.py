@@ -89,7 +89,7 @@ def test_the_secretariat_records_an_event_and_a_visitor_downloads_its_slides(
     page.once("dialog", lambda dialog: dialog.accept())
     with page.expect_navigation():
         page.get_by_role("button", name="Publish the event").click()
-    assert page.get_by_text("The event is published").is_visible()
+    assert page.get_by_text("The event is published:").is_visible()
     with page.expect_navigation():
         page.get_by_role("link", name="See the public page").click()
     event_url = page.url
