@@ -1,10 +1,13 @@
-"""The home page."""
+"""The home page, and each person's "My work" page."""
 
+from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from access import policy
 from home import selectors
 from maps.selectors import map_sites
+from neaspec_portal.typing import AuthenticatedRequest
 from species import selectors as species_selectors
 
 
@@ -19,3 +22,12 @@ def home(request: HttpRequest) -> HttpResponse:
     }
     context.update(selectors.home_highlights(user=request.user))
     return render(request, "home/home.html", context)
+
+
+@login_required
+def my_work(request: AuthenticatedRequest) -> HttpResponse:
+    """Show what the signed-in person has to do and has under way, a section per role."""
+    context = selectors.my_work(user=request.user)
+    context["is_verified_account"] = policy.is_verified(request.user)
+    context["can_upload"] = policy.can_upload_publications(request.user)
+    return render(request, "home/my_work.html", context)

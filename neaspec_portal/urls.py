@@ -6,7 +6,7 @@ from django.views.i18n import set_language
 from accounts.security_forms import AdminSignInForm
 from home.oai.views import oai
 from home.sitemaps import SITEMAPS
-from home.views import home
+from home.views import home, my_work
 from neaspec_portal.health import healthz
 from neaspec_portal.icons import favicon
 from neaspec_portal.language import choose_language
@@ -35,6 +35,7 @@ urlpatterns = [
     path("reports/", include("reports.urls")),
     path("", include("programme.urls")),
     path("", include("species.urls")),
+    path("my-work/", my_work, name="my_work"),
 ]
 
 handler400 = "neaspec_portal.errors.bad_request"

@@ -1,7 +1,8 @@
 """Demo content: the 2024 Incheon workshop and a small multilingual library (``seed_demo``)."""
 
+import zoneinfo
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -9,7 +10,7 @@ from django.db import transaction
 
 from accounts.models import User
 from publications import events_services, services
-from publications.models import Event, MaterialKind, Publication, PublicationStatus
+from publications.models import Event, EventStatus, MaterialKind, Publication, PublicationStatus
 from species.models import Country, KmgbfTarget, Site, Species, Theme
 
 
@@ -104,6 +105,36 @@ SESSIONS = [
         ],
     ),
 ]
+
+#: Local times (Asia/Seoul) of the sessions, in the order of ``SESSIONS``.
+SESSION_TIMES = [
+    ((2024, 8, 28, 9, 30), (2024, 8, 28, 10, 30)),
+    ((2024, 8, 28, 10, 45), (2024, 8, 28, 12, 30)),
+    ((2024, 8, 28, 14, 0), (2024, 8, 28, 15, 45)),
+    ((2024, 8, 28, 16, 0), (2024, 8, 28, 17, 45)),
+    ((2024, 8, 29, 9, 30), (2024, 8, 29, 12, 0)),
+]
+
+#: What each talk is about (species codes); a talk not named here is about none of them.
+TALK_SPECIES = {
+    "Keynote: conserving flyway habitats in North-East Asia": ["WN_CRANE", "HOODED_CRANE"],
+    "Amur leopard and tiger cooperation: Land of the Leopard": ["LEOPARD_AMUR", "TIGER_AMUR"],
+    "Rason Summer Bird Survey": ["BF_SPOONBILL"],
+}
+
+#: A workshop the secretariat is still preparing: a draft, seen only by them.
+DRAFT_EVENT: dict[str, Any] = {
+    "title": "Expert meeting on the Amur Tiger Network",
+    "type": "expert_meeting",
+    "start_date": date(2027, 5, 18),
+    "end_date": date(2027, 5, 19),
+    "city": "Vladivostok",
+    "time_zone": "Asia/Vladivostok",
+    "organisers": "NEASPEC secretariat",
+    "summary": (
+        "Preparing the Amur Tiger Network across the Russian Federation, China and Mongolia."
+    ),
+}
 
 PARTICIPANTS = {
     "CN": (4, 5, 0),
@@ -298,6 +329,37 @@ def _publication(secretariat: User, row) -> Publication:
     return publication
 
 
+def _seed_agenda(secretariat: User, event: Event) -> None:
+    """Add the Incheon sessions, at their times in Seoul, with their talks' slides."""
+    seoul = zoneinfo.ZoneInfo("Asia/Seoul")
+    for (title, moderators, talks), (starts, ends) in zip(SESSIONS, SESSION_TIMES, strict=True):
+        session = events_services.session_save(
+            actor=secretariat,
+            event=event,
+            title=title,
+            moderators=moderators,
+            starts_at=datetime(*starts, tzinfo=seoul),
+            ends_at=datetime(*ends, tzinfo=seoul),
+        )
+        for talk, speaker, affiliation in talks:
+            events_services.material_add(
+                actor=secretariat,
+                event=event,
+                session=session,
+                kind=MaterialKind.PRESENTATION,
+                title=talk,
+                speakers=[{"name": speaker, "affiliation": affiliation}],
+                species=list(Species.objects.filter(code__in=TALK_SPECIES.get(talk, []))),
+                files=[
+                    SimpleUploadedFile(
+                        "slides.pdf",
+                        simple_pdf(talk, [speaker, affiliation, "Incheon, 28-29 August 2024"]),
+                        content_type="application/pdf",
+                    )
+                ],
+            )
+
+
 @transaction.atomic
 def seed_library(*, secretariat: User) -> dict[str, int]:
     """Create the Incheon workshop and the demo library once; later runs change nothing."""
@@ -310,30 +372,12 @@ def seed_library(*, secretariat: User) -> dict[str, int]:
             actor=secretariat,
             **INCHEON,
             featured=True,
+            time_zone="Asia/Seoul",
             species=list(Species.objects.filter(is_flagship=True)),
             countries=list(Country.objects.all()),
             sites=list(Site.objects.filter(code="KR_INCHEON_GANGHWA")),
         )
-        for title, moderators, talks in SESSIONS:
-            session = events_services.session_save(
-                actor=secretariat, event=event, title=title, moderators=moderators
-            )
-            for talk, speaker, affiliation in talks:
-                events_services.material_add(
-                    actor=secretariat,
-                    event=event,
-                    session=session,
-                    kind=MaterialKind.PRESENTATION,
-                    title=talk,
-                    speakers=[{"name": speaker, "affiliation": affiliation}],
-                    files=[
-                        SimpleUploadedFile(
-                            "slides.pdf",
-                            simple_pdf(talk, [speaker, affiliation, "Incheon, 28-29 August 2024"]),
-                            content_type="application/pdf",
-                        )
-                    ],
-                )
+        _seed_agenda(secretariat, event)
         events_services.participants_set(actor=secretariat, event=event, counts=PARTICIPANTS)
         events_services.material_add(
             actor=secretariat,
@@ -342,8 +386,16 @@ def seed_library(*, secretariat: User) -> dict[str, int]:
             title="Workshop page with all presentations",
             link="https://neaspec.org/content/workshop-nature-conservation-and-biodiversity-transboundary-cooperation",
         )
+        events_services.event_publish(actor=secretariat, event=event)
+    if not Event.objects.filter(title=DRAFT_EVENT["title"]).exists():
+        events_services.event_save(
+            actor=secretariat,
+            **DRAFT_EVENT,
+            species=list(Species.objects.filter(code="TIGER_AMUR")),
+            countries=list(Country.objects.filter(code__in=["RU", "CN", "MN"])),
+        )
     return {
         "publications": Publication.objects.filter(status=PublicationStatus.PUBLISHED).count(),
-        "events": Event.objects.count(),
+        "events": Event.objects.filter(status=EventStatus.PUBLISHED).count(),
         "participants": event.participants_total,
     }

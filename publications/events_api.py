@@ -70,6 +70,8 @@ class SessionSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     title = serializers.CharField()
     order = serializers.IntegerField()
+    starts_at = serializers.DateTimeField(allow_null=True)
+    ends_at = serializers.DateTimeField(allow_null=True)
     moderators = serializers.CharField()
     description = serializers.CharField()
     materials = serializers.SerializerMethodField()
@@ -130,8 +132,11 @@ class EventSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Event
+        read_only_fields = ["status", "published_at"]
         fields = [
             "id",
+            "status",
+            "published_at",
             *EventForm.Meta.fields,
             "participants_total",
             "participants_women",
@@ -183,7 +188,7 @@ class SessionWriteSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Session
-        fields = ["id", "title", "order", "moderators", "description"]
+        fields = ["id", "title", "order", "starts_at", "ends_at", "moderators", "description"]
 
 
 class SpeakerSerializer(serializers.Serializer):
@@ -277,7 +282,8 @@ class EventViewSet(WritesNeedAccount, viewsets.GenericViewSet):
     def list(self, request: Request) -> Response:
         filters = selectors.EventFilters.from_params(request.query_params, strict=True)
         found = selectors.with_agenda(
-            selectors.events(filters=filters).order_by("-start_date", "-pk"), user=request.user
+            selectors.events(user=request.user, filters=filters).order_by("-start_date", "-pk"),
+            user=request.user,
         )
         page = self.paginate_queryset(found)
         return self.get_paginated_response(
@@ -299,6 +305,14 @@ class EventViewSet(WritesNeedAccount, viewsets.GenericViewSet):
         serializer = EventSerializer(event, data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
         events_services.event_save(actor=request.user, event=event, **serializer.validated_data)
+        return Response(self._detail(pk))
+
+    @extend_schema(request=None, responses=EventSerializer)
+    @action(detail=True, methods=["post"])
+    def publish(self, request: Request, pk=None) -> Response:
+        """Publish a draft event: everyone then sees it and its materials (secretariat)."""
+        event = selectors.event_for_edit(user=request.user, pk=pk)
+        events_services.event_publish(actor=request.user, event=event)
         return Response(self._detail(pk))
 
     @extend_schema(request=SessionWriteSerializer, responses={201: EventSerializer})

@@ -13,6 +13,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from access import policy
@@ -23,6 +24,7 @@ from neaspec_portal.bounds import too_many
 from publications.models import (
     Author,
     Event,
+    EventStatus,
     Material,
     MaterialKind,
     ParticipantCount,
@@ -32,7 +34,7 @@ from publications.models import (
 )
 from publications.services import publication_create
 from search.services import index_event_on_commit
-from species.models import Country
+from species.models import Country, Site, Species
 
 #: How many species, sites or countries one event may be tagged with.
 MAX_TAGS = 50
@@ -127,6 +129,21 @@ def event_save(*, actor: User, event: Event | None = None, **fields: Any) -> Eve
 
 
 @transaction.atomic
+def event_publish(*, actor: User, event: Event) -> Event:
+    """Publish a draft event with its materials (secretariat only); a published one stays."""
+    _require_curator(actor)
+    event = Event.objects.select_for_update().get(pk=event.pk)
+    if event.status == EventStatus.PUBLISHED:
+        return event
+    event.status = EventStatus.PUBLISHED
+    event.published_at = timezone.now()
+    event.save(update_fields=["status", "published_at"])
+    audit_record(actor=actor, action="event.publish", obj=event)
+    index_event_on_commit(event.pk)
+    return event
+
+
+@transaction.atomic
 def session_save(
     *, actor: User, event: Event, session: Session | None = None, **fields: Any
 ) -> Session:
@@ -150,6 +167,7 @@ def session_save(
     for name, value in fields.items():
         setattr(session, name, value)
     session.full_clean(exclude=["event"])
+    _check_session_days(event, session)
     session.save()
     audit_record(
         actor=actor,
@@ -159,6 +177,26 @@ def session_save(
     )
     index_event_on_commit(event.pk)
     return session
+
+
+def _check_session_days(event: Event, session: Session) -> None:
+    """Refuse session times outside the event's days, read in the event's time zone."""
+    for name in ("starts_at", "ends_at"):
+        moment = getattr(session, name)
+        if moment is None:
+            continue
+        day = moment.astimezone(event.zone).date()
+        if not event.start_date <= day <= event.end_date:
+            raise ValidationError(
+                {
+                    name: _("Choose a time between %(first)s and %(last)s (%(zone)s).")
+                    % {
+                        "first": event.start_date.isoformat(),
+                        "last": event.end_date.isoformat(),
+                        "zone": event.time_zone,
+                    }
+                }
+            )
 
 
 def _check_counts(counts: dict[str | None, tuple[int, int, int]], total: int | None) -> None:
@@ -280,15 +318,21 @@ def material_add(
     link: str = "",
     language: str = "en",
     visibility: str = "public",
+    species: Iterable[Species] = (),
+    sites: Iterable[Site] = (),
 ) -> Material:
     """Attach a presentation, report or recording to ``event`` (secretariat only).
 
     A presentation names at least one speaker; a presentation or report brings its files or
     a link; a recording brings its link. Presentations and reports become publications,
-    published at once, with the speakers as authors and ``files`` (uploads) as their files.
+    published at once (seen once the event is), with the speakers as authors and ``files``
+    (uploads) as their files. They carry their own ``species`` and ``sites``, none by
+    default: a talk on financing at a crane workshop is not about cranes.
     """
     _require_curator(actor)
     speakers, uploads = list(speakers), list(files)
+    species, sites = list(species), list(sites)
+    _check_tags({"species": species, "sites": sites})
     _check_material(
         event=event, kind=kind, session=session, speakers=speakers, uploads=uploads, link=link
     )
@@ -303,7 +347,8 @@ def material_add(
             visibility=visibility,
             url=link,
             authors=speakers,
-            species=list(event.species.all()),
+            species=species,
+            sites=sites,
             countries=list(event.countries.all()),
             uploads=uploads,
         )

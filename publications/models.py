@@ -4,6 +4,8 @@ Files are ``datasets.DataFile`` rows, stored, processed and served by the same m
 dataset files; ``PublicationFile`` links them here. Who sees what is ``access.policy``'s call.
 """
 
+import zoneinfo
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
@@ -196,11 +198,59 @@ class EventType(models.TextChoices):
     WEBINAR = "webinar", _("Webinar")
 
 
+class EventStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    PUBLISHED = "published", _("Published")
+
+
+#: The time zones of the region, offered first when an event's zone is chosen.
+REGION_TIME_ZONES = (
+    "Asia/Seoul",
+    "Asia/Tokyo",
+    "Asia/Shanghai",
+    "Asia/Pyongyang",
+    "Asia/Ulaanbaatar",
+    "Asia/Hovd",
+    "Europe/Moscow",
+    "Asia/Yekaterinburg",
+    "Asia/Novosibirsk",
+    "Asia/Krasnoyarsk",
+    "Asia/Irkutsk",
+    "Asia/Yakutsk",
+    "Asia/Vladivostok",
+    "Asia/Magadan",
+    "Asia/Bangkok",
+    "UTC",
+)
+
+
+def validate_time_zone(value: str) -> None:
+    """Refuse a name that is not an IANA time zone (e.g. ``Asia/Seoul``)."""
+    if value not in zoneinfo.available_timezones():
+        raise ValidationError(
+            _("Give a time zone by its IANA name, e.g. Asia/Seoul."), code="time_zone"
+        )
+
+
 class Event(models.Model):
-    """A workshop, meeting, training or webinar, curated by the secretariat."""
+    """A workshop, meeting, training or webinar, curated by the secretariat.
+
+    Created as a draft that only the secretariat sees; published, it is public.
+    """
 
     title = models.CharField(_("title"), max_length=300)
     type = models.CharField(_("type"), max_length=20, choices=EventType.choices)
+    status = models.CharField(
+        _("status"), max_length=20, choices=EventStatus.choices, default=EventStatus.DRAFT
+    )
+    published_at = models.DateTimeField(_("published"), null=True, blank=True)
+    time_zone = models.CharField(
+        _("time zone"),
+        max_length=64,
+        default="Asia/Seoul",
+        validators=[validate_time_zone],
+        help_text=_("Session times are given and shown in this zone."),
+    )
     start_date = models.DateField(_("first day"))
     end_date = models.DateField(_("last day"))
     city = models.CharField(_("city"), max_length=120, blank=True)
@@ -239,6 +289,18 @@ class Event(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("publications:event_detail", args=[self.pk])
 
+    @property
+    def is_published(self) -> bool:
+        return self.status == EventStatus.PUBLISHED
+
+    @property
+    def zone(self) -> zoneinfo.ZoneInfo:
+        """Return the event's time zone (UTC when the stored name is unknown here)."""
+        try:
+            return zoneinfo.ZoneInfo(self.time_zone)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            return zoneinfo.ZoneInfo("UTC")
+
     def clean(self) -> None:
         """Refuse an event that ends before it starts, or that is neither online nor in a city.
 
@@ -266,14 +328,31 @@ class Session(models.Model):
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     moderators = models.CharField(_("moderators"), max_length=400, blank=True)
     description = models.TextField(_("description"), blank=True)
+    starts_at = models.DateTimeField(_("starts"), null=True, blank=True)
+    ends_at = models.DateTimeField(_("ends"), null=True, blank=True)
 
     class Meta:
         ordering = ["order", "pk"]
         verbose_name = _("session")
         verbose_name_plural = _("sessions")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends_at__isnull=True)
+                | models.Q(starts_at__isnull=False, ends_at__gt=models.F("starts_at")),
+                name="session_times_in_order",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.title
+
+    def clean(self) -> None:
+        """Refuse an end without a start, or an end that is not after the start."""
+        if self.ends_at is not None and self.starts_at is None:
+            raise ValidationError({"starts_at": _("Give the start time too.")})
+        if self.ends_at is not None and self.starts_at is not None:
+            if self.ends_at <= self.starts_at:
+                raise ValidationError({"ends_at": _("The session ends before it starts.")})
 
 
 class AgeGroup(models.TextChoices):

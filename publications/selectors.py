@@ -14,7 +14,9 @@ from access import policy
 from neaspec_portal import params
 from publications.models import (
     Event,
+    EventStatus,
     EventType,
+    Material,
     ParticipantCount,
     Publication,
     PublicationFile,
@@ -187,10 +189,10 @@ class EventFilters(params.Filters):
     country: str = ""
 
 
-def events(*, filters: EventFilters | None = None) -> QuerySet[Event]:
-    """Return events (their descriptions are public), filtered."""
+def events(*, user, filters: EventFilters | None = None) -> QuerySet[Event]:
+    """Return the published events (their descriptions are public), filtered."""
     filters = filters or EventFilters()
-    found = Event.objects.all()
+    found = policy.listed_events(user)
     if filters.type:
         found = found.filter(type=filters.type)
     if filters.year:
@@ -205,14 +207,24 @@ def events(*, filters: EventFilters | None = None) -> QuerySet[Event]:
     return found.distinct()
 
 
-def event_list(*, filters: EventFilters | None = None) -> dict[str, QuerySet[Event]]:
-    """Return upcoming events (soonest first) and past events (latest first)."""
+def event_list(*, user, filters: EventFilters | None = None) -> dict[str, QuerySet[Event]]:
+    """Return upcoming events (soonest first), past events (latest first), and the drafts
+    ``user`` curates (none unless secretariat), latest first."""
     today = timezone.localdate()
-    found = events(filters=filters).prefetch_related("participant_counts")
+    found = events(user=user, filters=filters).prefetch_related("participant_counts")
     return {
         "upcoming": found.filter(end_date__gte=today).order_by("start_date", "pk"),
         "past": found.filter(end_date__lt=today).order_by("-start_date", "-pk"),
+        "drafts": draft_events(user=user),
     }
+
+
+def draft_events(*, user) -> QuerySet[Event]:
+    """Return the draft events ``user`` curates, latest first (none unless secretariat)."""
+    if not policy.can_curate_events(user):
+        return Event.objects.none()
+    drafts = policy.visible_events(user).filter(status=EventStatus.DRAFT)
+    return drafts.order_by("-start_date", "-pk")
 
 
 def _materials(user) -> QuerySet:
@@ -260,7 +272,7 @@ def downloadable_publications(*, user, event_ids) -> set[int]:
 def event_detail(*, user, pk) -> Event:
     """Return an event with its agenda; materials are those ``user`` may see (404 if missing)."""
     try:
-        event = with_agenda(Event.objects.all(), user=user).get(pk=pk)
+        event = with_agenda(policy.visible_events(user), user=user).get(pk=pk)
     except (Event.DoesNotExist, ValueError, TypeError):
         raise Http404("No such event.") from None
     event.downloadable_publications = downloadable_publications(user=user, event_ids=[event.pk])
@@ -304,6 +316,19 @@ def counts_by_country(rows) -> list[ParticipantCount]:
             total.men += row.men
             total.other += row.other
     return list(merged.values())
+
+
+def material_of(*, event: Event, pk) -> Material:
+    """Return the material ``pk`` of ``event`` with its publication's speakers and tags;
+    Http404 when it belongs to another event."""
+    try:
+        return (
+            event.materials.select_related("publication", "session")
+            .prefetch_related("publication__authors", "publication__species", "publication__sites")
+            .get(pk=pk)
+        )
+    except (Material.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such material in this event.") from None
 
 
 def participant_figures(event: Event) -> dict:

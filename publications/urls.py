@@ -28,4 +28,15 @@ urlpatterns = [
     path("events/<int:pk>/trainees/", views.trainees_edit, name="trainees_edit"),
     path("events/<int:pk>/materials/", views.material_add, name="material_add"),
     path("events/<int:pk>/materials/reorder/", views.materials_reorder, name="materials_reorder"),
+    path("events/<int:pk>/publish/", views.event_publish, name="event_publish"),
+    path(
+        "events/<int:pk>/materials/<int:material_pk>/edit/",
+        views.material_edit,
+        name="material_edit",
+    ),
+    path(
+        "events/<int:pk>/materials/<int:material_pk>/remove/",
+        views.material_remove,
+        name="material_remove",
+    ),
 ]

@@ -176,7 +176,7 @@ def event_index(event) -> None:
         targets=[],
         themes=[],
         access="public",
-        published=True,
+        published=event.is_published,
     )
 
 

@@ -11,7 +11,6 @@ from django.utils.translation import gettext_lazy as _
 from access import policy
 from maps.selectors import points_and_legend
 from neaspec_portal import params
-from publications.models import Event
 from species.models import Country, IucnCategory, Site, Species, SpeciesGroup
 
 #: The query parameters that narrow the species list of the API.
@@ -71,11 +70,11 @@ def country_list() -> QuerySet[Country]:
 def tagged_content(*, user, species=None, site=None, country=None, limit: int = 10) -> dict:
     """Return the publications, events and datasets tagged with a species, site or country.
 
-    Publications and datasets come through the access policy.
+    Publications, datasets and events come through the access policy.
     """
     publications = policy.listed_publications(user)
     datasets = policy.listed_datasets(user)
-    events = Event.objects.all()
+    events = policy.listed_events(user)
     if species is not None:
         publications = publications.filter(species=species)
         datasets = datasets.filter(species=species)

@@ -25,6 +25,7 @@ the sections below are how it is written, not how it is used:
 - ``audit``: who reads the audit trail.
 - ``people``: public profiles (opt-in), and whose profile an account edits.
 - ``projects``: projects and networks, and what of their items a viewer sees.
+- ``work``: what waits in the whole hub, by country, for the secretariat's "My work".
 """
 
 from access.policy.audit import (
@@ -47,7 +48,10 @@ from access.policy.datasets import (
     visible_datasets,
 )
 from access.policy.events import (
+    access_event,
     can_curate_events,
+    listed_events,
+    visible_events,
     visible_materials,
 )
 from access.policy.exports import (
@@ -161,6 +165,7 @@ from access.policy.versions import (
     is_owner_side,
     series_versions,
 )
+from access.policy.work import pending_across_hub
 
 __all__ = [
     "access_request_to_recommend",
@@ -237,6 +242,9 @@ __all__ = [
     "publication_reviewers",
     "can_curate_events",
     "visible_materials",
+    "access_event",
+    "listed_events",
+    "visible_events",
     "visible_search_documents",
     "search_documents_key",
     "GRID_UNCERTAINTY_M",
@@ -269,4 +277,5 @@ __all__ = [
     "project_events",
     "project_people",
     "project_people_choices",
+    "pending_across_hub",
 ]

@@ -1,15 +1,16 @@
 """What harvesters and search engines (OAI-PMH, sitemaps, JSON-LD) hear of: public items only.
 
 A harvester is a visitor: it gets the datasets and publications listed to a visitor, and
-events (which are public). A dataset that was published and then withdrawn stays known to
-it as a *deleted record*: its identifier and datestamp only, never its metadata, so that a
-harvester that copied it learns to drop it.
+published events (drafts are the secretariat's). A dataset that was published and then
+withdrawn stays known to it as a *deleted record*: its identifier and datestamp only, never
+its metadata, so that a harvester that copied it learns to drop it.
 """
 
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import BooleanField, Case, Q, QuerySet, Value, When
 
 from access.policy.datasets import listed_datasets
+from access.policy.events import listed_events
 from access.policy.publications import listed_publications
 from datasets.models import Dataset, DatasetStatus
 from publications.models import Event, Publication
@@ -36,5 +37,5 @@ def harvested_publications() -> QuerySet[Publication]:
 
 
 def harvested_events() -> QuerySet[Event]:
-    """Return the events: every event is public."""
-    return Event.objects.all()
+    """Return the published events."""
+    return listed_events(AnonymousUser())

@@ -2,7 +2,9 @@
 
 Metadata is visible once published, or to the uploader, focal points of the uploader's
 country and the secretariat (who review it). Files follow the visibility level while
-published, and always go to those same people.
+published, and always go to those same people. A published publication that is a material
+of a draft event waits with its event: only those same people see it until the event is
+published.
 """
 
 from typing import cast
@@ -18,7 +20,12 @@ from access.policy.roles import (
     is_verified,
 )
 from accounts.models import FocalPoint, User
-from publications.models import Publication, PublicationStatus, Visibility
+from publications.models import EventStatus, Publication, PublicationStatus, Visibility
+
+
+def _public_condition() -> Q:
+    """Return which publications are public: published, and not a material of a draft event."""
+    return Q(status=PublicationStatus.PUBLISHED) & ~Q(materials__event__status=EventStatus.DRAFT)
 
 
 def _publication_people_condition(user: Actor) -> Q | None:
@@ -33,7 +40,7 @@ def _publication_people_condition(user: Actor) -> Q | None:
 
 
 def _publication_download_condition(user: Actor) -> Q:
-    published = Q(status=PublicationStatus.PUBLISHED)
+    published = _public_condition()
     if not is_verified(user):
         return published & Q(visibility=Visibility.PUBLIC)
     user = cast(User, user)  # only accounts are verified, never AnonymousUser
@@ -52,9 +59,9 @@ def visible_publications(user: Actor) -> QuerySet[Publication]:
     if is_verified(user):
         people = _publication_people_condition(user)
         if people is not None:
-            publications = publications.filter(Q(status=PublicationStatus.PUBLISHED) | people)
+            publications = publications.filter(_public_condition() | people)
     else:
-        publications = publications.filter(status=PublicationStatus.PUBLISHED)
+        publications = publications.filter(_public_condition())
     return publications.annotate(
         can_download=Case(
             When(_publication_download_condition(user), then=Value(True)),
@@ -65,8 +72,9 @@ def visible_publications(user: Actor) -> QuerySet[Publication]:
 
 
 def listed_publications(user: Actor) -> QuerySet[Publication]:
-    """Return the publications of the library: visible and published."""
-    return visible_publications(user).filter(status=PublicationStatus.PUBLISHED)
+    """Return the publications of the library: visible, published, not waiting with a draft
+    event (even for the secretariat, who finds those in the event editor)."""
+    return visible_publications(user).filter(_public_condition())
 
 
 def access_publication(user: Actor, pk: int | str) -> Publication:

@@ -16,7 +16,7 @@ from access.policy.datasets import _download_condition
 from access.policy.publications import _publication_download_condition
 from access.policy.roles import Actor, focal_point_countries, is_secretariat, is_verified
 from datasets.models import Dataset, DatasetStatus
-from publications.models import PublicationStatus
+from publications.models import EventStatus, PublicationStatus
 from search.models import SearchDocument
 
 
@@ -39,15 +39,18 @@ def _on_related(condition: Q, relation: str) -> Q:
 
 
 def _search_found_condition() -> Q:
-    """Return the documents anyone may find: events, and published publications and datasets.
+    """Return the documents anyone may find: published events, publications and datasets.
 
     Search lists what lists list (``listed_publications``, ``listed_datasets``): published
     objects, whose metadata is public, in their current version. Read through joins on the
     documents' own keys.
     """
     return (
-        Q(event_id__isnull=False)
-        | Q(publication__status=PublicationStatus.PUBLISHED)
+        Q(event__status=EventStatus.PUBLISHED)
+        | (
+            Q(publication__status=PublicationStatus.PUBLISHED)
+            & ~Q(publication__materials__event__status=EventStatus.DRAFT)
+        )
         | Q(dataset__status=DatasetStatus.PUBLISHED, dataset__superseded_at__isnull=True)
     )
 
@@ -72,7 +75,7 @@ def _search_content_condition(user: Actor) -> Q:
 def visible_search_documents(user: Actor) -> QuerySet[SearchDocument]:
     """Return the search documents of objects ``user`` may find, with ``can_read_content``.
 
-    Found: events, and publications and datasets published now (``_search_found_condition``);
+    Found: events, publications and datasets published now (``_search_found_condition``);
     a document's file text may be matched only by someone who may download its files now
     (``_search_content_condition``). Both read the live rows. The document's own
     ``published`` copy narrows the candidates to those its partial indexes hold: a copy

@@ -22,9 +22,10 @@ from neaspec_portal import params
 from neaspec_portal.jsonld import jsonld_script
 from neaspec_portal.refusals import refusal_text
 from neaspec_portal.typing import AuthenticatedRequest
-from publications import events_services, selectors
+from publications import events_materials, events_services, selectors
 from publications.events_forms import (
     EventForm,
+    MaterialEditForm,
     MaterialForm,
     ParticipantsForm,
     SessionForm,
@@ -42,7 +43,7 @@ PAST_PAGE_SIZE = 20
 @list_page
 def event_list(request: HttpRequest) -> HttpResponse:
     filters = selectors.EventFilters.from_params(request.GET)
-    found = selectors.event_list(filters=filters)
+    found = selectors.event_list(user=request.user, filters=filters)
     past = Paginator(found["past"], PAST_PAGE_SIZE).get_page(
         params.read(request.GET, [params.page()], strict=False)["page"]
     )
@@ -50,6 +51,7 @@ def event_list(request: HttpRequest) -> HttpResponse:
     context = {
         "upcoming": list(found["upcoming"]),
         "past": list(past.object_list),
+        "drafts": list(found["drafts"]),
         "page_obj": past,
         "filters": filters,
         "filters_active": not filters.is_empty(),
@@ -86,7 +88,13 @@ def event_create(request: AuthenticatedRequest) -> HttpResponse:
         except (ValidationError, PermissionDenied) as error:
             show_refusal(form, error)
         else:
-            messages.success(request, _("Event saved. Now add its sessions and materials."))
+            messages.success(
+                request,
+                _(
+                    "Event saved as a draft: only the secretariat sees it. Add its sessions "
+                    "and materials, then publish it."
+                ),
+            )
             return redirect("publications:event_edit", pk=event.pk)
     return render(request, "publications/event_form.html", {"form": form, "event": None})
 
@@ -95,7 +103,7 @@ def _edit_page(request: HttpRequest, event, status: int = 200, **bound) -> HttpR
     """Render the editing page of ``event``; ``bound`` replaces a form by the one posted."""
     figures = selectors.participant_figures(event)
     session_forms = [
-        (session, SessionForm(instance=session, prefix=f"session-{session.pk}"))
+        (session, SessionForm(instance=session, prefix=f"session-{session.pk}", event=event))
         for session in event.sessions.all()
     ]
     if "session_edit" in bound:
@@ -112,7 +120,7 @@ def _edit_page(request: HttpRequest, event, status: int = 200, **bound) -> HttpR
         "event_form": bound.get("event_form") or EventForm(instance=event),
         "session_forms": session_forms,
         "new_session_form": bound.get("session_form")
-        or SessionForm(prefix="new-session", initial={"order": len(session_forms)}),
+        or SessionForm(prefix="new-session", initial={"order": len(session_forms)}, event=event),
         "participants_form": bound.get("participants_form")
         or ParticipantsForm(
             countries=country_list(),
@@ -157,7 +165,7 @@ def event_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 @require_POST
 def session_add(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     event = selectors.event_for_edit(user=request.user, pk=pk)
-    form = SessionForm(request.POST, prefix="new-session")
+    form = SessionForm(request.POST, prefix="new-session", event=event)
     if form.is_valid():
         try:
             events_services.session_save(actor=request.user, event=event, **form.values())
@@ -174,7 +182,7 @@ def session_add(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 def session_edit(request: AuthenticatedRequest, pk: int, session_pk: int) -> HttpResponse:
     event = selectors.event_for_edit(user=request.user, pk=pk)
     session = selectors.session_of(event=event, pk=session_pk)
-    form = SessionForm(request.POST, instance=session, prefix=f"session-{session.pk}")
+    form = SessionForm(request.POST, instance=session, prefix=f"session-{session.pk}", event=event)
     if form.is_valid():
         try:
             events_services.session_save(
@@ -286,4 +294,45 @@ def materials_reorder(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         messages.error(request, refusal_text(error))
     else:
         messages.success(request, _("Order of the materials saved."))
+    return redirect(reverse("publications:event_edit", args=[pk]) + "#materials")
+
+
+@login_required
+@require_POST
+def event_publish(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    event = selectors.event_for_edit(user=request.user, pk=pk)
+    events_services.event_publish(actor=request.user, event=event)
+    messages.success(request, _("The event is published: everyone sees it and its materials."))
+    return redirect("publications:event_edit", pk=pk)
+
+
+@login_required
+def material_edit(request: AuthenticatedRequest, pk: int, material_pk: int) -> HttpResponse:
+    event = selectors.event_for_edit(user=request.user, pk=pk)
+    material = selectors.material_of(event=event, pk=material_pk)
+    form = MaterialEditForm(request.POST or None, material=material)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                events_materials.material_update(
+                    actor=request.user, material=material, **form.values()
+                )
+            except (ValidationError, PermissionDenied) as error:
+                show_refusal(form, error, MaterialEditForm.ALIASES)
+            else:
+                messages.success(request, _("Material saved."))
+                return redirect(reverse("publications:event_edit", args=[pk]) + "#materials")
+        status = 400
+    context = {"event": event, "material": material, "form": form}
+    return render(request, "publications/material_edit.html", context, status=status)
+
+
+@login_required
+@require_POST
+def material_remove(request: AuthenticatedRequest, pk: int, material_pk: int) -> HttpResponse:
+    event = selectors.event_for_edit(user=request.user, pk=pk)
+    material = selectors.material_of(event=event, pk=material_pk)
+    events_materials.material_remove(actor=request.user, material=material)
+    messages.success(request, _("Material removed, with its files."))
     return redirect(reverse("publications:event_edit", args=[pk]) + "#materials")

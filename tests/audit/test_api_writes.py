@@ -153,6 +153,7 @@ def _library(tour, researcher_a, focal_point_a, secretariat):
     tour.call("PUT", f"/api/v1/events/{event_pk}/materials/order/", {"material_ids": order[::-1]})
     participants = {"rows": [{"country": "MN", "women": 3, "men": 2}], "total": 5}
     tour.call("PUT", f"/api/v1/events/{event_pk}/participants/", participants)
+    tour.call("POST", f"/api/v1/events/{event_pk}/publish/", None)
 
 
 def test_every_api_write_operation_is_exercised_and_audited(

@@ -22,8 +22,8 @@ def _add_presentation(page, session, title, speaker, affiliation, path):
     page.select_option("#id_kind", "presentation")
     page.select_option("#id_session", label=session)
     page.fill("#id_title", title)
-    page.fill("#id_speaker_0_name", speaker)
-    page.fill("#id_speaker_0_affiliation", affiliation)
+    page.fill("#id_material-speakers-0-name", speaker)
+    page.fill("#id_material-speakers-0-affiliation", affiliation)
     page.set_input_files("#id_files", str(path))
     with page.expect_navigation():
         page.get_by_role("button", name="Add material").click()
@@ -80,7 +80,16 @@ def test_the_secretariat_records_an_event_and_a_visitor_downloads_its_slides(
     with page.expect_navigation():
         page.get_by_role("button", name="Save the figures").click()
     assert page.get_by_text("Participant figures saved.").is_visible()
+    # A second speaker row, added and then removed, is not kept.
+    page.get_by_role("button", name="Add a speaker").click()
+    page.fill("#id_material-speakers-1-name", "Nobody")
+    page.check("#id_material-speakers-1-DELETE")
+    assert not page.locator("#id_material-speakers-1-name").is_visible()
     screenshot(page, "event-edit")
+    page.once("dialog", lambda dialog: dialog.accept())
+    with page.expect_navigation():
+        page.get_by_role("button", name="Publish the event").click()
+    assert page.get_by_text("The event is published:").is_visible()
     with page.expect_navigation():
         page.get_by_role("link", name="See the public page").click()
     event_url = page.url

@@ -128,6 +128,7 @@ def poisoned(researcher_a, researcher_b):
         featured=True,
     )
     event = Event.objects.create(
+        status="published",
         title=poison("Event title", 0),
         type=Event._meta.get_field("type").choices[0][0],
         start_date=date.today(),

@@ -83,6 +83,7 @@ def items(researcher_a):
     )
     publication.authors.create(name="Kim Min-jun", affiliation="NIBR", order=0)
     event = Event.objects.create(
+        status="published",
         title="Incheon workshop",
         type=Event._meta.get_field("type").choices[0][0],
         start_date=date(2024, 10, 1),

@@ -55,6 +55,7 @@ def hub(researcher_a, researcher_b):
             published_at=timezone.now() if status == "published" else None,
         )
     items["event"] = Event.objects.create(
+        status="published",
         title="oai-workshop",
         type=Event._meta.get_field("type").choices[0][0],
         start_date=date(2024, 10, 1),

@@ -114,6 +114,7 @@ def _path_value(template: str, name: str, ids: dict) -> str:
         "format": "json",
         "file_pk": ids["data_file"],
         "session_pk": ids["session"],
+        "material_pk": ids["material"],
         "style": "bibtex",
         "uidb64": "MQ",
         "token": "set-password",
@@ -199,7 +200,7 @@ def ids(researcher_a, researcher_b, focal_point_a, secretariat, pending):
         city="Seoul",
     )
     session = events_services.session_save(actor=secretariat, event=event, title="Opening")
-    events_services.material_add(
+    material = events_services.material_add(
         actor=secretariat,
         event=event,
         kind="presentation",
@@ -222,6 +223,7 @@ def ids(researcher_a, researcher_b, focal_point_a, secretariat, pending):
         "publication": publication.pk,
         "event": event.pk,
         "session": session.pk,
+        "material": material.pk,
         "species": "TIGER_AMUR",
         "site": "JP_IZUMI",
         "pending": pending.pk,

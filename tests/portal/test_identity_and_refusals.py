@@ -10,6 +10,7 @@ from publications.models import Event
 
 def _event(*, title, start, featured=False, user):
     return Event.objects.create(
+        status="published",
         title=title,
         type=Event._meta.get_field("type").choices[0][0],
         start_date=start,

@@ -35,6 +35,15 @@ def workshop(secretariat: User) -> Event:
     return event
 
 
+def speaker_rows(*rows: dict[str, str], prefix: str = "material-speakers") -> dict[str, str]:
+    """Return the page's POST fields of the speaker rows ``rows`` (a formset)."""
+    fields = {f"{prefix}-TOTAL_FORMS": str(len(rows)), f"{prefix}-INITIAL_FORMS": "0"}
+    for number, row in enumerate(rows):
+        for part, value in row.items():
+            fields[f"{prefix}-{number}-{part}"] = value
+    return fields
+
+
 def pdf(name: str = "slides.pdf") -> SimpleUploadedFile:
     return SimpleUploadedFile(name, simple_pdf("Crane flyways"))
 

@@ -19,7 +19,13 @@ from django.utils.html import escape
 from publications import events_services
 from publications.models import Material
 from species.models import Country
-from tests.publications_api.event_support import EVENT_PAGE, material, pdf, state
+from tests.publications_api.event_support import (
+    EVENT_PAGE,
+    material,
+    pdf,
+    speaker_rows,
+    state,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -66,7 +72,7 @@ CASES = {
             "files": [pdf()],
         },
         api_data=lambda: {"kind": "presentation", "title": "Flyway tracking", "file": [pdf()]},
-        page_field="speaker_0_name",
+        page_field="speakers",
         api_field="speakers",
         message="Name the speaker of the presentation.",
     ),
@@ -75,7 +81,7 @@ CASES = {
         page_data=lambda: {
             "kind": "presentation",
             "title": "Flyway tracking",
-            "speaker_0_affiliation": "WSCC",
+            **speaker_rows({"name": "", "affiliation": "WSCC"}),
             "language": "en",
             "visibility": "public",
             "files": [pdf()],
@@ -86,7 +92,7 @@ CASES = {
             "speakers": json.dumps([{"name": "", "affiliation": "WSCC"}]),
             "file": [pdf()],
         },
-        page_field="speaker_0_name",
+        page_field="speakers",
         api_field="speakers",
         message="Give the name of speaker 1.",
     ),
@@ -185,6 +191,8 @@ CASES = {
 
 def _page_errors(response, case: Case) -> list[str]:
     form = response.context[case.surface.form]
+    if case.page_field == "speakers":
+        return list(form.speaker_errors)  # shown above the speaker rows
     return list(form.errors.get(case.page_field or "__all__", []))
 
 

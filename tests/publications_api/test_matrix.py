@@ -70,6 +70,7 @@ def cast(django_db_setup, django_db_blocker):
             start_date=date(2024, 8, 28),
             end_date=date(2024, 8, 29),
             city="Incheon",
+            status="published",
             created_by=people["secretariat"],
         )
         session = Session.objects.create(event=event, title="p-session", order=1)

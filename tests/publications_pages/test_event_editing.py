@@ -9,6 +9,7 @@ from django.urls import reverse
 from publications import events_services, services
 from publications.demo import simple_pdf
 from publications.models import Event, Material, ParticipantCount
+from tests.publications_api.event_support import speaker_rows
 
 pytestmark = pytest.mark.django_db
 
@@ -67,7 +68,7 @@ def test_it_refuses_slides_that_are_not_what_they_claim(client, secretariat, eve
         {
             "kind": "presentation",
             "title": "Camera placement",
-            "speaker_0_name": "Li Na",
+            **speaker_rows({"name": "Li Na"}),
             "language": "zh",
             "visibility": "public",
             "files": [
@@ -89,7 +90,7 @@ def test_it_adds_several_files_at_once_and_reorders_materials(client, secretaria
             {
                 "kind": "presentation",
                 "title": title,
-                "speaker_0_name": "Kim Jiwoo",
+                **speaker_rows({"name": "Kim Jiwoo"}),
                 "language": "ko",
                 "visibility": "public",
                 "files": [

@@ -128,6 +128,7 @@ def ids(researcher_a, researcher_b, focal_point_a, secretariat) -> dict[str, int
         owner_country_id="KR",
     )
     event = Event.objects.create(
+        status="published",
         title="Workshop",
         type="workshop",
         start_date=date(2024, 8, 28),
