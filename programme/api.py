@@ -1,11 +1,12 @@
 """``/api/v1/reports/capacity/`` and ``/api/v1/reports/participation/``: the programme's figures.
 
 Anyone may read them, signed in or not. They are sums of participant counts of events, and
-events are public records (the events pages and ``/api/v1/events/`` show every event with
-its participants by country and gender to everyone); no figure here says more than those
-already do, and none names a person. The secretariat's reports page charts and exports the
-same sums (``reports``). Filters: ``year`` (or ``year_from`` and ``year_to``) and
-``country``; an invalid value is a 400 that says what to give.
+published events are public records (the events pages and ``/api/v1/events/`` show each
+with its participants by country and gender to everyone; drafts count nowhere); no
+figure here says more than those already do, and none names a person. The secretariat's
+reports page charts and exports the same sums (``reports``). Filters: ``year`` (or
+``year_from`` and ``year_to``) and ``country``; an invalid value is a 400 that says what
+to give.
 """
 
 from django.urls import path

@@ -87,6 +87,7 @@ def seed_trainings(*, secretariat: User) -> dict[str, int]:
             countries=list(Country.objects.filter(code__in=countries)),
             species=list(Species.objects.filter(code__in=species)),
         )
+        event = events_services.event_publish(actor=secretariat, event=event)
         trainees_set(
             actor=secretariat,
             event=event,

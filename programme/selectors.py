@@ -2,8 +2,9 @@
 
 Both add up ``publications.ParticipantCount`` rows, in the database, with one grouped query
 each: participation every event's rows, capacity building only the rows of trainings.
-Events are public records (``access.policy.events``: there is no unpublished event), and
-only sums leave these functions, never a person; so the figures are the same for everyone.
+Only published events count (``access.policy.listed_events``: a draft waits unseen until
+the secretariat publishes it), and only sums leave these functions, never a person; so the
+figures are the same for everyone.
 
 An event counts in the year it starts. A country filter leaves out partners' rows (they
 have no country); the totals then are those of the member State alone.
@@ -14,10 +15,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import QuerySet, Sum
 from django.db.models.functions import ExtractYear
 from django.utils.translation import gettext as _
 
+from access import policy
 from neaspec_portal import params
 from programme.models import ProgrammeTarget, TargetMeasure
 from publications.models import AgeGroup, EventType, ParticipantCount, ParticipantRole
@@ -76,7 +79,9 @@ def _row(women: int = 0, men: int = 0, other: int = 0, **extra: Any) -> dict[str
 
 
 def _counts(filters: FigureFilters, *, trainings: bool) -> QuerySet[ParticipantCount]:
-    rows = ParticipantCount.objects.all()
+    rows = ParticipantCount.objects.filter(
+        event__in=policy.listed_events(AnonymousUser()).values("pk")
+    )
     if trainings:
         rows = rows.filter(event__type=EventType.TRAINING)
     if filters.year_from:

@@ -2,7 +2,7 @@
 
 Projects are public records the secretariat curates. A project's datasets and
 publications are shown only when listed for the viewer (``listed_datasets``,
-``listed_publications``), its events as events are (all of them), and its people only
+``listed_publications``), its events when published (``listed_events``), and its people only
 through their public profiles (``visible_profiles``): linking an item to a project never
 makes it visible to anyone who could not see it already.
 """
@@ -11,6 +11,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from access.policy.datasets import listed_datasets
+from access.policy.events import listed_events
 from access.policy.people import visible_profiles
 from access.policy.publications import listed_publications
 from access.policy.roles import Actor, is_secretariat
@@ -58,9 +59,8 @@ def project_publications(user: Actor, project: Project) -> QuerySet[Publication]
 
 
 def project_events(user: Actor, project: Project) -> QuerySet[Event]:
-    """Return the events of ``project`` (events are public records)."""
-    del user
-    return Event.objects.filter(projects=project)
+    """Return the published events of ``project`` (a draft event waits unseen)."""
+    return listed_events(user).filter(projects=project)
 
 
 def project_people(user: Actor, project: Project) -> QuerySet[Profile]:
