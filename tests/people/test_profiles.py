@@ -245,7 +245,7 @@ def test_a_name_two_public_profiles_share_links_to_neither(client, secretariat, 
 def test_speakers_link_to_public_profiles_on_the_event_page(client, secretariat, researcher_a):
     seed_library(secretariat=secretariat)
     profile = _profile(researcher_a, display_name="Yury Darman")
-    event = Event.objects.get()
+    event = Event.objects.get(status="published")
     page = client.get(reverse("publications:event_detail", args=[event.pk])).content.decode()
     assert f'href="{profile.get_absolute_url()}" class="person-link">Yury Darman' in page
     services.profile_save(actor=researcher_a, is_public=False)

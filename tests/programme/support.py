@@ -6,8 +6,9 @@ from publications import events_services
 from publications.training_services import trainees_set
 
 
-def event_with(secretariat, *, type="workshop", year=2024, counts=None, title=""):
-    """Return an event of ``type`` starting in ``year`` with ``counts`` {code: (w, m, o)}."""
+def event_with(secretariat, *, type="workshop", year=2024, counts=None, title="", published=True):
+    """Return an event of ``type`` starting in ``year`` with ``counts`` {code: (w, m, o)},
+    published unless asked for a draft (a draft counts nowhere)."""
     event = events_services.event_save(
         actor=secretariat,
         title=title or f"{type} {year}",
@@ -16,6 +17,8 @@ def event_with(secretariat, *, type="workshop", year=2024, counts=None, title=""
         end_date=date(year, 5, 2),
         city="Seoul",
     )
+    if published:
+        event = events_services.event_publish(actor=secretariat, event=event)
     if counts:
         events_services.participants_set(actor=secretariat, event=event, counts=counts)
     return event

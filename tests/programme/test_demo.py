@@ -19,6 +19,10 @@ def test_the_demo_trainings_add_up_and_a_second_run_changes_nothing(secretariat)
     assert seed_trainings(secretariat=secretariat) == {"trainings": 2, "trainees": 109}
 
     assert Event.objects.count() == 3
+    # The workshop is still a draft: its participants count nowhere until it is published.
+    draft = selectors.participation_figures(filters=selectors.FigureFilters())
+    assert draft["total"]["total"] == 109
+    events_services.event_publish(actor=secretariat, event=workshop)
     capacity = selectors.capacity_figures(filters=selectors.FigureFilters(), year=2026)
     participation = selectors.participation_figures(filters=selectors.FigureFilters())
     assert (capacity["frontline"]["total"], capacity["progress"]) == (89, 44.5)
