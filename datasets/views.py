@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from access import policy
 from access.page_cache import list_page
-from datasets import cite, counts, profile_selectors, selectors, services, versions
+from datasets import cite, counts, profile_selectors, selectors, services, usage, versions
 from datasets.cards import dataset_cards
 from datasets.citation_api import citation_response
 from datasets.datacite import FORMATS as CITATION_FORMATS
@@ -97,6 +97,9 @@ def dataset_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
     context = {
         "counts": counts.counts_for(subject=CountSubject.DATASET, object_id=dataset.pk),
+        "usage_rows": usage.usage_figures(user=user, item_type="dataset", item_id=dataset.pk)
+        if policy.can_read_usage_detail(user, dataset)
+        else None,
         "can_delegate": policy.can_delegate_access(user, dataset),
         "dataset": dataset,
         "citation": cite.plain(cite.citation_of(selectors.with_citation_relations(dataset))),

@@ -13,6 +13,7 @@ from accounts.security_api import TokenView
 from datasets.api import urlpatterns as dataset_api_urlpatterns
 from datasets.my_access_api import urlpatterns as my_access_api_urlpatterns
 from datasets.preview_api import urlpatterns as preview_api_urlpatterns
+from datasets.usage_api import urlpatterns as usage_api_urlpatterns
 from neaspec_portal import params
 from publications.api import urlpatterns as publication_api_urlpatterns
 from publications.events_api import urlpatterns as event_api_urlpatterns
@@ -71,4 +72,5 @@ urlpatterns = [
     path("", include(preview_api_urlpatterns)),
     path("", include(publication_api_urlpatterns)),
     path("", include(event_api_urlpatterns)),
+    path("", include(usage_api_urlpatterns)),
 ]

@@ -23,6 +23,7 @@ the sections below are how it is written, not how it is used:
 - ``my_access``: a researcher's own requests and grants; the uploader's recommendations.
 - ``previews``: the first rows of a dataset's tables, exact or in their public form.
 - ``audit``: who reads the audit trail.
+- ``usage``: who reads an item's views and downloads by country.
 """
 
 from access.policy.audit import (
@@ -133,6 +134,11 @@ from access.policy.search import (
     search_documents_key,
     visible_search_documents,
 )
+from access.policy.usage import (
+    can_read_usage_detail,
+    usage_detail_datasets,
+    usage_detail_publications,
+)
 from access.policy.versions import (
     can_delete_draft,
     can_restore,
@@ -217,6 +223,9 @@ __all__ = [
     "can_curate_events",
     "visible_materials",
     "visible_search_documents",
+    "can_read_usage_detail",
+    "usage_detail_datasets",
+    "usage_detail_publications",
     "search_documents_key",
     "GRID_UNCERTAINTY_M",
     "MAX_OCCURRENCES",

@@ -1,0 +1,164 @@
+"""Usage figures: views and downloads of datasets and publications by month and country.
+
+Read from ``DailyCount`` (``datasets.counts``), only for the items the user may see, and
+by country only for the items whose figures by country the policy lets them read
+(``policy.usage_detail_datasets`` / ``usage_detail_publications``); every other item's
+month is one row with ``country`` None (all countries together).
+
+A row of ``usage_figures`` (the report "usage", the API ``/api/v1/reports/usage/``):
+
+- ``item_type``: "dataset" or "publication";
+- ``item_id``: the item's id; ``title``: its title (English when given);
+- ``month``: "YYYY-MM";
+- ``country``: the readers' ISO code, "" for visitors and accounts of no member State,
+  None when the row sums all countries;
+- ``views``, ``downloads``: how many that month (file downloads and exports are downloads).
+"""
+
+from typing import Any
+
+from django.db.models import BooleanField, Case, Q, QuerySet, Sum, Value, When
+from django.db.models.functions import TruncMonth
+
+from access import policy
+from datasets.models import CountKind, CountSubject, DailyCount
+
+#: The ``item_type`` of a row, by the subject counted.
+ITEM_TYPES = {CountSubject.DATASET: "dataset", CountSubject.PUBLICATION: "publication"}
+#: The columns of a row, in order (CSV and table headings).
+COLUMNS = ("item_type", "item_id", "title", "month", "country", "views", "downloads")
+
+
+def _visible_counts(user: policy.Actor) -> QuerySet[DailyCount]:
+    """Return the daily counts of the items ``user`` may see, marked ``detailed`` when
+    ``user`` may read them by country."""
+    datasets = policy.visible_datasets(user).values("pk")
+    publications = policy.visible_publications(user).values("pk")
+    detailed = Q(
+        subject=CountSubject.DATASET,
+        object_id__in=policy.usage_detail_datasets(user).values("pk"),
+    ) | Q(
+        subject=CountSubject.PUBLICATION,
+        object_id__in=policy.usage_detail_publications(user).values("pk"),
+    )
+    return DailyCount.objects.filter(
+        Q(subject=CountSubject.DATASET, object_id__in=datasets)
+        | Q(subject=CountSubject.PUBLICATION, object_id__in=publications)
+    ).annotate(
+        detailed=Case(
+            When(detailed, then=Value(True)), default=Value(False), output_field=BooleanField()
+        )
+    )
+
+
+def _sums() -> dict[str, Sum]:
+    return {
+        "views": Sum("count", filter=Q(kind=CountKind.VIEW), default=0),
+        "downloads": Sum("count", filter=Q(kind=CountKind.DOWNLOAD), default=0),
+    }
+
+
+def _titles(user: policy.Actor, ids: dict[str, set[int]]) -> dict[tuple[str, int], str]:
+    titles: dict[tuple[str, int], str] = {}
+    if ids["dataset"]:
+        for pk, title in (
+            policy.visible_datasets(user).filter(pk__in=ids["dataset"]).values_list("pk", "title")
+        ):
+            titles["dataset", pk] = title
+    if ids["publication"]:
+        rows = policy.visible_publications(user).filter(pk__in=ids["publication"])
+        for pk, title, title_en in rows.values_list("pk", "title", "title_en"):
+            titles["publication", pk] = title_en or title
+    return titles
+
+
+def usage_figures(
+    *,
+    user: policy.Actor,
+    year: int | None = None,
+    country: str | None = None,
+    item_type: str | None = None,
+    item_id: int | None = None,
+) -> list[dict[str, Any]]:
+    """Return the views and downloads by item, month and country that ``user`` may read.
+
+    ``country`` keeps the rows of readers of that country ("" for unknown readers): only
+    items whose figures by country ``user`` reads have such rows. ``item_type`` is
+    "dataset" or "publication"; ``item_id`` needs it. Rows are ordered by month, item
+    type, item id and country. Three queries (focal points: four).
+    """
+    counts = _visible_counts(user)
+    if year is not None:
+        counts = counts.filter(day__year=year)
+    if item_type is not None:
+        subject = {name: subject for subject, name in ITEM_TYPES.items()}[item_type]
+        counts = counts.filter(subject=subject)
+        if item_id is not None:
+            counts = counts.filter(object_id=item_id)
+    if country is not None:
+        counts = counts.filter(detailed=True, country=country)
+    grouped = (
+        counts.annotate(month=TruncMonth("day"))
+        .values("subject", "object_id", "month", "country", "detailed")
+        .annotate(**_sums())
+        .order_by()
+    )
+    merged: dict[tuple[str, int, str, str | None], dict[str, Any]] = {}
+    for row in grouped:
+        key = (
+            ITEM_TYPES[CountSubject(row["subject"])],
+            row["object_id"],
+            row["month"].strftime("%Y-%m"),
+            row["country"] if row["detailed"] else None,
+        )
+        figures = merged.setdefault(key, {"views": 0, "downloads": 0})
+        figures["views"] += row["views"]
+        figures["downloads"] += row["downloads"]
+    ids: dict[str, set[int]] = {"dataset": set(), "publication": set()}
+    for kind, pk, _month, _country in merged:
+        ids[kind].add(pk)
+    titles = _titles(user, ids)
+    rows = [
+        {
+            "item_type": kind,
+            "item_id": pk,
+            "title": titles.get((kind, pk), ""),
+            "month": month,
+            "country": reader_country,
+            **figures,
+        }
+        for (kind, pk, month, reader_country), figures in merged.items()
+    ]
+    rows.sort(key=lambda r: (r["month"], r["item_type"], r["item_id"], r["country"] or ""))
+    return rows
+
+
+def usage_by_month(*, user: policy.Actor, year: int | None = None) -> list[dict[str, Any]]:
+    """Return the views and downloads of all items ``user`` may see, by month (one query).
+
+    Rows: ``{"month": "YYYY-MM", "views": int, "downloads": int}``, oldest first; no
+    country, so that anyone may read it (the public summary).
+    """
+    counts = _visible_counts(user)
+    if year is not None:
+        counts = counts.filter(day__year=year)
+    grouped = (
+        counts.annotate(month=TruncMonth("day"))
+        .values("month")
+        .annotate(**_sums())
+        .order_by("month")
+    )
+    return [
+        {
+            "month": row["month"].strftime("%Y-%m"),
+            "views": row["views"],
+            "downloads": row["downloads"],
+        }
+        for row in grouped
+    ]
+
+
+def usage_years(*, user: policy.Actor) -> list[int]:
+    """Return the years with counts of items ``user`` may see, newest first (one query)."""
+    days = _visible_counts(user).dates("day", "year", order="DESC")
+    return [day.year for day in days]
