@@ -65,7 +65,7 @@ class DatasetViewSet(viewsets.GenericViewSet):
         else:
             filters = selectors.DatasetFilters.from_params(self.request.query_params, strict=True)
             datasets = selectors.dataset_list(user=user, filters=filters)
-        return selectors.with_files(datasets)
+        return selectors.with_protocols(selectors.with_files(datasets), user=user)
 
     @extend_schema(parameters=params.openapi([MINE, *selectors.DATASET_FILTERS]))
     def list(self, request: Request) -> Response:

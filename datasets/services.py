@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from access import policy
 from access.services import audit_record
 from accounts.models import User
-from datasets import blobs, counts, locations, versions
+from datasets import blobs, counts, locations, protocols, versions
 from datasets.doi import doi_request_on_commit
 from datasets.file_store import files_store
 from datasets.models import (
@@ -45,7 +45,7 @@ from search.services import index_dataset_on_commit
 #: Default length of a grant when the focal point does not choose a date.
 DEFAULT_GRANT_DAYS = 365
 
-M2M_FIELDS = ("species", "sites", "co_owner_countries", "collaborators")
+M2M_FIELDS = ("species", "sites", "co_owner_countries", "collaborators", "protocols")
 
 
 def _apply_fields(dataset: Dataset, fields: dict[str, Any]) -> None:
@@ -96,6 +96,7 @@ def dataset_create(*, actor: User, **fields: Any) -> Dataset:
     check_lengths(fields, LIST_LIMITS)
     dataset = Dataset(uploader=actor, owner_country_id=cast(str, actor.country_id))
     _named_collaborators(dataset, fields)
+    protocols.followed_protocols(actor=actor, fields=fields)
     _apply_fields(dataset, {k: v for k, v in fields.items() if k != "owner_country"})
     dataset.full_clean(exclude=["uploader", "owner_country"])
     dataset.save()
@@ -114,6 +115,7 @@ def dataset_update(*, actor: User, dataset: Dataset, **fields: Any) -> Dataset:
     fields.pop("owner_country", None)
     check_lengths(fields, LIST_LIMITS)
     _named_collaborators(dataset, fields)
+    protocols.followed_protocols(actor=actor, fields=fields)
     before = set(dataset.collaborators.values_list("username", flat=True))
     _apply_fields(dataset, fields)
     dataset.full_clean(exclude=["uploader", "owner_country"])

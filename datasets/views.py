@@ -170,7 +170,7 @@ def _version_context(user, dataset) -> dict:
 def dataset_create(request: AuthenticatedRequest) -> HttpResponse:
     if not policy.is_member_state_researcher(request.user):
         return render(request, "datasets/cannot_upload.html", status=403)
-    form = DatasetForm(request.POST or None)
+    form = DatasetForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             dataset = services.dataset_create(actor=request.user, **form.values())
@@ -185,7 +185,7 @@ def dataset_create(request: AuthenticatedRequest) -> HttpResponse:
 @login_required
 def dataset_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     dataset = policy.access_editable_dataset(request.user, pk)
-    form = DatasetForm(request.POST or None, instance=dataset)
+    form = DatasetForm(request.POST or None, instance=dataset, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             services.dataset_update(actor=request.user, dataset=dataset, **form.values())

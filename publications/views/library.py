@@ -103,6 +103,9 @@ def publication_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context["counts"] = counts.counts_for(
         subject=CountSubject.PUBLICATION, object_id=publication.pk
     )
+    context["following_datasets"] = selectors.protocol_datasets(
+        user=request.user, publication=publication
+    )
     if policy.can_read_usage_detail(request.user, publication):
         context["usage_rows"] = usage.usage_figures(
             user=request.user, item_type="publication", item_id=publication.pk
