@@ -15,6 +15,7 @@ A row of ``usage_figures`` (the report "usage", the API ``/api/v1/reports/usage/
 - ``views``, ``downloads``: how many that month (file downloads and exports are downloads).
 """
 
+from datetime import date
 from typing import Any
 
 from django.db.models import BooleanField, Case, Q, QuerySet, Sum, Value, When
@@ -30,24 +31,23 @@ COLUMNS = ("item_type", "item_id", "title", "month", "country", "views", "downlo
 
 
 def _visible_counts(user: policy.Actor) -> QuerySet[DailyCount]:
-    """Return the daily counts of the items ``user`` may see, marked ``detailed`` when
-    ``user`` may read them by country."""
+    """Return the daily counts of the items ``user`` may see."""
     datasets = policy.visible_datasets(user).values("pk")
     publications = policy.visible_publications(user).values("pk")
-    detailed = Q(
+    return DailyCount.objects.filter(
+        Q(subject=CountSubject.DATASET, object_id__in=datasets)
+        | Q(subject=CountSubject.PUBLICATION, object_id__in=publications)
+    )
+
+
+def _detail_condition(user: policy.Actor) -> Q:
+    """Return the condition on daily counts of the items ``user`` reads by country."""
+    return Q(
         subject=CountSubject.DATASET,
         object_id__in=policy.usage_detail_datasets(user).values("pk"),
     ) | Q(
         subject=CountSubject.PUBLICATION,
         object_id__in=policy.usage_detail_publications(user).values("pk"),
-    )
-    return DailyCount.objects.filter(
-        Q(subject=CountSubject.DATASET, object_id__in=datasets)
-        | Q(subject=CountSubject.PUBLICATION, object_id__in=publications)
-    ).annotate(
-        detailed=Case(
-            When(detailed, then=Value(True)), default=Value(False), output_field=BooleanField()
-        )
     )
 
 
@@ -87,7 +87,12 @@ def usage_figures(
     "dataset" or "publication"; ``item_id`` needs it. Rows are ordered by month, item
     type, item id and country. Three queries (focal points: four).
     """
-    counts = _visible_counts(user)
+    detailed = _detail_condition(user)
+    counts = _visible_counts(user).annotate(
+        detailed=Case(
+            When(detailed, then=Value(True)), default=Value(False), output_field=BooleanField()
+        )
+    )
     if year is not None:
         counts = counts.filter(day__year=year)
     if item_type is not None:
@@ -96,7 +101,7 @@ def usage_figures(
         if item_id is not None:
             counts = counts.filter(object_id=item_id)
     if country is not None:
-        counts = counts.filter(detailed=True, country=country)
+        counts = counts.filter(detailed, country=country)
     grouped = (
         counts.annotate(month=TruncMonth("day"))
         .values("subject", "object_id", "month", "country", "detailed")
@@ -162,3 +167,30 @@ def usage_years(*, user: policy.Actor) -> list[int]:
     """Return the years with counts of items ``user`` may see, newest first (one query)."""
     days = _visible_counts(user).dates("day", "year", order="DESC")
     return [day.year for day in days]
+
+
+def month_start(month: str) -> date:
+    """Return the first day of ``month`` ("YYYY-MM"), for dates drawn in the reader's language."""
+    year, number = month.split("-")
+    return date(int(year), int(number), 1)
+
+
+def usage_table(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    """Return one item's ``usage_figures`` rows as a table: a column per readers' country
+    (unknown last) and a row per month (newest first), each cell ``(views, downloads)``."""
+    countries = sorted({row["country"] or "" for row in rows}, key=lambda code: (code == "", code))
+    cells: dict[str, dict[str, tuple[int, int]]] = {}
+    for row in rows:
+        cells.setdefault(row["month"], {})[row["country"] or ""] = (row["views"], row["downloads"])
+    months = []
+    for month in sorted(cells, reverse=True):
+        by_country = cells[month]
+        months.append(
+            {
+                "month": month_start(month),
+                "cells": [by_country.get(code, (0, 0)) for code in countries],
+                "views": sum(views for views, _downloads in by_country.values()),
+                "downloads": sum(downloads for _views, downloads in by_country.values()),
+            }
+        )
+    return {"countries": countries, "months": months}

@@ -20,7 +20,7 @@ def usage_summary(request: HttpRequest) -> HttpResponse:
     year = params.read(request.GET, USAGE_PAGE_FILTERS, strict=False)["year"]
     rows = usage.usage_by_month(user=request.user, year=year)
     context = {
-        "rows": rows,
+        "rows": [{**row, "month_start": usage.month_start(row["month"])} for row in rows],
         "year": year,
         "years": usage.usage_years(user=request.user),
         "total_views": sum(row["views"] for row in rows),

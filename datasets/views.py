@@ -97,7 +97,9 @@ def dataset_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
     context = {
         "counts": counts.counts_for(subject=CountSubject.DATASET, object_id=dataset.pk),
-        "usage_rows": usage.usage_figures(user=user, item_type="dataset", item_id=dataset.pk)
+        "usage_table": usage.usage_table(
+            usage.usage_figures(user=user, item_type="dataset", item_id=dataset.pk)
+        )
         if policy.can_read_usage_detail(user, dataset)
         else None,
         "can_delegate": policy.can_delegate_access(user, dataset),

@@ -107,8 +107,8 @@ def publication_detail(request: HttpRequest, pk: int) -> HttpResponse:
         user=request.user, publication=publication
     )
     if policy.can_read_usage_detail(request.user, publication):
-        context["usage_rows"] = usage.usage_figures(
-            user=request.user, item_type="publication", item_id=publication.pk
+        context["usage_table"] = usage.usage_table(
+            usage.usage_figures(user=request.user, item_type="publication", item_id=publication.pk)
         )
     return render(request, "publications/detail.html", context)
 

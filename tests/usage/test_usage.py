@@ -178,7 +178,7 @@ def test_an_unpublished_publication_leaks_nowhere(client, db, researcher_a, rese
     assert _api_rows(client, researcher_b) == []
     assert usage.usage_by_month(user=researcher_b) == []
     page = client.get("/data/usage/").content.decode()
-    assert "2026-05" not in page
+    assert "May 2026" not in page
     assert [r["views"] for r in _api_rows(client, researcher_a)] == [9]
 
 
@@ -189,7 +189,7 @@ def test_the_public_summary_sums_the_visible_items_by_month(client, figures):
         {"month": "2026-04", "views": 3, "downloads": 0},
     ]
     page = client.get("/data/usage/?year=2026").content.decode()
-    assert "2026-03" in page and "2025-12" not in page
+    assert "March 2026" in page and "December 2025" not in page
     assert "50" not in page  # the draft's views
 
 
@@ -204,7 +204,7 @@ def test_the_item_page_shows_the_table_to_the_owner_side_only(
     client.force_login(researcher_a)
     page = client.get(f"/data/{published.pk}/").content.decode()
     assert "Views and downloads by month and country" in page
-    assert "2026-03" in page
+    assert "March 2026" in page and "5 / 0" in page and "2 / 1" in page
 
 
 def test_the_publication_page_shows_the_table_to_its_country_focal_point(
@@ -231,3 +231,17 @@ def test_the_figures_take_a_fixed_number_of_queries(
     with django_assert_num_queries(4):
         rows = usage.usage_figures(user=focal_point_a)
     assert len(rows) == 10
+
+
+def test_the_item_table_has_a_column_per_country_and_a_row_per_month(figures, researcher_a):
+    published, _draft = figures
+    rows = usage.usage_figures(user=researcher_a, item_type="dataset", item_id=published.pk)
+    table = usage.usage_table(rows)
+    assert table["countries"] == ["KR", "MN", ""]
+    assert [
+        (row["month"], row["cells"], row["views"], row["downloads"]) for row in table["months"]
+    ] == [
+        (date(2026, 4, 1), [(0, 0), (0, 0), (3, 0)], 3, 0),
+        (date(2026, 3, 1), [(5, 0), (2, 1), (0, 0)], 7, 1),
+        (date(2025, 12, 1), [(0, 7), (0, 0), (0, 0)], 0, 7),
+    ]

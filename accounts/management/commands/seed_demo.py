@@ -16,8 +16,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import AccountStatus, FocalPoint, User
 from accounts.roles import focal_point_appoint, secretariat_appoint
-from datasets.demo import seed_datasets
-from publications.demo import seed_library
+from datasets.demo import seed_datasets, seed_usage_counts
+from publications.demo import seed_library, seed_protocol_links
 from species.models import Country
 from species.services import reference_data_load
 
@@ -50,6 +50,8 @@ class Command(BaseCommand):
             secretariat = next(user for user in accounts if user.username == "secretariat")
             library = seed_library(secretariat=secretariat)
             new_datasets = seed_datasets()
+            seed_protocol_links()
+            seed_usage_counts()
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo accounts ready ({len(accounts)}), password '{DEMO_PASSWORD}': "
