@@ -75,7 +75,8 @@ def _collaborator_change(dataset: Dataset, before: set[str]) -> dict[str, list[s
     return {"added": sorted(after - before), "removed": sorted(before - after)}
 
 
-def _apply_relations(dataset: Dataset, fields: dict[str, Any]) -> None:
+def _apply_relations(dataset: Dataset, fields: dict[str, Any], *, actor: User) -> None:
+    protocols.followed_protocols(actor=actor, fields=fields)
     for name in M2M_FIELDS:
         if name in fields:
             values = list(fields[name])
@@ -96,11 +97,10 @@ def dataset_create(*, actor: User, **fields: Any) -> Dataset:
     check_lengths(fields, LIST_LIMITS)
     dataset = Dataset(uploader=actor, owner_country_id=cast(str, actor.country_id))
     _named_collaborators(dataset, fields)
-    protocols.followed_protocols(actor=actor, fields=fields)
     _apply_fields(dataset, {k: v for k, v in fields.items() if k != "owner_country"})
     dataset.full_clean(exclude=["uploader", "owner_country"])
     dataset.save()
-    _apply_relations(dataset, fields)
+    _apply_relations(dataset, fields, actor=actor)
     audit_record(
         actor=actor, action="dataset.create", obj=dataset, country=dataset.owner_country_id
     )
@@ -115,12 +115,11 @@ def dataset_update(*, actor: User, dataset: Dataset, **fields: Any) -> Dataset:
     fields.pop("owner_country", None)
     check_lengths(fields, LIST_LIMITS)
     _named_collaborators(dataset, fields)
-    protocols.followed_protocols(actor=actor, fields=fields)
     before = set(dataset.collaborators.values_list("username", flat=True))
     _apply_fields(dataset, fields)
     dataset.full_clean(exclude=["uploader", "owner_country"])
     dataset.save()
-    _apply_relations(dataset, fields)
+    _apply_relations(dataset, fields, actor=actor)
     if "species" in fields:
         # Unresolved names take the strictest rule of the dataset's species.
         locations.generalize_dataset(dataset)

@@ -72,6 +72,23 @@ def _titles(user: policy.Actor, ids: dict[str, set[int]]) -> dict[tuple[str, int
     return titles
 
 
+def _merge_countries(grouped) -> dict[tuple[str, int, str, str | None], dict[str, int]]:
+    """Return the grouped counts by (item type, id, month, country), the countries of the
+    items not read by country summed under None."""
+    merged: dict[tuple[str, int, str, str | None], dict[str, int]] = {}
+    for row in grouped:
+        key = (
+            ITEM_TYPES[CountSubject(row["subject"])],
+            row["object_id"],
+            row["month"].strftime("%Y-%m"),
+            row["country"] if row["detailed"] else None,
+        )
+        figures = merged.setdefault(key, {"views": 0, "downloads": 0})
+        figures["views"] += row["views"]
+        figures["downloads"] += row["downloads"]
+    return merged
+
+
 def usage_figures(
     *,
     user: policy.Actor,
@@ -108,17 +125,7 @@ def usage_figures(
         .annotate(**_sums())
         .order_by()
     )
-    merged: dict[tuple[str, int, str, str | None], dict[str, Any]] = {}
-    for row in grouped:
-        key = (
-            ITEM_TYPES[CountSubject(row["subject"])],
-            row["object_id"],
-            row["month"].strftime("%Y-%m"),
-            row["country"] if row["detailed"] else None,
-        )
-        figures = merged.setdefault(key, {"views": 0, "downloads": 0})
-        figures["views"] += row["views"]
-        figures["downloads"] += row["downloads"]
+    merged = _merge_countries(grouped)
     ids: dict[str, set[int]] = {"dataset": set(), "publication": set()}
     for kind, pk, _month, _country in merged:
         ids[kind].add(pk)
