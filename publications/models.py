@@ -11,7 +11,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from datasets.models import LONG_TEXT
+from datasets.models import LONG_TEXT, Dataset
 from publications import rules
 from species.models import Country, KmgbfTarget, Site, Species, Theme
 
@@ -89,7 +89,7 @@ class Publication(models.Model):
     targets = models.ManyToManyField(KmgbfTarget, related_name="publications", blank=True)
     themes = models.ManyToManyField(Theme, related_name="publications", blank=True)
     featured = models.BooleanField(_("featured on the home page"), default=False)
-    followed_by = models.ManyToManyField(
+    followed_by: "models.ManyToManyField[Dataset, DatasetProtocol]" = models.ManyToManyField(
         "datasets.Dataset",
         through="DatasetProtocol",
         related_name="protocols",
