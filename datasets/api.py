@@ -20,11 +20,12 @@ from rest_framework.views import APIView
 
 from access import policy
 from access.services import client_ip
-from datasets import downloads, selectors, services, versions
+from datasets import counts, downloads, selectors, services, versions
 from datasets.citation_api import DatasetCiteView
 from datasets.exports import dwca
 from datasets.exports.services import dataset_export_record
 from datasets.file_store import files_store
+from datasets.models import CountKind, CountSubject
 from datasets.serializers import (
     AccessRequestCreateSerializer,
     AccessRequestSerializer,
@@ -64,7 +65,7 @@ class DatasetViewSet(viewsets.GenericViewSet):
         else:
             filters = selectors.DatasetFilters.from_params(self.request.query_params, strict=True)
             datasets = selectors.dataset_list(user=user, filters=filters)
-        return selectors.with_files(datasets)
+        return selectors.with_protocols(selectors.with_files(datasets), user=user)
 
     @extend_schema(parameters=params.openapi([MINE, *selectors.DATASET_FILTERS]))
     def list(self, request: Request) -> Response:
@@ -72,9 +73,15 @@ class DatasetViewSet(viewsets.GenericViewSet):
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
     def retrieve(self, request: Request, pk=None) -> Response:
-        return Response(
-            self.get_serializer(selectors.dataset_detail(user=request.user, pk=pk)).data
+        dataset = selectors.dataset_detail(user=request.user, pk=pk)
+        # A read of the record through the API is a view, as on the page (by country only).
+        counts.count_add(
+            subject=CountSubject.DATASET,
+            object_id=dataset.pk,
+            kind=CountKind.VIEW,
+            reader=request.user,
         )
+        return Response(self.get_serializer(dataset).data)
 
     def create(self, request: Request) -> Response:
         serializer = self.get_serializer(data=request.data)

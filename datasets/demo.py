@@ -4,11 +4,13 @@ from datetime import date
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
+from django.utils import timezone
 
 from accounts.models import User
 from datasets import services
-from datasets.models import Dataset
+from datasets.models import CountKind, CountSubject, DailyCount, Dataset, DatasetStatus
 from datasets.processing import pipeline
+from publications.models import Publication, PublicationStatus
 from species.models import Site, Species
 
 DATASETS = [
@@ -138,3 +140,63 @@ def seed_datasets() -> int:
                 )
         created += 1
     return created
+
+
+#: Demo readers' countries ("" = visitors) and how many months back the demo counts go.
+_DEMO_READERS = ("", "CN", "JP", "KR", "MN", "RU")
+_DEMO_MONTHS = 6
+
+
+@transaction.atomic
+def seed_usage_counts() -> int:
+    """Give the published demo items made-up views and downloads over the last six months,
+    so that the usage figures show something; only on a database with no counts yet.
+
+    Deterministic (no random numbers): the same demo data gives the same figures.
+    """
+    if DailyCount.objects.exists():
+        return 0
+    items = [
+        (CountSubject.DATASET, pk)
+        for pk in Dataset.objects.filter(status=DatasetStatus.PUBLISHED).values_list(
+            "pk", flat=True
+        )
+    ] + [
+        (CountSubject.PUBLICATION, pk)
+        for pk in Publication.objects.filter(status=PublicationStatus.PUBLISHED).values_list(
+            "pk", flat=True
+        )
+    ]
+    today = timezone.localdate()
+    rows = []
+    for number, (subject, pk) in enumerate(sorted(items)):
+        for back in range(_DEMO_MONTHS):
+            year, month = divmod(today.year * 12 + today.month - 1 - back, 12)
+            day = date(year, month + 1, 1 + (number * 3 + back) % 27)
+            for place, country in enumerate(_DEMO_READERS):
+                # Interest grows towards the present month; some places read more.
+                views = (pk * 7 + back * 5 + place * 3) % 9 + max(0, 4 - back) * (place % 3)
+                if views:
+                    rows.append(
+                        DailyCount(
+                            subject=subject,
+                            object_id=pk,
+                            day=day,
+                            country=country,
+                            kind=CountKind.VIEW,
+                            count=views,
+                        )
+                    )
+                if views > 5:
+                    rows.append(
+                        DailyCount(
+                            subject=subject,
+                            object_id=pk,
+                            day=day,
+                            country=country,
+                            kind=CountKind.DOWNLOAD,
+                            count=views - 5,
+                        )
+                    )
+    DailyCount.objects.bulk_create(rows)
+    return len(rows)

@@ -4,9 +4,11 @@ from datetime import timedelta
 from typing import cast
 
 from django import forms
+from django.contrib.auth.models import AnonymousUser
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from access import policy
 from datasets.models import (
     LIST_LIMITS,
     REASON_TEXT,
@@ -18,6 +20,7 @@ from datasets.models import (
 )
 from neaspec_portal.bounds import BoundedModelMultipleChoiceField
 from neaspec_portal.widgets import MultiSelect, QuickSelect
+from publications.models import PublicationType
 from species.models import Country, Site, Species
 
 ACCESS_HELP = _(
@@ -110,9 +113,26 @@ class DatasetForm(forms.ModelForm):
             "licence_terms": _("Required when the licence is custom terms."),
         }
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args, user: policy.Actor | None = None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         dataset = self.instance
+        self.fields["protocols"] = forms.ModelMultipleChoiceField(
+            label=_("Monitoring protocols followed"),
+            queryset=policy.listed_publications(user or AnonymousUser())
+            .filter(type=PublicationType.PROTOCOL)
+            .order_by("title"),
+            required=False,
+            widget=forms.SelectMultiple(attrs={"size": 4}),
+            help_text=_(
+                "Protocols in the library (publications of type protocol) that this data was "
+                "collected by. Hold Ctrl (⌘ on a Mac) to choose several."
+            ),
+        )
+        if dataset.pk is not None:
+            self.fields["protocols"].initial = list(dataset.protocols.values_list("pk", flat=True))
+        order = [name for name in self.fields if name != "protocols"]
+        order.insert(order.index("sites") + 1, "protocols")
+        self.order_fields(order)
         if dataset.pk is None or dataset.version == 1:
             del self.fields["change_note"]
         else:

@@ -127,6 +127,7 @@ def dataset_detail(*, user, pk) -> Dataset:
             "decisions",
             queryset=ReviewDecision.objects.select_related("decider", "country").order_by("at"),
         ),
+        protocols_prefetch(user),
     ]
     prefetch_related_objects([dataset], *prefetch)
     attach_file_reports(list(dataset.files.all()), with_values=policy.can_download(user, dataset))
@@ -170,6 +171,21 @@ def attach_file_reports(files: list[DataFile], *, with_values: bool) -> list[Dat
 def pending_request(*, user, dataset: Dataset) -> AccessRequest | None:
     """Return ``user``'s open access request on ``dataset``, if any."""
     return policy.own_pending_request(user, dataset)
+
+
+def protocols_prefetch(user) -> Prefetch:
+    """Return the prefetch of the monitoring protocols a dataset follows that ``user`` may
+    see, as ``visible_protocols`` (one query for any number of datasets)."""
+    return Prefetch(
+        "protocols",
+        queryset=policy.visible_publications(user).order_by("title", "pk"),
+        to_attr="visible_protocols",
+    )
+
+
+def with_protocols(datasets: QuerySet, *, user) -> QuerySet:
+    """Return ``datasets`` with the protocols ``user`` may see (``visible_protocols``)."""
+    return datasets.prefetch_related(protocols_prefetch(user))
 
 
 def with_files(datasets: QuerySet) -> QuerySet:

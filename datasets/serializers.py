@@ -17,6 +17,7 @@ from datasets.models import (
     Dataset,
     Decision,
 )
+from datasets.protocols import MAX_PROTOCOLS
 from neaspec_portal import bounds
 from species.models import Country, Site, Species
 
@@ -79,6 +80,23 @@ class DataFileSerializer(serializers.ModelSerializer):
         return self.context["request"].build_absolute_uri(f"/api/v1/files/{data_file.pk}/download/")
 
 
+class ProtocolIdsField(serializers.ListField):
+    """The monitoring protocols a dataset follows, by publication id: written as given
+    (``datasets.protocols`` checks them), read as those the caller may see."""
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(
+            child=serializers.IntegerField(min_value=1, max_value=2**31 - 1),
+            max_length=MAX_PROTOCOLS,
+            required=False,
+            help_text="Ids of publications of type protocol that the data follows.",
+            **kwargs,
+        )
+
+    def get_attribute(self, instance) -> list[int]:
+        return [protocol.pk for protocol in getattr(instance, "visible_protocols", [])]
+
+
 class DatasetSerializer(serializers.ModelSerializer):
     """A dataset as the API shows it, and the shape of its input: the rules are
     ``Dataset.clean`` and ``datasets.services``'."""
@@ -90,6 +108,7 @@ class DatasetSerializer(serializers.ModelSerializer):
     )
     species = bounds.codes(Species.objects.all(), max_items=LIST_LIMITS["species"])
     sites = bounds.codes(Site.objects.all(), max_items=LIST_LIMITS["sites"])
+    protocols = ProtocolIdsField()
     files = serializers.SerializerMethodField()
     can_download = serializers.BooleanField(read_only=True)
     uploader = serializers.CharField(source="uploader.username", read_only=True)
@@ -116,6 +135,7 @@ class DatasetSerializer(serializers.ModelSerializer):
             "co_owner_countries",
             "species",
             "sites",
+            "protocols",
             "files",
             "can_download",
             "uploader",

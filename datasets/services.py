@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from access import policy
 from access.services import audit_record
 from accounts.models import User
-from datasets import blobs, counts, locations, versions
+from datasets import blobs, counts, locations, protocols, versions
 from datasets.doi import doi_request_on_commit
 from datasets.file_store import files_store
 from datasets.models import (
@@ -45,7 +45,7 @@ from search.services import index_dataset_on_commit
 #: Default length of a grant when the focal point does not choose a date.
 DEFAULT_GRANT_DAYS = 365
 
-M2M_FIELDS = ("species", "sites", "co_owner_countries", "collaborators")
+M2M_FIELDS = ("species", "sites", "co_owner_countries", "collaborators", "protocols")
 
 
 def _apply_fields(dataset: Dataset, fields: dict[str, Any]) -> None:
@@ -75,7 +75,8 @@ def _collaborator_change(dataset: Dataset, before: set[str]) -> dict[str, list[s
     return {"added": sorted(after - before), "removed": sorted(before - after)}
 
 
-def _apply_relations(dataset: Dataset, fields: dict[str, Any]) -> None:
+def _apply_relations(dataset: Dataset, fields: dict[str, Any], *, actor: User) -> None:
+    protocols.followed_protocols(actor=actor, fields=fields)
     for name in M2M_FIELDS:
         if name in fields:
             values = list(fields[name])
@@ -99,7 +100,7 @@ def dataset_create(*, actor: User, **fields: Any) -> Dataset:
     _apply_fields(dataset, {k: v for k, v in fields.items() if k != "owner_country"})
     dataset.full_clean(exclude=["uploader", "owner_country"])
     dataset.save()
-    _apply_relations(dataset, fields)
+    _apply_relations(dataset, fields, actor=actor)
     audit_record(
         actor=actor, action="dataset.create", obj=dataset, country=dataset.owner_country_id
     )
@@ -118,7 +119,7 @@ def dataset_update(*, actor: User, dataset: Dataset, **fields: Any) -> Dataset:
     _apply_fields(dataset, fields)
     dataset.full_clean(exclude=["uploader", "owner_country"])
     dataset.save()
-    _apply_relations(dataset, fields)
+    _apply_relations(dataset, fields, actor=actor)
     if "species" in fields:
         # Unresolved names take the strictest rule of the dataset's species.
         locations.generalize_dataset(dataset)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from datasets import downloads, my_access_views, views
+from datasets import downloads, my_access_views, usage_views, views
 
 app_name = "datasets"
 
@@ -36,4 +36,5 @@ urlpatterns = [
     path("<int:pk>/request-access/", views.request_access, name="request_access"),
     path("files/<int:pk>/download/", downloads.download, name="download"),
     path("files/<int:pk>/thumbnail/", downloads.thumbnail, name="thumbnail"),
+    path("usage/", usage_views.usage_summary, name="usage"),
 ]

@@ -107,7 +107,7 @@ def dataset_start_version(*, actor: User, dataset: Dataset, change_note: str = "
     new.series_id, new.version, new.change_note = root_id, latest + 1, change_note
     new.full_clean(exclude=["uploader", "owner_country"])
     new.save()
-    for name in ("species", "sites", "co_owner_countries", "collaborators"):
+    for name in ("species", "sites", "co_owner_countries", "collaborators", "protocols"):
         getattr(new, name).set(getattr(dataset, name).all())
     if actor.pk != new.uploader_id:
         new.collaborators.add(actor)

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from access import policy
 from access.page_cache import list_page
-from datasets import cite, counts, profile_selectors, selectors, services, versions
+from datasets import cite, counts, profile_selectors, selectors, services, usage, versions
 from datasets.cards import dataset_cards
 from datasets.citation_api import citation_response
 from datasets.datacite import FORMATS as CITATION_FORMATS
@@ -102,6 +102,11 @@ def _detail_context(request: HttpRequest, dataset, review_form: ReviewForm | Non
     profile = profile_selectors.dataset_profile(user=user, dataset=dataset)
     return {
         "counts": counts.counts_for(subject=CountSubject.DATASET, object_id=dataset.pk),
+        "usage_table": usage.usage_table(
+            usage.usage_figures(user=user, item_type="dataset", item_id=dataset.pk)
+        )
+        if policy.can_read_usage_detail(user, dataset)
+        else None,
         "can_delegate": policy.can_delegate_access(user, dataset),
         "dataset": dataset,
         "citation": cite.plain(cite.citation_of(selectors.with_citation_relations(dataset))),
@@ -171,7 +176,9 @@ def _version_context(user, dataset) -> dict:
 def dataset_create(request: AuthenticatedRequest) -> HttpResponse:
     if not policy.is_member_state_researcher(request.user):
         return render(request, "datasets/cannot_upload.html", status=403)
-    form = DatasetForm(request.POST or None, initial=contact_initial(request.user))
+    form = DatasetForm(
+        request.POST or None, user=request.user, initial=contact_initial(request.user)
+    )
     if request.method == "POST" and form.is_valid():
         try:
             dataset = services.dataset_create(actor=request.user, **form.values())
@@ -186,7 +193,7 @@ def dataset_create(request: AuthenticatedRequest) -> HttpResponse:
 @login_required
 def dataset_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     dataset = policy.access_editable_dataset(request.user, pk)
-    form = DatasetForm(request.POST or None, instance=dataset)
+    form = DatasetForm(request.POST or None, instance=dataset, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             services.dataset_update(actor=request.user, dataset=dataset, **form.values())

@@ -13,6 +13,7 @@ from accounts.security_api import TokenView
 from datasets.api import urlpatterns as dataset_api_urlpatterns
 from datasets.my_access_api import urlpatterns as my_access_api_urlpatterns
 from datasets.preview_api import urlpatterns as preview_api_urlpatterns
+from datasets.usage_api import urlpatterns as usage_api_urlpatterns
 from neaspec_portal import params
 from people.api import ProfileViewSet
 from programme.api import urlpatterns as programme_api_urlpatterns
@@ -77,4 +78,5 @@ urlpatterns = [
     path("", include(publication_api_urlpatterns)),
     path("", include(event_api_urlpatterns)),
     path("", include(programme_api_urlpatterns)),
+    path("", include(usage_api_urlpatterns)),
 ]

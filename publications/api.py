@@ -20,7 +20,9 @@ from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
 
 from access import policy
+from datasets import counts
 from datasets.file_store import files_store
+from datasets.models import CountKind, CountSubject
 from datasets.uploads import oversize_upload_messages
 from neaspec_portal import params
 from publications import selectors, services
@@ -78,7 +80,15 @@ class PublicationViewSet(WritesNeedAccount, viewsets.GenericViewSet):
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
     def retrieve(self, request: Request, pk=None) -> Response:
-        return Response(self._detail(pk))
+        data = self._detail(pk)
+        # A read of the record through the API is a view, as on the page (by country only).
+        counts.count_add(
+            subject=CountSubject.PUBLICATION,
+            object_id=data["id"],
+            kind=CountKind.VIEW,
+            reader=request.user,
+        )
+        return Response(data)
 
     @extend_schema(responses={201: PublicationSerializer, 409: DuplicatesFoundSerializer})
     def create(self, request: Request) -> Response:

@@ -9,8 +9,17 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 
 from accounts.models import User
+from datasets.models import Dataset
 from publications import events_services, services
-from publications.models import Event, EventStatus, MaterialKind, Publication, PublicationStatus
+from publications.models import (
+    DatasetProtocol,
+    Event,
+    EventStatus,
+    MaterialKind,
+    Publication,
+    PublicationStatus,
+    PublicationType,
+)
 from species.models import Country, KmgbfTarget, Site, Species, Theme
 
 
@@ -293,8 +302,48 @@ LIBRARY = [
         [4],
         ["climate-change-migration"],
         "public",
+    ),  # Best practices: a guideline, a monitoring protocol (followed by demo datasets) and a
+    # case study.
+    (
+        "en",
+        "protocol",
+        2023,
+        "Camera-trap monitoring protocol for Amur tigers and leopards",
+        "",
+        ["TIGER_AMUR", "LEOPARD_AMUR"],
+        ["RU", "CN"],
+        [4],
+        ["monitoring-technology"],
+        "public",
+    ),
+    (
+        "en",
+        "guideline",
+        2024,
+        "Guidelines for reducing human-wildlife conflict with big cats",
+        "",
+        ["TIGER_AMUR", "LEOPARD_AMUR", "SNOW_LEOPARD"],
+        ["RU", "CN", "MN"],
+        [4],
+        ["human-wildlife-conflict"],
+        "public",
+    ),
+    (
+        "mn",
+        "case_study",
+        2022,
+        "Ирвэсийн хамгаалалд малчдын оролцоо: Тост-Тосонбумбын жишээ",
+        "Herders in snow leopard conservation: the Tost-Tosonbumba case study",
+        ["SNOW_LEOPARD"],
+        ["MN"],
+        [4, 20],
+        ["human-wildlife-conflict"],
+        "public",
     ),
 ]
+
+#: The demo datasets (by English title) that follow the demo monitoring protocol.
+PROTOCOL_FOLLOWERS = ("Land of the Leopard camera traps, 2023",)
 
 
 def _publication(secretariat: User, row) -> Publication:
@@ -358,6 +407,18 @@ def _seed_agenda(secretariat: User, event: Event) -> None:
                     )
                 ],
             )
+
+
+@transaction.atomic
+def seed_protocol_links() -> int:
+    """Let the demo camera-trap datasets follow the demo protocol; return the new links."""
+    protocol = Publication.objects.filter(type=PublicationType.PROTOCOL, status="published").first()
+    if protocol is None:
+        return 0
+    created = 0
+    for dataset in Dataset.objects.filter(title_en__in=PROTOCOL_FOLLOWERS):
+        created += DatasetProtocol.objects.get_or_create(protocol=protocol, dataset=dataset)[1]
+    return created
 
 
 @transaction.atomic

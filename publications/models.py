@@ -13,7 +13,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from datasets.models import LONG_TEXT
+from datasets.models import LONG_TEXT, Dataset
 from publications import rules
 from species.models import Country, KmgbfTarget, Site, Species, Theme
 
@@ -26,7 +26,15 @@ class PublicationType(models.TextChoices):
     POSTER = "poster", _("Poster")
     FACTSHEET = "factsheet", _("Factsheet")
     PRESENTATION = "presentation", _("Presentation")
+    GUIDELINE = "guideline", _("Guideline")
+    PROTOCOL = "protocol", _("Protocol")
+    CASE_STUDY = "case_study", _("Case study")
     OTHER = "other", _("Other")
+
+
+#: The kinds of publication the library gathers as "best practices" (its own filter); a
+#: protocol can also be followed by datasets (``DatasetProtocol``).
+BEST_PRACTICES = (PublicationType.GUIDELINE, PublicationType.PROTOCOL, PublicationType.CASE_STUDY)
 
 
 class Visibility(models.TextChoices):
@@ -63,7 +71,8 @@ class PublicationStatus(models.TextChoices):
 
 
 class Publication(models.Model):
-    """A report, paper, brief, book, poster, factsheet or presentation, with its files."""
+    """A report, paper, brief, book, poster, factsheet, presentation, guideline, protocol or
+    case study, with its files."""
 
     type = models.CharField(_("type"), max_length=20, choices=PublicationType.choices)
     title = models.CharField(_("title (original language)"), max_length=400)
@@ -113,6 +122,14 @@ class Publication(models.Model):
     targets = models.ManyToManyField(KmgbfTarget, related_name="publications", blank=True)
     themes = models.ManyToManyField(Theme, related_name="publications", blank=True)
     featured = models.BooleanField(_("featured on the home page"), default=False)
+    followed_by: "models.ManyToManyField[Dataset, DatasetProtocol]" = models.ManyToManyField(
+        "datasets.Dataset",
+        through="DatasetProtocol",
+        related_name="protocols",
+        blank=True,
+        verbose_name=_("datasets following it"),
+        help_text=_("For a monitoring protocol: the datasets collected as it says."),
+    )
     review_comment = models.TextField(_("review comment"), blank=True)
     reviewed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -189,6 +206,28 @@ class PublicationFile(models.Model):
 
     def __str__(self) -> str:
         return f"{self.publication} · {self.data_file}"
+
+
+class DatasetProtocol(models.Model):
+    """A dataset that follows a monitoring protocol (a publication of type protocol).
+
+    Set through ``datasets.services`` (the dataset's ``protocols``), which accepts only
+    protocols the editor may see; pages show each reader only the protocols and datasets
+    the policy lets them see.
+    """
+
+    protocol = models.ForeignKey(Publication, on_delete=models.CASCADE, related_name="+")
+    dataset = models.ForeignKey("datasets.Dataset", on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        verbose_name = _("dataset following a protocol")
+        verbose_name_plural = _("datasets following protocols")
+        constraints = [
+            models.UniqueConstraint(fields=["protocol", "dataset"], name="one_link_per_protocol")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.dataset_id} follows {self.protocol_id}"
 
 
 class EventType(models.TextChoices):

@@ -13,6 +13,7 @@ from django.utils import timezone
 from access import policy
 from neaspec_portal import params
 from publications.models import (
+    BEST_PRACTICES,
     Event,
     EventStatus,
     EventType,
@@ -29,6 +30,9 @@ SORTS = {"newest": ["-year", "-published_at", "-pk"], "title": ["title", "pk"]}
 #: The query parameters that narrow the library, on the page and in the API.
 PUBLICATION_FILTERS = (
     params.choice("type", PublicationType.values),
+    params.flag(
+        "best_practices", description="Only best practices: guidelines, protocols, case studies."
+    ),
     params.year(),
     params.code("language", max_length=8, description="Language code, e.g. en or zh."),
     params.code("species", description="Species code, e.g. TIGER_AMUR."),
@@ -48,6 +52,7 @@ class PublicationFilters(params.Filters):
     UNFILTERED = frozenset({"sort"})
 
     type: str = ""
+    best_practices: bool = False
     year: int | None = None
     language: str = ""
     species: str = ""
@@ -70,6 +75,8 @@ def _files_prefetch(prefix: str = "") -> Prefetch:
 def _filtered(publications: QuerySet, filters: PublicationFilters) -> QuerySet:
     if filters.type:
         publications = publications.filter(type=filters.type)
+    if filters.best_practices:
+        publications = publications.filter(type__in=BEST_PRACTICES)
     if filters.year:
         publications = publications.filter(year=filters.year)
     if filters.language:
@@ -122,6 +129,24 @@ def publication_detail(*, user, pk) -> Publication:
             None,
         )
     return publication
+
+
+#: The most datasets a protocol's page lists.
+PROTOCOL_DATASETS_SHOWN = 100
+
+
+def protocol_datasets(*, user, publication: Publication) -> list:
+    """Return the datasets that follow the protocol ``publication`` and that ``user`` finds
+    in the lists (published, current), by title; none for another type (one query)."""
+    if publication.type != PublicationType.PROTOCOL:
+        return []
+    found = (
+        policy.listed_datasets(user)
+        .filter(protocols=publication)
+        .select_related("owner_country")
+        .order_by("title", "pk")
+    )
+    return list(found[:PROTOCOL_DATASETS_SHOWN])
 
 
 def publication_for_edit(*, user, pk) -> Publication:

@@ -26,6 +26,7 @@ the sections below are how it is written, not how it is used:
 - ``people``: public profiles (opt-in), and whose profile an account edits.
 - ``projects``: projects and networks, and what of their items a viewer sees.
 - ``work``: what waits in the whole hub, by country, for the secretariat's "My work".
+- ``usage``: who reads an item's views and downloads by country.
 """
 
 from access.policy.audit import (
@@ -157,6 +158,11 @@ from access.policy.search import (
     search_documents_key,
     visible_search_documents,
 )
+from access.policy.usage import (
+    can_read_usage_detail,
+    usage_detail_datasets,
+    usage_detail_publications,
+)
 from access.policy.versions import (
     can_delete_draft,
     can_restore,
@@ -246,6 +252,9 @@ __all__ = [
     "listed_events",
     "visible_events",
     "visible_search_documents",
+    "can_read_usage_detail",
+    "usage_detail_datasets",
+    "usage_detail_publications",
     "search_documents_key",
     "GRID_UNCERTAINTY_M",
     "MAX_OCCURRENCES",

@@ -5,7 +5,8 @@ from django.db import transaction
 
 from access.services import audit_record
 from accounts.models import User
-from datasets.models import Dataset
+from datasets import counts
+from datasets.models import CountKind, CountSubject, Dataset
 
 
 @transaction.atomic
@@ -21,6 +22,9 @@ def dataset_export_record(
 
     ``exact`` says whether it held exact coordinates or the public form.
     """
+    counts.count_add(
+        subject=CountSubject.DATASET, object_id=dataset.pk, kind=CountKind.DOWNLOAD, reader=actor
+    )
     audit_record(
         actor=actor,
         action="dataset.export",

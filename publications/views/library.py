@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from access import policy
 from access.page_cache import list_page
-from datasets import counts
+from datasets import counts, usage
 from datasets.models import CountKind, CountSubject
 from datasets.uploads import file_states_answer, files_posted, oversize_upload_messages
 from neaspec_portal import params
@@ -103,6 +103,13 @@ def publication_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context["counts"] = counts.counts_for(
         subject=CountSubject.PUBLICATION, object_id=publication.pk
     )
+    context["following_datasets"] = selectors.protocol_datasets(
+        user=request.user, publication=publication
+    )
+    if policy.can_read_usage_detail(request.user, publication):
+        context["usage_table"] = usage.usage_table(
+            usage.usage_figures(user=request.user, item_type="publication", item_id=publication.pk)
+        )
     return render(request, "publications/detail.html", context)
 
 

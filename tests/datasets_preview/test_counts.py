@@ -23,9 +23,18 @@ def test_views_and_downloads_are_counted_by_country(client, db, researcher_a, re
     page = client.get(url).content.decode()
     assert "3 views" in page  # counted before the page is drawn: this one too
     assert "3 downloads" in page
-    assert "(MN 2, unknown 1)" in page
+    # Downloads by country are the owner side's (tests/usage): not researcher B's.
+    assert "(MN 2, unknown 1)" not in page
+    client.force_login(researcher_a)
+    assert "(MN 2, unknown 1)" in client.get(url).content.decode()
     rows = set(DailyCount.objects.values_list("kind", "country", "count"))
-    assert rows == {("view", "", 1), ("view", "MN", 2), ("download", "", 1), ("download", "MN", 2)}
+    assert rows == {
+        ("view", "", 1),
+        ("view", "MN", 2),
+        ("view", "KR", 1),
+        ("download", "", 1),
+        ("download", "MN", 2),
+    }
     # Nothing names a person: the table has no column for one.
     columns = {field.name for field in DailyCount._meta.get_fields()}
     assert columns == {"id", "subject", "object_id", "day", "country", "kind", "count"}

@@ -16,11 +16,11 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import AccountStatus, FocalPoint, User
 from accounts.roles import focal_point_appoint, secretariat_appoint
-from datasets.demo import seed_datasets
+from datasets.demo import seed_datasets, seed_usage_counts
 from people.demo import seed_profiles
 from programme.demo import seed_trainings
 from projects.demo import seed_projects
-from publications.demo import seed_library
+from publications.demo import seed_library, seed_protocol_links
 from species.models import Country
 from species.services import reference_data_load
 
@@ -56,6 +56,8 @@ class Command(BaseCommand):
             new_datasets = seed_datasets()
             new_profiles = seed_profiles()
             new_projects = seed_projects(secretariat=secretariat)
+            seed_protocol_links()
+            seed_usage_counts()
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo accounts ready ({len(accounts)}), password '{DEMO_PASSWORD}': "
