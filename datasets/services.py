@@ -242,8 +242,7 @@ def dataset_review(
     )
     allowed = _deciding_countries(actor=actor, dataset=dataset, country=country)
     if decision != Decision.APPROVE and not comment.strip():
-        reason = _("Say what should change, or why the dataset is rejected.")
-        raise ValidationError({"comment": reason})
+        raise ValidationError({"comment": _("Say what should change, or why it is rejected.")})
     MaxLengthValidator(SHORT_TEXT)(comment)
     for code in [country] if country else allowed:
         ReviewDecision.objects.create(

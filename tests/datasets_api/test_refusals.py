@@ -44,7 +44,7 @@ def test_requesting_changes_without_a_comment_is_400(client, researcher_a, focal
         client, f"/api/v1/datasets/{submitted.pk}/review/", {"decision": "request_changes"}
     )
     assert response.status_code == 400
-    assert response.json()["comment"] == ["Say what should change, or why the dataset is rejected."]
+    assert response.json()["comment"] == ["Say what should change, or why it is rejected."]
 
 
 def test_withdrawing_without_the_right_is_403(client, researcher_b, published):

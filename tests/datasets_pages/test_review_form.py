@@ -24,7 +24,7 @@ def test_it_keeps_the_decision_and_says_the_comment_is_missing(client, researche
     html = response.content.decode()
     assert 'id="decision-reject" value="reject" required checked' in html
     assert 'id="review-comment-errors"' in html
-    assert "Say what should change, or why the dataset is rejected." in html
+    assert "Say what should change, or why it is rejected." in html
     assert Dataset.objects.get(pk=dataset.pk).status == "submitted"
 
 
