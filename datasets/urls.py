@@ -35,5 +35,6 @@ urlpatterns = [
     path("<int:pk>/delete/", views.dataset_delete, name="delete"),
     path("<int:pk>/request-access/", views.request_access, name="request_access"),
     path("files/<int:pk>/download/", downloads.download, name="download"),
+    path("<int:pk>/archive/", downloads.archive, name="archive"),
     path("files/<int:pk>/thumbnail/", downloads.thumbnail, name="thumbnail"),
 ]
