@@ -14,6 +14,7 @@ from datasets.api import urlpatterns as dataset_api_urlpatterns
 from datasets.my_access_api import urlpatterns as my_access_api_urlpatterns
 from datasets.preview_api import urlpatterns as preview_api_urlpatterns
 from neaspec_portal import params
+from neaspec_portal.api_root import ApiRootView
 from publications.api import urlpatterns as publication_api_urlpatterns
 from publications.events_api import urlpatterns as event_api_urlpatterns
 from search.api import SearchView
@@ -54,11 +55,14 @@ class SchemaView(SpectacularAPIView):
 # No format suffixes (``/datasets/1.json``): ``Accept`` and ``?format=`` choose the format.
 router = DefaultRouter()
 router.include_format_suffixes = False
+# The root lists every resource (neaspec_portal.api_root), not only this router's.
+router.include_root_view = False
 router.register("species", SpeciesViewSet, basename="species")
 router.register("sites", SiteViewSet, basename="site")
 router.register("countries", CountryViewSet, basename="country")
 
 urlpatterns = [
+    path("", ApiRootView.as_view(), name="root"),
     path("auth/token/", TokenView.as_view(), name="token"),
     path("me/", MeView.as_view(), name="me"),
     path("", include(my_access_api_urlpatterns)),
