@@ -221,6 +221,21 @@ class DatasetViewSet(viewsets.GenericViewSet):
         dataset = policy.access_dataset(request.user, pk)
         return dwca_response(request, dataset)
 
+    @extend_schema(
+        responses={
+            (200, "application/zip"): OpenApiResponse(
+                bytes,
+                "A zip of every file of this version the caller may download, named "
+                "<dataset-slug>_v<version>_files.zip; each file is audited as a download.",
+            )
+        }
+    )
+    @action(detail=True, methods=["get"], url_path="archive", pagination_class=None)
+    def archive(self, request: Request, pk=None) -> StreamingHttpResponse:
+        """Stream the files of this version that the caller may download, as one zip."""
+        dataset = policy.access_dataset(request.user, pk)
+        return downloads.archive_response(request, dataset)
+
 
 def dwca_response(request, dataset) -> StreamingHttpResponse:
     """Audit the export of ``dataset`` for the caller and stream its archive."""
@@ -234,7 +249,9 @@ def dwca_response(request, dataset) -> StreamingHttpResponse:
     response = StreamingHttpResponse(
         dwca.archive_chunks(request.user, dataset), content_type="application/zip"
     )
-    response["Content-Disposition"] = f'attachment; filename="dataset-{dataset.pk}-dwca.zip"'
+    response["Content-Disposition"] = downloads.attachment(
+        downloads.dataset_file_name(dataset, "dwca.zip")
+    )
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     return response
@@ -317,7 +334,9 @@ class FileDownloadView(APIView):
         services.download_record(
             actor=request.user, data_file=data_file, ip_address=client_ip(request)
         )
-        return downloads.protected_file_response(data_file, download_name=data_file.original_name)
+        return downloads.protected_file_response(
+            data_file, download_name=downloads.data_file_download_name(data_file)
+        )
 
 
 #: The query parameters of the occurrences endpoint.

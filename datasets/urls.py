@@ -35,6 +35,7 @@ urlpatterns = [
     path("<int:pk>/delete/", views.dataset_delete, name="delete"),
     path("<int:pk>/request-access/", views.request_access, name="request_access"),
     path("files/<int:pk>/download/", downloads.download, name="download"),
+    path("<int:pk>/archive/", downloads.archive, name="archive"),
     path("files/<int:pk>/thumbnail/", downloads.thumbnail, name="thumbnail"),
     path("usage/", usage_views.usage_summary, name="usage"),
 ]

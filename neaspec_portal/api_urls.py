@@ -15,6 +15,7 @@ from datasets.my_access_api import urlpatterns as my_access_api_urlpatterns
 from datasets.preview_api import urlpatterns as preview_api_urlpatterns
 from datasets.usage_api import urlpatterns as usage_api_urlpatterns
 from neaspec_portal import params
+from neaspec_portal.api_root import ApiRootView
 from people.api import ProfileViewSet
 from programme.api import urlpatterns as programme_api_urlpatterns
 from projects.api import ProjectViewSet
@@ -58,6 +59,8 @@ class SchemaView(SpectacularAPIView):
 # No format suffixes (``/datasets/1.json``): ``Accept`` and ``?format=`` choose the format.
 router = DefaultRouter()
 router.include_format_suffixes = False
+# The root lists every resource (neaspec_portal.api_root), not only this router's.
+router.include_root_view = False
 router.register("species", SpeciesViewSet, basename="species")
 router.register("sites", SiteViewSet, basename="site")
 router.register("countries", CountryViewSet, basename="country")
@@ -65,6 +68,7 @@ router.register("projects", ProjectViewSet, basename="project")
 router.register("people", ProfileViewSet, basename="person")
 
 urlpatterns = [
+    path("", ApiRootView.as_view(), name="root"),
     path("auth/token/", TokenView.as_view(), name="token"),
     path("me/", MeView.as_view(), name="me"),
     path("", include(my_access_api_urlpatterns)),

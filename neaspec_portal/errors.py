@@ -2,6 +2,7 @@
 
 import base64
 import hashlib
+import logging
 import re
 
 from csp.decorators import csp_update
@@ -16,10 +17,12 @@ from django.http import (
 )
 from django.shortcuts import render
 from django.template import loader
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views import defaults
 
 API_PREFIX = "/api/"
+logger = logging.getLogger(__name__)
 INLINE_STYLE = re.compile(r"<style>(.*?)</style>", re.DOTALL)
 
 
@@ -73,9 +76,31 @@ def _is_api(request: HttpRequest) -> bool:
     return request.path_info.startswith(API_PREFIX)
 
 
+#: What the 500 page says if even its template cannot be rendered: plain, in six languages.
+FALLBACK_500 = (
+    '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Server error</title>'
+    "</head><body><h1>Server error</h1><p>Please try again in a few minutes. "
+    '<span lang="zh-hans">服务器出错，请稍后重试。</span> '
+    '<span lang="ja">サーバーエラーです。</span> '
+    '<span lang="ko">서버 오류입니다.</span> <span lang="mn">Серверийн алдаа.</span> '
+    '<span lang="ru">Ошибка сервера.</span></p><p><a href="/">Home</a></p></body></html>'
+)
+
+
 def server_error(request: HttpRequest) -> HttpResponseBase:
-    # Rendered without a RequestContext: the failure may come from a context processor.
-    content = loader.get_template("500.html").render()
+    """Answer a failure with a page in the reader's language that cannot fail in turn.
+
+    No request context (the failure may come from a context processor), no database (it
+    may be what failed), no static files (the page carries its own style): the language
+    is the one the locale middleware chose, the words come from the compiled catalogues.
+    If even that fails, a fixed page in the six languages answers.
+    """
+    language = getattr(request, "LANGUAGE_CODE", None) or settings.LANGUAGE_CODE
+    if _is_api(request):
+        with translation.override(language):
+            detail = _("Something went wrong on our side. Please try again in a few minutes.")
+        return JsonResponse({"detail": detail}, status=500)
+    content = _server_error_page(language)
 
     # The page carries its own stylesheet so that it looks right even when static files are
     # what failed. The Content-Security-Policy allows exactly that stylesheet, by its hash.
@@ -84,6 +109,20 @@ def server_error(request: HttpRequest) -> HttpResponseBase:
         return HttpResponseServerError(content)
 
     return respond(request)
+
+
+def _server_error_page(language: str) -> str:
+    try:
+        with translation.override(language):
+            return loader.get_template("500.html").render(
+                {
+                    "language_code": translation.get_language(),
+                    "language_bidi": translation.get_language_bidi(),
+                }
+            )
+    except Exception:  # the page of last resort must answer whatever broke
+        logger.exception("The 500 page could not be rendered; the fixed page answers.")
+        return FALLBACK_500
 
 
 def inline_style_hashes(html: str) -> list[str]:

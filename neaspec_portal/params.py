@@ -11,7 +11,9 @@ same everywhere:
 - a number is ASCII digits within the declared range: '²', '٣', '1e309' and '-1' are not
   page numbers or years;
 - a parameter given more than once (``?page=1&page=2``) is invalid;
-- parameters nobody declared are ignored (cache busters, trackers, DRF's ``format``).
+- parameters nobody declared are ignored by pages (cache busters, trackers); an API
+  operation refuses them with a 400 naming the ones it accepts, which are exactly those its
+  OpenAPI schema documents, and DRF's ``format`` (``neaspec_portal.api_params``).
 
 APIs read strictly: every invalid value is named, with what to give instead, in a 400
 answer (``InvalidParameters`` is a DRF validation error). Pages read leniently: an invalid

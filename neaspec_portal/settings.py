@@ -109,6 +109,8 @@ MIDDLEWARE = [
     "accounts.middleware.SecondFactorMiddleware",
     # After every check of who is asking, so that a replayed answer passes them too.
     "neaspec_portal.idempotency.IdempotencyMiddleware",
+    # An API GET with a query parameter its schema does not document is a 400.
+    "neaspec_portal.api_params.UnknownParametersMiddleware",
     # Axes must come last so that it sees the outcome of authentication.
     "axes.middleware.AxesMiddleware",
 ]

@@ -268,6 +268,21 @@ def can_download_file(user: Actor, dataset: Dataset, data_file: DataFile) -> boo
     )
 
 
+def downloadable_files(user: Actor, dataset: Dataset) -> list[DataFile]:
+    """Return the files of ``dataset`` that ``user`` may download, in upload order.
+
+    The archive of a version holds exactly these: each file by ``can_download_file``'s
+    answer, so that an archive never carries a file its own link would refuse.
+    """
+    if not can_download(user, dataset):
+        return []
+    return [
+        data_file
+        for data_file in dataset.files.select_related(None).order_by("uploaded_at", "pk")
+        if can_download_file(user, dataset, data_file)
+    ]
+
+
 def can_read_review_comments(user: Actor, dataset: Dataset) -> bool:
     """Return True when ``user`` may read the reviewers' comments and names on ``dataset``.
 

@@ -9,7 +9,6 @@ each block of rows (``zipfile`` writes data descriptors to a stream it cannot se
 dataset of any size costs the memory of one block.
 """
 
-import io
 from collections.abc import Iterable, Iterator
 from xml.etree import ElementTree as ET  # noqa: S405 -- builds XML, parses none
 from zipfile import ZIP_DEFLATED, ZipFile, ZipInfo
@@ -20,6 +19,7 @@ from access import policy
 from access.policy.roles import Actor
 from datasets.exports.eml import eml_document
 from datasets.models import Dataset
+from datasets.zip_stream import Pipe as _Pipe
 
 TEXT_NS = "http://rs.tdwg.org/dwc/text/"
 DWC = "http://rs.tdwg.org/dwc/terms/"
@@ -29,31 +29,6 @@ OCCURRENCE = DWC + "Occurrence"
 #: Rows written between two hand-overs of bytes.
 BLOCK_ROWS = 1000
 _CLEAN = str.maketrans({"\t": " ", "\n": " ", "\r": " "})
-
-
-class _Pipe(io.RawIOBase):
-    """A write-only, unseekable stream whose bytes are taken out as they come."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self._chunks: list[bytes] = []
-        self._position = 0
-
-    def writable(self) -> bool:
-        return True
-
-    def write(self, data) -> int:  # type: ignore[override]
-        chunk = bytes(data)
-        self._chunks.append(chunk)
-        self._position += len(chunk)
-        return len(chunk)
-
-    def tell(self) -> int:
-        return self._position
-
-    def take(self) -> bytes:
-        chunk, self._chunks = b"".join(self._chunks), []
-        return chunk
 
 
 def term_uri(term: str) -> str:

@@ -17,6 +17,7 @@ def refuse(request):
 
 urlpatterns = [
     path("crash/", crash),
+    path("api/v1/crash/", crash),
     path("refuse/", refuse),
     path("api/v1/refuse/", refuse),
     *portal_urlpatterns,

@@ -24,6 +24,7 @@ from django.utils import timezone
 
 from datasets import services as dataset_services
 from datasets.models import Dataset
+from neaspec_portal.api_params import accepted_parameters
 from people import services as people_services
 from projects import services as project_services
 from publications import events_services
@@ -255,6 +256,16 @@ class _Reads:
         return read
 
 
+def _documented(url: str) -> set[str]:
+    # An API operation refuses the crawler's mark (an undocumented parameter) before it
+    # reads anything: the parameters it reads are those its schema documents.
+    try:
+        match = resolve(url.split("?")[0])
+    except Resolver404:
+        return set()
+    return set(accepted_parameters().get((match.func, "GET"), frozenset())) - {"format"}
+
+
 def _get(client: Client, url: str, failures: list[str]) -> None:
     # A savepoint per request: a failed query must not abort the test's transaction.
     savepoint = transaction.savepoint()
@@ -282,7 +293,7 @@ def _crawl(
     for _template, url in patterns:
         reads.names.clear()
         _get(client, f"{url}?{MARK}=1", failures)
-        read = sorted(reads.names)
+        read = sorted(reads.names | _documented(url))
         parameters += len(read)
         queries = []
         if one_by_one or FULL:

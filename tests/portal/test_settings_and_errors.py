@@ -6,6 +6,8 @@ from pathlib import Path
 import pytest
 from django.test import Client
 
+from neaspec_portal import errors
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -48,3 +50,43 @@ def test_a_crash_gives_the_styled_500_and_a_log_line(db, caplog):
     assert "Traceback" not in content
     assert "deliberate failure" not in content
     assert any("deliberate failure" in str(record.exc_info) for record in caplog.records)
+
+
+@pytest.mark.urls("tests.portal.crash_urls")
+def test_the_500_page_is_in_the_readers_language_without_the_database(
+    db, django_assert_num_queries
+):
+    client = Client(raise_request_exception=False)
+    client.cookies["django_language"] = "ru"
+    with django_assert_num_queries(0):
+        response = client.get("/crash/")
+    assert response.status_code == 500
+    assert '<html lang="ru">' in response.content.decode()
+
+
+@pytest.mark.urls("tests.portal.crash_urls")
+def test_the_500_page_answers_even_when_its_template_fails(db, monkeypatch):
+    def broken(name):
+        raise errors.loader.TemplateDoesNotExist(name)
+
+    monkeypatch.setattr(errors.loader, "get_template", broken)
+    response = Client(raise_request_exception=False).get("/crash/")
+    assert response.status_code == 500
+    assert "Server error" in response.content.decode()
+
+
+def test_the_404_page_is_styled_in_the_readers_language(client):
+    client.cookies["django_language"] = "ko"
+    response = client.get("/no-such-page/")
+    assert response.status_code == 404
+    content = response.content.decode()
+    assert '<html lang="ko"' in content
+    assert "css/portal" in content
+
+
+@pytest.mark.urls("tests.portal.crash_urls")
+def test_an_api_crash_answers_json(db):
+    response = Client(raise_request_exception=False).get("/api/v1/crash/")
+    assert response.status_code == 500
+    assert response["Content-Type"] == "application/json"
+    assert "try again" in response.json()["detail"]
