@@ -54,9 +54,12 @@ class _Station:
     comment: str
 
 
-def _days(event_date: str) -> tuple[date, date] | None:
-    """Return the first and last day of a record's date (a day or an interval)."""
+def _days(event_date: str, dataset: Dataset) -> tuple[date, date] | None:
+    """Return the first and last day of a record's date (a day or an interval); an undated
+    record takes the dataset's coverage, and without one it has no days (it is left out)."""
     if not event_date:
+        if dataset.temporal_start:
+            return dataset.temporal_start, dataset.temporal_end or dataset.temporal_start
         return None
     start, _slash, end = event_date.partition("/")
     try:
@@ -76,7 +79,7 @@ def _stations(user: Actor, dataset: Dataset) -> tuple[dict[tuple[str, str], _Sta
     left_out = 0
     names: set[str] = set()
     for row in policy.occurrence_rows(user, dataset):
-        place, days = _place(row), _days(row.get("eventDate", ""))
+        place, days = _place(row), _days(row.get("eventDate", ""), dataset)
         if place is None or days is None:
             left_out += 1
             continue
@@ -195,9 +198,9 @@ def package_chunks(user: Actor, dataset: Dataset) -> Iterator[bytes]:
         with archive.open(info, mode="w", force_zip64=True) as table:
             table.write(_csv(columns("observations")))
             for count, row in enumerate(policy.occurrence_rows(user, dataset), start=1):
-                place, days = _place(row), _days(row.get("eventDate", ""))
-                station = stations.get(place) if place is not None else None
-                if station is None or days is None:
+                place, days = _place(row), _days(row.get("eventDate", ""), dataset)
+                given = stations.get(place) if place is not None else None
+                if given is None or days is None:
                     continue  # withheld, undated, or stored since the deployments were written
                 comment = " ".join(
                     filter(None, (row.get("dataGeneralizations"), row.get("informationWithheld")))
@@ -207,7 +210,7 @@ def package_chunks(user: Actor, dataset: Dataset) -> Iterator[bytes]:
                         "observations",
                         {
                             "observationID": row["occurrenceID"],
-                            "deploymentID": f"s{station.number}",
+                            "deploymentID": f"s{given.number}",
                             "eventStart": f"{days[0].isoformat()}T00:00:00Z",
                             "eventEnd": f"{days[1].isoformat()}T23:59:59Z",
                             "observationLevel": "event",

@@ -32,7 +32,7 @@ def _read_pdf(path: Source, *, strict: bool) -> str:
     return "\n".join(parts)[:MAX_TEXT]
 
 
-def pdf_text(path: Source, warnings: list[str] | None = None) -> str:
+def pdf_text(path: Source, warnings: list[dict] | None = None) -> str:
     """Return the text of the first pages of a PDF; raise ProcessingError if it is unreadable.
 
     A PDF that breaks the format's rules (e.g. a damaged cross-reference table) is read again

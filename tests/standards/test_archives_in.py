@@ -3,6 +3,7 @@ profiled like a CSV and their records stored with the location rules."""
 
 import pytest
 from django.core.files.base import ContentFile
+from django.urls import reverse
 
 from access import policy
 from datasets.messages import file_report
@@ -130,3 +131,20 @@ def test_a_movebank_table_counts_individuals_and_tags(researcher_a):
     assert data_file.detected_type == "csv/movebank"
     assert data_file.standard_metadata == {"individuals": 2, "tags": 3}
     assert set(Occurrence.objects.values_list("context", flat=True)) == {"collar_fix"}
+
+
+@pytest.mark.django_db
+def test_the_archive_eml_is_offered_to_prefill_the_description(client, researcher_a, researcher_b):
+    data_file = _processed(
+        researcher_a, "birds.zip", archives.occurrence_dwca([CRANE]), status="draft"
+    )
+    url = reverse("datasets:edit", args=[data_file.dataset_id])
+    client.force_login(researcher_a)
+    offer = client.get(url).content.decode()
+    assert f"?from_eml={data_file.pk}" in offer
+    filled = client.get(url, {"from_eml": data_file.pk}).content.decode()
+    assert "Cranes of Khanka" in filled
+    assert "Point counts at dawn." in filled
+    assert 'value="2023-03-01"' in filled
+    client.force_login(researcher_b)
+    assert client.get(url, {"from_eml": data_file.pk}).status_code == 404

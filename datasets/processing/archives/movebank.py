@@ -38,7 +38,7 @@ def movebank_animals(path: Source) -> dict:
                     ids.update(batch.column(name).unique().to_pylist())
     counts = {}
     for key, options in (("individuals", INDIVIDUAL), ("tags", TAG)):
-        name = next((n for n in names if n.lower() in options), None)
-        if name is not None:
-            counts[key] = len(seen[name] - {None, ""})
+        column = next((n for n in names if n.lower() in options), None)
+        if column is not None:
+            counts[key] = len(seen[column] - {None, ""})
     return counts
