@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase  # noqa: TID251
 
+from datasets import message_catalog
 from species.models import Country, Site, Species
 
 #: The longest free texts the hub stores: abstracts; terms, citations and comments.
@@ -355,6 +356,13 @@ class DataFile(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
+
+    def error_message(self) -> str:
+        """Return why processing failed, in the active language, for the file's uploader
+        (``datasets.messages.file_report`` words it for anyone else)."""
+        if self.error_code:
+            return message_catalog.word(self.error_code, self.error_params)
+        return self.error
 
     def get_download_url(self) -> str:
         return reverse("datasets:download", args=[self.pk])
