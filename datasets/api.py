@@ -8,9 +8,11 @@ one; an action the caller may see but not take answers 403.
 
 from django.http import StreamingHttpResponse
 from django.urls import path
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
@@ -22,10 +24,10 @@ from access import policy
 from access.services import client_ip
 from datasets import counts, downloads, selectors, services, versions
 from datasets.citation_api import DatasetCiteView
-from datasets.exports import dwca
+from datasets.exports import camtrap, dwca
 from datasets.exports.services import dataset_export_record
 from datasets.file_store import files_store
-from datasets.models import CountKind, CountSubject
+from datasets.models import CountKind, CountSubject, Method
 from datasets.serializers import (
     AccessRequestCreateSerializer,
     AccessRequestSerializer,
@@ -236,25 +238,52 @@ class DatasetViewSet(viewsets.GenericViewSet):
         dataset = policy.access_dataset(request.user, pk)
         return downloads.archive_response(request, dataset)
 
+    @extend_schema(
+        responses={
+            (200, "application/zip"): OpenApiResponse(
+                bytes,
+                "Camtrap DP 1.0.2 package (datapackage.json, deployments.csv, media.csv, "
+                "observations.csv) of a camera-trap dataset: exact places for people who may "
+                "download the files, the public form for everyone else (withheld camera "
+                "stations left out). 404 for a dataset of another method.",
+            )
+        }
+    )
+    @action(detail=True, methods=["get"], url_path="export/camtrap-dp", pagination_class=None)
+    def export_camtrap_dp(self, request: Request, pk=None) -> StreamingHttpResponse:
+        """Stream a camera-trap dataset as a Camtrap DP package; an audited download."""
+        dataset = policy.access_dataset(request.user, pk)
+        if dataset.method != Method.CAMERA_TRAPS:
+            raise NotFound(_("Only a camera-trap dataset has a Camtrap DP export."))
+        return export_response(request, dataset, "camtrap-dp")
 
-def dwca_response(request, dataset) -> StreamingHttpResponse:
-    """Audit the export of ``dataset`` for the caller and stream its archive."""
+
+def export_response(request, dataset, export_format: str) -> StreamingHttpResponse:
+    """Audit the export of ``dataset`` in ``export_format`` for the caller and stream it."""
     dataset_export_record(
         actor=request.user,
         dataset=dataset,
-        export_format="dwca",
+        export_format=export_format,
         exact=policy.exports_exact(request.user, dataset),
         ip_address=client_ip(request),
     )
-    response = StreamingHttpResponse(
-        dwca.archive_chunks(request.user, dataset), content_type="application/zip"
+    chunks = (
+        camtrap.package_chunks(request.user, dataset)
+        if export_format == "camtrap-dp"
+        else dwca.archive_chunks(request.user, dataset)
     )
+    response = StreamingHttpResponse(chunks, content_type="application/zip")
     response["Content-Disposition"] = downloads.attachment(
-        downloads.dataset_file_name(dataset, "dwca.zip")
+        downloads.dataset_file_name(dataset, f"{export_format}.zip")
     )
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+def dwca_response(request, dataset) -> StreamingHttpResponse:
+    """Audit the export of ``dataset`` for the caller and stream its archive."""
+    return export_response(request, dataset, "dwca")
 
 
 class AccessRequestViewSet(viewsets.GenericViewSet):

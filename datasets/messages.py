@@ -13,6 +13,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from datasets.message_catalog import WITHHELD, word
 from species.models import Species
 
 #: Longest quoted value, in characters.
@@ -164,7 +165,7 @@ def file_report(data_file, *, with_values: bool, species_names: dict | None = No
     ``with_values`` is whether the reader may download the file (``policy.can_download``).
     """
     problems = [problem_text(item, with_values=with_values) for item in data_file.problems]
-    error = data_file.error
+    error = error_text(data_file, with_values=with_values)
     if problems:
         error = ngettext(
             "The table has a problem; fix it and upload the file again.",
@@ -173,5 +174,28 @@ def file_report(data_file, *, with_values: bool, species_names: dict | None = No
         )
     names = name_match_lines(data_file.name_matches, species_names or {}, with_values=with_values)
     return FileReport(
-        error=error, warnings=list(data_file.warnings), problems=problems, names=names
+        error=error,
+        warnings=[warning_text(item, with_values=with_values) for item in data_file.warnings],
+        problems=problems,
+        names=names,
     )
+
+
+def error_text(data_file, *, with_values: bool) -> str:
+    """Return why ``data_file`` failed, in the reader's language (empty if it did not).
+
+    An error stored before errors were codes, whose wording the migration could not
+    recognize, is shown as it is only to people who may download the file.
+    """
+    if data_file.error_code:
+        return word(data_file.error_code, data_file.error_params, with_values=with_values)
+    if data_file.error and not with_values:
+        return str(WITHHELD)
+    return data_file.error
+
+
+def warning_text(item, *, with_values: bool) -> str:
+    """Return one stored warning in the reader's language (a legacy text only with values)."""
+    if isinstance(item, dict):
+        return word(str(item.get("code", "")), item.get("params"), with_values=with_values)
+    return str(item) if with_values else str(WITHHELD)

@@ -12,6 +12,7 @@ from datasets.models import (
     AccessRequest,
     DataFile,
     Dataset,
+    FileState,
     Method,
     ReviewDecision,
 )
@@ -199,3 +200,33 @@ def dataset_versions(*, user, dataset: Dataset) -> list[Dataset]:
     """Return the versions of ``dataset``'s series that ``user`` may see, newest first, each
     with ``file_count`` (one query)."""
     return list(policy.series_versions(user, dataset))
+
+
+def eml_offers(dataset: Dataset) -> list[DataFile]:
+    """Return the dataset's read archives whose EML may prefill its description."""
+    return [
+        data_file
+        for data_file in dataset.files.filter(state=FileState.READY, detected_type="dwca").order_by(
+            "pk"
+        )
+        if data_file.standard_metadata.get("eml")
+    ]
+
+
+def eml_initial(dataset: Dataset, file_id: str | None) -> dict:
+    """Return the form values the EML of the dataset's archive ``file_id`` offers: title,
+    abstract (with the methods) and coverage. Empty for any other file."""
+    found = next((f for f in eml_offers(dataset) if str(f.pk) == (file_id or "")), None)
+    if found is None:
+        return {}
+    eml = found.standard_metadata["eml"]
+    abstract = eml.get("abstract", "")
+    if eml.get("methods"):
+        abstract = f"{abstract}\n\n{eml['methods']}".strip()
+    offered = {
+        "title": eml.get("title", ""),
+        "abstract": abstract,
+        "temporal_start": eml.get("temporal_start", ""),
+        "temporal_end": eml.get("temporal_end", ""),
+    }
+    return {name: value for name, value in offered.items() if value}

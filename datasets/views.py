@@ -193,7 +193,8 @@ def dataset_create(request: AuthenticatedRequest) -> HttpResponse:
 @login_required
 def dataset_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     dataset = policy.access_editable_dataset(request.user, pk)
-    form = DatasetForm(request.POST or None, instance=dataset, user=request.user)
+    prefill = {} if request.POST else selectors.eml_initial(dataset, request.GET.get("from_eml"))
+    form = DatasetForm(request.POST or None, instance=dataset, initial=prefill, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             services.dataset_update(actor=request.user, dataset=dataset, **form.values())
@@ -202,7 +203,9 @@ def dataset_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Changes saved."))
             return redirect(dataset)
-    return render(request, "datasets/form.html", {"form": form, "dataset": dataset})
+    context = {"form": form, "dataset": dataset, "prefilled": bool(prefill)}
+    context["eml_offers"] = selectors.eml_offers(dataset)
+    return render(request, "datasets/form.html", context)
 
 
 @login_required

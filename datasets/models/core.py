@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase  # noqa: TID251
 
+from datasets import message_catalog
 from species.models import Country, Site, Species
 
 #: The longest free texts the hub stores: abstracts; terms, citations and comments.
@@ -330,6 +331,13 @@ class DataFile(models.Model):
     problems = models.JSONField(_("problems"), default=list, blank=True)
     #: How the table's names were matched to species: [name, species code or None, rows].
     name_matches = models.JSONField(_("names matched to species"), default=list, blank=True)
+    #: Why processing failed, as a code with parameters (``datasets.message_catalog``),
+    #: worded in the reader's language; ``error`` keeps the English wording for operators.
+    error_code = models.CharField(_("processing error code"), max_length=40, blank=True)
+    error_params = models.JSONField(_("processing error parameters"), default=dict, blank=True)
+    #: What a standard file says beyond its rows: a Darwin Core Archive's EML (offered to
+    #: the dataset's description), a Camtrap DP's effort, a Movebank table's animals and tags.
+    standard_metadata = models.JSONField(_("metadata read from the file"), default=dict, blank=True)
     duplicate_of = models.ForeignKey(
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -348,6 +356,13 @@ class DataFile(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
+
+    def error_message(self) -> str:
+        """Return why processing failed, in the active language, for the file's uploader
+        (``datasets.messages.file_report`` words it for anyone else)."""
+        if self.error_code:
+            return message_catalog.word(self.error_code, self.error_params)
+        return self.error
 
     def get_download_url(self) -> str:
         return reverse("datasets:download", args=[self.pk])

@@ -6,18 +6,25 @@ of the storage read in chunks where it is (``datasets.stored_files``); both ``op
 
 from pathlib import Path
 
+from datasets.message_catalog import english
 from datasets.stored_files import StoredSource
 
 Source = Path | StoredSource
 
 
 class ProcessingError(Exception):
-    """A file cannot be accepted; the message is shown to the researcher as it is.
+    """A file cannot be accepted, for the reason named by ``code`` with ``params``.
 
-    ``problems`` are the problems found in a table's cells, in the stored form of
-    ``datasets.messages.problem``: worded when read, for the reader.
+    The reason is worded when read, in the reader's language (``datasets.message_catalog``);
+    ``str()`` gives it in English, for logs. ``problems`` are the problems found in a
+    table's cells, in the stored form of ``datasets.messages.problem``.
     """
 
-    def __init__(self, message: str = "", problems: list[dict] | None = None) -> None:
-        super().__init__(message)
+    def __init__(self, code: str = "", problems: list[dict] | None = None, **params) -> None:
+        self.code = code or "cell_problems"
+        self.params = params
         self.problems = problems or []
+        super().__init__(self.code)
+
+    def __str__(self) -> str:
+        return english(self.code, self.params)

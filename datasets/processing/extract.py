@@ -6,9 +6,9 @@ import warnings
 import zipfile
 from typing import IO
 
-from django.utils.translation import gettext as _
 from PIL import Image
 
+from datasets.message_catalog import stored
 from datasets.processing import ProcessingError, Source
 
 MAX_TEXT = 400_000
@@ -32,7 +32,7 @@ def _read_pdf(path: Source, *, strict: bool) -> str:
     return "\n".join(parts)[:MAX_TEXT]
 
 
-def pdf_text(path: Source, warnings: list[str] | None = None) -> str:
+def pdf_text(path: Source, warnings: list[dict] | None = None) -> str:
     """Return the text of the first pages of a PDF; raise ProcessingError if it is unreadable.
 
     A PDF that breaks the format's rules (e.g. a damaged cross-reference table) is read again
@@ -48,15 +48,9 @@ def pdf_text(path: Source, warnings: list[str] | None = None) -> str:
         text = _read_pdf(path, strict=False)
     except (PdfReadError, ValueError, KeyError):
         # The strict reading's complaint names the first thing wrong; report that one.
-        raise ProcessingError(_("The PDF is damaged: %(error)s") % {"error": problem}) from None
+        raise ProcessingError("pdf_damaged", error=problem) from None
     if warnings is not None:
-        warnings.append(
-            _(
-                "The PDF is damaged (%(error)s); the hub repaired it to read it, but some "
-                "programs may not open it. Save it again from the program that made it."
-            )
-            % {"error": problem}
-        )
+        warnings.append(stored("pdf_repaired", error=problem))
     return text
 
 
@@ -91,15 +85,9 @@ def thumbnail(path: Source, kind: str) -> bytes | None:
             with path.open("rb") as stream:
                 return _thumbnail(stream, kind)
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-        raise ProcessingError(
-            _("The image has too many pixels (over %(max)d million) to be processed safely.")
-            % {"max": MAX_IMAGE_PIXELS // 1_000_000}
-        ) from None
+        raise ProcessingError("image_too_big", max=MAX_IMAGE_PIXELS // 1_000_000) from None
     except (OSError, ValueError, _pdfium_error()) as error:
-        raise ProcessingError(
-            _("The file cannot be read as a %(kind)s: %(error)s")
-            % {"kind": kind.upper(), "error": str(error)[:200]}
-        ) from None
+        raise ProcessingError("unreadable", kind=kind, error=str(error)[:200]) from None
 
 
 def _thumbnail(stream: IO[bytes], kind: str) -> bytes | None:

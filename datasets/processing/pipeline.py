@@ -35,11 +35,18 @@ from django.core.files.base import ContentFile
 from django.db import InterfaceError, OperationalError, connection, transaction
 from django.db.models import Field
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
-from datasets import blobs, locations
+from datasets import blobs, locations, message_catalog
 from datasets.models import DataFile, FilePreview, FileState, Occurrence, RecordContext
-from datasets.processing import ProcessingError, Source, extract, lease, sniff, tabular
+from datasets.processing import (
+    ProcessingError,
+    Source,
+    archives,
+    extract,
+    lease,
+    sniff,
+    tabular,
+)
 from datasets.stored_files import StoredSource
 from search.services import index_dataset_on_commit, index_publication_on_commit
 from species.models import Species
@@ -90,6 +97,7 @@ class OccurrenceWriter:
     CONTEXTS = {
         "movebank": RecordContext.COLLAR_FIX,
         "camtrap-deployments": RecordContext.CAMERA_STATION,
+        "camtrap-dp": RecordContext.CAMERA_STATION,
     }
     COLUMNS = (
         "dataset",
@@ -176,12 +184,25 @@ def examine(data_file: DataFile, path: Source, on_points=None) -> dict:
         results["extracted_text"] = extract.pdf_text(path, results["warnings"])
     elif kind in {"docx", "pptx"}:
         results["extracted_text"] = extract.office_text(path, kind)
+    profile = None
     if kind == "csv":
         profile = tabular.profile_csv(path, _name_resolver(), on_points)
+        results["detected_type"] = f"csv/{profile.format}"
+        if profile.format == "movebank" and not profile.errors:
+            results["standard_metadata"] = archives.movebank_animals(path)
+    elif kind == "dwca":
+        profile, results["standard_metadata"] = archives.profile_dwca(
+            path, _name_resolver(), on_points
+        )
+    elif kind == "camtrap-dp":
+        profile, results["standard_metadata"] = archives.profile_camtrap(
+            path, _name_resolver(), on_points
+        )
+        results["warnings"].extend(results["standard_metadata"].pop("warnings", []))
+    if profile is not None:
         if profile.errors:
             raise ProcessingError(problems=profile.errors)
         results.update(
-            detected_type=f"csv/{profile.format}",
             row_count=profile.rows,
             columns=profile.columns,
             date_start=profile.date_start,
@@ -194,8 +215,9 @@ def examine(data_file: DataFile, path: Source, on_points=None) -> dict:
             ],
         )
         if profile.rows == 0:
-            results["warnings"].append(_("The table has a header but no rows."))
-        results["head"] = tabular.read_head(path)
+            results["warnings"].append(message_catalog.stored("no_rows"))
+        if kind == "csv":
+            results["head"] = tabular.read_head(path)
     results["thumbnail"] = extract.thumbnail(path, kind)
     return results
 
@@ -217,24 +239,12 @@ def process(file_id: int) -> str:
         logger.warning("File %s was taken over while attempt %s read it.", file_id, attempt)
         return _state(file_id)
     except ProcessingError as error:
-        return _fail(file_id, attempt, str(error), error.problems)
+        return _fail(file_id, attempt, error)
     except SoftTimeLimitExceeded:
-        return _fail(
-            file_id,
-            attempt,
-            _(
-                "Reading the file took longer than the %(minutes)d minutes allowed. Split it "
-                "into smaller files and upload those."
-            )
-            % {"minutes": SOFT_TIME_LIMIT // 60},
-        )
+        return _fail(file_id, attempt, ProcessingError("timeout", minutes=SOFT_TIME_LIMIT // 60))
     except FileNotFoundError:
         logger.error("File %s is missing from storage (%s).", file_id, data_file.file.name)
-        return _fail(
-            file_id,
-            attempt,
-            _("The stored copy of this file is missing. Upload it again, or ask the operators."),
-        )
+        return _fail(file_id, attempt, ProcessingError("missing"))
     except TRANSIENT_ERRORS as error:
         # The database went away or chose this transaction as a deadlock's victim: give the
         # file back, on a working connection, and let the task retry.
@@ -244,14 +254,7 @@ def process(file_id: int) -> str:
         raise
     except Exception:  # noqa: BLE001 - a bug must not leave the file processing for ever
         logger.exception("Processing file %s failed unexpectedly.", file_id)
-        return _fail(
-            file_id,
-            attempt,
-            _(
-                "The hub could not read this file because of an error of its own; the "
-                "operators have been told. You may try uploading it again later."
-            ),
-        )
+        return _fail(file_id, attempt, ProcessingError("internal"))
     _reindex(DataFile.objects.get(pk=file_id))
     return FileState.READY
 
@@ -291,13 +294,15 @@ def _reset_connection() -> None:
         connection.close()
 
 
-def _fail(file_id: int, attempt: int, reason: str, problems: list[dict] | None = None) -> str:
+def _fail(file_id: int, attempt: int, reason: ProcessingError) -> str:
     if lease.held(file_id, attempt).exists():
         FilePreview.objects.filter(data_file_id=file_id).delete()  # of an earlier success
     lease.held(file_id, attempt).update(
         state=FileState.FAILED,
-        error=reason[:2000],
-        problems=problems or [],
+        error=str(reason)[:2000],
+        error_code=reason.code,
+        error_params=reason.params,
+        problems=reason.problems,
         processed_at=timezone.now(),
         lease_expires_at=None,
     )
@@ -331,11 +336,12 @@ def _save_results(file_id: int, attempt: int, results: dict, stored: list[str]) 
     if data_file.duplicate_of:
         data_file.warnings = [
             *data_file.warnings,
-            _("Identical to %(name)s, already in this dataset.")
-            % {"name": data_file.duplicate_of.original_name},
+            message_catalog.stored("duplicate", name=data_file.duplicate_of.original_name[:100]),
         ]
     data_file.state = FileState.READY
     data_file.error = ""
+    data_file.error_code = ""
+    data_file.error_params = {}
     data_file.problems = []
     data_file.processed_at = timezone.now()
     data_file.lease_expires_at = None

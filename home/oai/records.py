@@ -4,7 +4,8 @@ Items come from the policy's harvest section only (``policy.harvested_*``): what
 is listed, and withdrawn datasets as deleted records (header only). Sets are by type
 (``type:dataset``, ``type:publication``, ``type:event``) and by country (``country:KR``:
 owner, co-owner or tagged country). Metadata formats: ``oai_dc`` for every item and
-``eml`` (EML 2.2, the same document as in the Darwin Core Archive) for datasets. No
+``eml`` (EML 2.2, the same document as in the Darwin Core Archive) and ``oai_datacite``
+(the DataCite kernel-4 record of its citation) for datasets. No
 record names a file's URL or an exact location.
 """
 
@@ -19,7 +20,10 @@ from django.db.models.functions import Cast, Coalesce
 from django.utils import translation
 
 from access import policy
+from datasets import datacite
+from datasets.cite import citation_of
 from datasets.exports.eml import EML_NS, eml_element
+from datasets.selectors import with_citation_relations
 from home.oai.protocol import ListQuery, OaiError
 from species import selectors as species_selectors
 
@@ -34,7 +38,16 @@ FORMATS: dict[str, tuple[str, str, tuple[str, ...]]] = {
         ("dataset", "publication", "event"),
     ),
     "eml": ("https://eml.ecoinformatics.org/eml-2.2.0/eml.xsd", EML_NS, ("dataset",)),
+    # The DataCite kernel-4 resource itself (as Zenodo's ``datacite`` format), the same
+    # record as the citation's DataCite export: the dataset's people and landing page.
+    "oai_datacite": (
+        "http://schema.datacite.org/meta/kernel-4/metadata.xsd",
+        datacite.NAMESPACE,
+        ("dataset",),
+    ),
 }
+#: What the DataCite record of a dataset reads, loaded with each page of datasets.
+DATACITE_PREFETCH = ("uploader__country", "collaborators__country")
 PUBLISHER = "NEASPEC Knowledge Hub"
 
 ET.register_namespace("oai_dc", OAI_DC_NS)
@@ -123,7 +136,10 @@ def _rows(kind: Kind, query: ListQuery) -> QuerySet:
         rows = rows.filter(oai_stamp__gte=query.start)
     if query.end:
         rows = rows.filter(oai_stamp__lte=query.end)
-    return rows.prefetch_related(*kind.prefetch).order_by("pk")
+    rows = rows.prefetch_related(*kind.prefetch)
+    if query.prefix == "oai_datacite" and kind.name == "dataset":
+        rows = rows.prefetch_related(*DATACITE_PREFETCH)
+    return rows.order_by("pk")
 
 
 def _kinds_for(query: ListQuery) -> list[int]:
@@ -190,6 +206,11 @@ def metadata(row, prefix: str) -> ET.Element:
     if prefix == "eml":
         with translation.override("en"):
             return eml_element(row)
+    if prefix == "oai_datacite":
+        with translation.override("en"):
+            record = datacite.datacite_xml(citation_of(with_citation_relations(row)))
+        # Our own serialization, read back to be placed in the response.
+        return ET.fromstring(record.encode())  # noqa: S314
     with translation.override("en"):
         return _dublin_core(_dc_fields(row))
 

@@ -11,7 +11,7 @@ The expectations come from ``expected`` below, written from docs/access-policy.m
 independently of ``access.policy``.
 """
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.contrib.auth.models import Group
@@ -185,6 +185,7 @@ def _dataset(people: dict, team: Group, tiger: Species, level: str, state: str):
         scientific_name="Panthera tigris altaica",
         latitude=exact[1],
         longitude=131.38761,
+        event_date=date(2023, 5, 1),
         row=2,
     )
     locations.generalize_file(records)
@@ -303,6 +304,10 @@ def test_every_surface_obeys_the_policy_for_every_level_and_state(client, cast, 
             client.get(f"/api/v1/datasets/{dataset.pk}/export/dwca/"), dataset
         )
         wanted["dwca export"] = expected_location(person, level, state)
+        actual["camtrap-dp export"] = _camtrap_location(
+            client.get(f"/api/v1/datasets/{dataset.pk}/export/camtrap-dp/"), dataset
+        )
+        wanted["camtrap-dp export"] = expected_location(person, level, state)
         states = client.get(f"/data/{dataset.pk}/files/states/")
         actual["file states"] = (states.status_code, "m-cell-91.7" in states.content.decode())
         wanted["file states"] = (200 if sees else 404, sees and downloads)
@@ -351,6 +356,19 @@ def _export_location(response, dataset) -> str:
     if points == {("43.2", "131.4")} and str(_exact_latitude(dataset)) not in text:
         return "generalized"
     return f"unexpected {points}"
+
+
+def _camtrap_location(response, dataset) -> str:
+    """Return how a Camtrap DP export gives the dataset's tiger's station (or "nothing")."""
+    if response.status_code == 404:
+        return "nothing"
+    text = archive_text(body(response))
+    stations = {tuple(line.split(",")[3:5]) for line in text.splitlines() if line.startswith("s")}
+    if stations == {(repr(_exact_latitude(dataset)), "131.38761")}:
+        return "exact"
+    if stations == {("43.2", "131.4")} and str(_exact_latitude(dataset)) not in text:
+        return "generalized"
+    return f"unexpected {stations}"
 
 
 def _all_pages(client, url):

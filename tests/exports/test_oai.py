@@ -11,6 +11,7 @@ from django.utils import timezone
 from lxml import etree
 from sickle import Sickle
 
+from datasets import datacite
 from publications.models import Event, Publication
 from species.models import Species
 from tests.exports.archives import SCHEMAS, eml_schema
@@ -94,7 +95,11 @@ def test_identify_lists_and_sets_validate(client, hub, oai_schema):
     assert identify.findtext(".//oai:deletedRecord", namespaces=NS) == "persistent"
     assert identify.findtext(".//oai:protocolVersion", namespaces=NS) == "2.0"
     formats = oai(client, oai_schema, verb="ListMetadataFormats")
-    assert formats.xpath("//oai:metadataPrefix/text()", namespaces=NS) == ["oai_dc", "eml"]
+    assert formats.xpath("//oai:metadataPrefix/text()", namespaces=NS) == [
+        "oai_dc",
+        "eml",
+        "oai_datacite",
+    ]
     only_dc = oai(
         client, oai_schema, verb="ListMetadataFormats", identifier=_id("event", hub["event"])
     )
@@ -149,6 +154,20 @@ def test_eml_records_validate_against_eml_2_2(client, hub, oai_schema):
         metadataPrefix="eml",
     )
     assert "Panthera tigris altaica" in etree.tostring(record).decode()
+
+
+@pytest.mark.django_db
+def test_datacite_records_validate_against_kernel_4(client, hub, oai_schema):
+    tree = oai(client, oai_schema, verb="ListRecords", metadataPrefix="oai_datacite")
+    documents = tree.xpath("//oai:metadata/*", namespaces=NS)
+    assert len(documents) == 2
+    kernel = xmlschema.XMLSchema(str(datacite.XSD_PATH))
+    for document in documents:
+        kernel.validate(etree.tostring(document).decode())
+    events = oai(
+        client, oai_schema, verb="ListIdentifiers", metadataPrefix="oai_datacite", set="type:event"
+    )
+    assert events.find(".//oai:error", namespaces=NS).get("code") == "noRecordsMatch"
 
 
 @pytest.mark.django_db

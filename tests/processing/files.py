@@ -81,7 +81,13 @@ def zip_of(members: dict[str, bytes], symlink: str | None = None) -> bytes:
 def dwca() -> bytes:
     return zip_of(
         {
-            "meta.xml": b'<archive xmlns="http://rs.tdwg.org/dwc/text/"/>',
+            "meta.xml": b'<archive xmlns="http://rs.tdwg.org/dwc/text/"><core '
+            b'rowType="http://rs.tdwg.org/dwc/terms/Occurrence" ignoreHeaderLines="1">'
+            b"<files><location>occurrence.csv</location></files>"
+            b'<field index="0" term="http://rs.tdwg.org/dwc/terms/scientificName"/>'
+            b'<field index="1" term="http://rs.tdwg.org/dwc/terms/decimalLatitude"/>'
+            b'<field index="2" term="http://rs.tdwg.org/dwc/terms/decimalLongitude"/>'
+            b"</core></archive>",
             "occurrence.csv": b"scientificName,decimalLatitude,decimalLongitude\n",
         }
     )

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from datasets.messages import problem_text
+from datasets.messages import file_report, problem_text, warning_text
 from datasets.processing import ProcessingError, pipeline
 from tests.factories import DataFileFactory
 from tests.processing import files
@@ -66,7 +66,7 @@ def test_a_dwc_archive_is_accepted(db, tmp_path):
     ("name", "data", "message"),
     [
         ("survey.csv", files.BAD_LATITUDE_CSV, "row 1,204: latitude 91.3 is outside −90..90"),
-        ("survey.csv", "lat,lon\n43,131\n".encode("utf-16"), "not accepted"),
+        ("survey.csv", "lat,lon\n43,131\n".encode("utf-16"), "holds binary data, not text"),
         ("survey.csv", "вид,дата\nирбис,2020\n".encode("cp1251"), "not UTF-8"),
         ("report.pdf", files.png(), "The name ends in .pdf but the file is a PNG image"),
         ("bomb.zip", files.zip_bomb(), "zip bomb"),
@@ -115,7 +115,8 @@ def test_each_hostile_file_ends_in_its_state_with_its_message(
     data_file.file.save(name, ContentFile(make()))
     assert pipeline.process(data_file.pk) == state
     data_file.refresh_from_db()
-    shown = data_file.error if state == "failed" else " ".join(data_file.warnings)
+    report = file_report(data_file, with_values=True)
+    shown = report.error if state == "failed" else " ".join(report.warnings)
     assert message in shown, f"{case}: {shown!r}"
     assert data_file.state == state
 
@@ -151,4 +152,4 @@ def test_reprocess_files_runs_a_failed_file_again(db, researcher_a):
 def test_a_table_without_rows_is_ready_with_a_warning(db, tmp_path):
     results = _examine(tmp_path, "empty.csv", b"scientificName,eventDate\n")
     assert results["row_count"] == 0
-    assert "no rows" in results["warnings"][0]
+    assert "no rows" in warning_text(results["warnings"][0], with_values=True)

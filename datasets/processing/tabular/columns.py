@@ -8,8 +8,6 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from operator import itemgetter
 
-from django.utils.translation import gettext as _
-
 from datasets import messages
 from datasets.processing import ProcessingError, Source
 
@@ -165,13 +163,7 @@ def open_text(path: Source):
         head.decode("utf-8")
     except UnicodeDecodeError as error:
         if error.start < len(head) - 4:
-            raise ProcessingError(
-                _(
-                    "The table is not UTF-8 (it looks like %(encoding)s). Save it as "
-                    "“CSV UTF-8” and upload it again."
-                )
-                % {"encoding": _guess_encoding(head)}
-            ) from None
+            raise ProcessingError("not_utf8", encoding=_guess_encoding(head)) from None
     return io.TextIOWrapper(path.open("rb"), encoding="utf-8-sig", errors="strict", newline="")
 
 

@@ -9,8 +9,6 @@ import signal
 from collections.abc import Callable
 from typing import cast
 
-from django.utils.translation import gettext as _
-
 from datasets.processing import ProcessingError, Source
 from datasets.processing.tabular.columns import (
     CHUNK,
@@ -30,10 +28,7 @@ from species.names import NameResolver
 
 def _read_header(header: list[str]) -> list[str]:
     if len(header) > MAX_COLUMNS:
-        raise ProcessingError(
-            _("The table has %(n)d columns; the hub reads at most %(max)d.")
-            % {"n": len(header), "max": MAX_COLUMNS}
-        )
+        raise ProcessingError("too_many_columns", n=len(header), max=MAX_COLUMNS)
     return [name.strip() for name in header]
 
 
@@ -119,13 +114,8 @@ def _scan_with_csv(handle, table: _Table, start: int) -> None:
 
 def _csv_problem(error: csv.Error, number: int) -> ProcessingError:
     if "field larger than field limit" in str(error):
-        return ProcessingError(
-            _("row %(row)s: a value is longer than %(max)d MB, the most the hub reads.")
-            % {"row": f"{number:,}", "max": MAX_FIELD // 1024**2}
-        )
-    return ProcessingError(
-        _("row %(row)s cannot be read: %(error)s") % {"row": f"{number:,}", "error": error}
-    )
+        return ProcessingError("field_too_long", row=number, max=MAX_FIELD // 1024**2)
+    return ProcessingError("row_unreadable", row=number, error=str(error)[:200])
 
 
 def _scan_halves(path: Source, handle, table: _Table, start: int, size: int) -> None:
@@ -197,7 +187,7 @@ def _profile_with_csv(
         try:
             header = next(rows)
         except StopIteration:
-            raise ProcessingError(_("The table is empty.")) from None
+            raise ProcessingError("table_empty") from None
         table = table_for(header)
         try:
             table.add_rows(rows)
@@ -252,9 +242,7 @@ def profile_csv(
                 else:
                     _scan_rest(handle, table, start)
     except csv.Error as error:
-        raise ProcessingError(_("The table cannot be read: %(error)s") % {"error": error}) from None
+        raise ProcessingError("table_unreadable", error=str(error)[:200]) from None
     except UnicodeDecodeError:
-        raise ProcessingError(
-            _("Part of the table is not UTF-8. Save it as “CSV UTF-8” and upload it again.")
-        ) from None
+        raise ProcessingError("part_not_utf8") from None
     return table.profile()
