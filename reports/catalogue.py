@@ -1,4 +1,4 @@
-"""The reports the portal offers, registered once: capacity building and participation.
+"""The reports the portal offers, registered once: capacity building, participation, usage.
 
 Add another report here with one ``register`` call (see ``reports.registry``).
 """
@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from access import policy
+from datasets import usage
 from programme import selectors
 from reports.registry import Chart, Column, Report, ReportFilters, register
 
@@ -120,6 +121,69 @@ register(
         columns=(Column("label", gettext_lazy("From"), numeric=False), *GENDER_COLUMNS),
         rows=participation_by_country,
         chart=Chart(kind="bar", series=("women", "men", "other"), stacked=True),
+        may_see=policy.is_secretariat,
+    )
+)
+
+
+def _usage_rows(user, filters: ReportFilters) -> list[dict[str, Any]]:
+    """Return the usage rows ``user`` may read in the filters' period and member State."""
+    rows = usage.usage_figures(user=user, country=filters.country or None)
+    first = f"{filters.year_from:04d}-01" if filters.year_from else ""
+    last = f"{filters.year_to:04d}-12" if filters.year_to else "9999-12"
+    return [row for row in rows if first <= row["month"] <= last]
+
+
+def _sum_by(rows: list[dict[str, Any]], key: str) -> list[dict[str, Any]]:
+    totals: dict[str, dict[str, Any]] = {}
+    for row in rows:
+        label = row[key] if row[key] is not None else ""
+        total = totals.setdefault(label, {key: label, "views": 0, "downloads": 0})
+        total["views"] += row["views"]
+        total["downloads"] += row["downloads"]
+    return [totals[label] for label in sorted(totals)]
+
+
+def usage_by_month(user, filters: ReportFilters) -> list[dict[str, Any]]:
+    """Return views and downloads of datasets and publications by month, oldest first."""
+    return _sum_by(_usage_rows(user, filters), "month")
+
+
+def usage_by_country(user, filters: ReportFilters) -> list[dict[str, Any]]:
+    """Return views and downloads by the readers' member State ("" for visitors and others)."""
+    rows = _sum_by(_usage_rows(user, filters), "country")
+    for row in rows:
+        row["country"] = row["country"] or _("Visitors and others")
+    return rows
+
+
+USAGE_COLUMNS = (
+    Column("views", gettext_lazy("Views")),
+    Column("downloads", gettext_lazy("Downloads")),
+)
+
+register(
+    Report(
+        slug="usage",
+        title=gettext_lazy("Views and downloads by month"),
+        description=gettext_lazy(
+            "Views of the pages and downloads of the files of datasets and publications; "
+            "no person is counted, only their account's country."
+        ),
+        columns=(Column("month", gettext_lazy("Month"), numeric=False), *USAGE_COLUMNS),
+        rows=usage_by_month,
+        chart=Chart(kind="line", series=("views", "downloads")),
+        may_see=policy.is_secretariat,
+    )
+)
+register(
+    Report(
+        slug="usage-countries",
+        title=gettext_lazy("Views and downloads by country"),
+        description=gettext_lazy("Views and downloads by the country of the reader's account."),
+        columns=(Column("country", gettext_lazy("Country"), numeric=False), *USAGE_COLUMNS),
+        rows=usage_by_country,
+        chart=Chart(kind="bar", series=("views", "downloads")),
         may_see=policy.is_secretariat,
     )
 )

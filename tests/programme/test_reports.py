@@ -8,13 +8,23 @@ from django.http import Http404
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from datasets import counts
+from datasets.models import CountKind, CountSubject
 from reports import exports, registry
 from reports.catalogue import capacity_by_year
+from tests.factories import DatasetFactory
 from tests.programme.support import event_with, training_with
 
 pytestmark = pytest.mark.django_db
 
-SLUGS = ["capacity", "capacity-countries", "participation", "participation-countries"]
+SLUGS = [
+    "capacity",
+    "capacity-countries",
+    "participation",
+    "participation-countries",
+    "usage",
+    "usage-countries",
+]
 
 
 @pytest.fixture
@@ -162,3 +172,24 @@ def test_a_report_is_drawn_from_its_rows(events, secretariat):
         ("Frontline staff", [20], False),
         ("Frontline staff, running total", [20], True),
     ]
+
+
+def test_the_usage_reports_add_up_the_counts_recorded(client, secretariat, researcher_a):
+    dataset = DatasetFactory(uploader=researcher_a, access_level="public")
+    for reader, kind in [
+        (researcher_a, CountKind.VIEW),
+        (researcher_a, CountKind.DOWNLOAD),
+        (secretariat, CountKind.VIEW),
+    ]:
+        counts.count_add(
+            subject=CountSubject.DATASET, object_id=dataset.pk, kind=kind, reader=reader
+        )
+    client.force_login(secretariat)
+
+    by_month = _csv(client.get(reverse("reports:download", args=["usage", "csv"])))
+    by_country = _csv(client.get(reverse("reports:download", args=["usage-countries", "csv"])))
+
+    assert [row[1:] for row in by_month[1:]] == [["2", "1"]]
+    countries = {row[0]: row[1:] for row in by_country[1:]}
+    assert countries["KR"] == ["1", "1"]
+    assert sum(int(row[0]) for row in countries.values()) == 2
