@@ -32,7 +32,7 @@ setup:
 
 lint:
 	.venv/bin/ruff check . && .venv/bin/ruff format --check . && .venv/bin/python scripts/check_policy.py \
-		&& DEBUG=1 .venv/bin/mypy access accounts datasets publications search species maps neaspec_portal home people projects
+		&& DEBUG=1 .venv/bin/mypy access accounts datasets publications search species maps neaspec_portal home people projects programme reports
 
 format:
 	.venv/bin/ruff check --fix . && .venv/bin/ruff format .

@@ -177,7 +177,7 @@ run_tests() {
   say "access-policy guard"
   "$PY" scripts/check_policy.py
   say "mypy (django-stubs)"
-  "$VENV/bin/mypy" access accounts datasets publications search species maps neaspec_portal
+  "$VENV/bin/mypy" access accounts datasets publications search species maps neaspec_portal home people projects programme reports
   say "migrations up to date"
   "$PY" manage.py makemigrations --check --dry-run >/dev/null \
     || die "Models changed without a migration: run .venv/bin/python manage.py makemigrations"
