@@ -18,7 +18,7 @@ from datasets.models import (
 )
 from neaspec_portal.bounds import BoundedModelMultipleChoiceField
 from neaspec_portal.widgets import QuickSelect
-from species.models import Country, Site, Species
+from species.models import Country, KmgbfTarget, Site, Species, Theme
 
 ACCESS_HELP = _(
     "Public: anyone. Registered users: any verified account. Member States: verified accounts "
@@ -47,6 +47,22 @@ class DatasetForm(forms.ModelForm):
         max_items=LIST_LIMITS["sites"],
         to_field_name="code",
         required=False,
+        widget=forms.SelectMultiple(attrs={"size": 6}),
+    )
+    targets = BoundedModelMultipleChoiceField(
+        label=_("KMGBF targets"),
+        queryset=KmgbfTarget.objects.all(),
+        max_items=LIST_LIMITS["targets"],
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 6}),
+        help_text=_("The Global Biodiversity Framework targets these data help to meet."),
+    )
+    themes = BoundedModelMultipleChoiceField(
+        label=_("Themes"),
+        queryset=Theme.objects.all(),
+        max_items=LIST_LIMITS["themes"],
+        required=False,
+        to_field_name="code",
         widget=forms.SelectMultiple(attrs={"size": 6}),
     )
     co_owner_countries = BoundedModelMultipleChoiceField(
@@ -81,6 +97,8 @@ class DatasetForm(forms.ModelForm):
             "temporal_end",
             "species",
             "sites",
+            "targets",
+            "themes",
             "co_owner_countries",
             "licence",
             "licence_terms",

@@ -18,7 +18,7 @@ from datasets.models import (
     Decision,
 )
 from neaspec_portal import bounds
-from species.models import Country, Site, Species
+from species.models import Country, KmgbfTarget, Site, Species, Theme
 
 
 class DataFileSerializer(serializers.ModelSerializer):
@@ -90,6 +90,10 @@ class DatasetSerializer(serializers.ModelSerializer):
     )
     species = bounds.codes(Species.objects.all(), max_items=LIST_LIMITS["species"])
     sites = bounds.codes(Site.objects.all(), max_items=LIST_LIMITS["sites"])
+    targets = bounds.codes(
+        KmgbfTarget.objects.all(), max_items=LIST_LIMITS["targets"], slug="number"
+    )
+    themes = bounds.codes(Theme.objects.all(), max_items=LIST_LIMITS["themes"])
     files = serializers.SerializerMethodField()
     can_download = serializers.BooleanField(read_only=True)
     uploader = serializers.CharField(source="uploader.username", read_only=True)
@@ -116,6 +120,8 @@ class DatasetSerializer(serializers.ModelSerializer):
             "co_owner_countries",
             "species",
             "sites",
+            "targets",
+            "themes",
             "files",
             "can_download",
             "uploader",

@@ -45,7 +45,7 @@ from search.services import index_dataset_on_commit
 #: Default length of a grant when the focal point does not choose a date.
 DEFAULT_GRANT_DAYS = 365
 
-M2M_FIELDS = ("species", "sites", "co_owner_countries", "collaborators")
+M2M_FIELDS = ("species", "sites", "targets", "themes", "co_owner_countries", "collaborators")
 
 
 def _apply_fields(dataset: Dataset, fields: dict[str, Any]) -> None:

@@ -17,7 +17,7 @@ from neaspec_portal import params
 from publications.api import urlpatterns as publication_api_urlpatterns
 from publications.events_api import urlpatterns as event_api_urlpatterns
 from search.api import SearchView
-from species.api import CountryViewSet, SiteViewSet, SpeciesViewSet
+from species.api import CountryViewSet, SiteViewSet, SpeciesViewSet, TargetViewSet
 
 SCHEMA_PARAMETERS = (params.choice("lang", [code for code, _name in settings.LANGUAGES]),)
 
@@ -57,6 +57,7 @@ router.include_format_suffixes = False
 router.register("species", SpeciesViewSet, basename="species")
 router.register("sites", SiteViewSet, basename="site")
 router.register("countries", CountryViewSet, basename="country")
+router.register("targets", TargetViewSet, basename="target")
 
 urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="token"),

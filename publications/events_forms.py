@@ -21,6 +21,7 @@ from publications.forms import (
     MultipleFileField,
     PeopleRowsMixin,
     tag_fields,
+    target_theme_fields,
 )
 from publications.models import Event, MaterialKind, Session, Visibility
 
@@ -78,6 +79,8 @@ class EventForm(forms.ModelForm):
             "species",
             "sites",
             "countries",
+            "targets",
+            "themes",
             "featured",
         ]
         widgets = {
@@ -93,6 +96,7 @@ class EventForm(forms.ModelForm):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields.update(tag_fields(dict.fromkeys(["species", "sites", "countries"], MAX_TAGS)))
+        self.fields.update(target_theme_fields(MAX_TAGS))
         self.order_fields(self.Meta.fields)
 
     def values(self) -> dict:

@@ -152,9 +152,9 @@ def test_the_list_costs_the_same_queries_for_any_page_size(
 ):
     for number in range(rows):
         DataFileFactory(dataset=DatasetFactory(uploader=researcher_a, title=f"S{number}"))
-    # Expect 6 queries: the count, the page (download decision in SQL), then species,
-    # sites, co-owners and files prefetched. None per dataset.
-    with django_assert_num_queries(6):
+    # Expect 8 queries: the count, the page (download decision in SQL), then species,
+    # sites, KMGBF targets, themes, co-owners and files prefetched. None per dataset.
+    with django_assert_num_queries(8):
         body = client.get("/api/v1/datasets/").json()
     assert body["count"] == rows
 
