@@ -208,6 +208,8 @@ class DatasetFilterForm(forms.Form):
     method = forms.ChoiceField(label=_("Method"), required=False, widget=QuickSelect)
     year = forms.IntegerField(label=_("Year"), required=False, min_value=1900, max_value=2100)
     access_level = forms.ChoiceField(label=_("Access"), required=False, widget=QuickSelect)
+    target = forms.ChoiceField(label=_("KMGBF target"), required=False, widget=QuickSelect)
+    theme = forms.ChoiceField(label=_("Theme"), required=False, widget=QuickSelect)
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -225,3 +227,9 @@ class DatasetFilterForm(forms.Form):
         cast(forms.ChoiceField, self.fields["access_level"]).choices = everything + list(
             AccessLevel.choices
         )
+        cast(forms.ChoiceField, self.fields["target"]).choices = everything + [
+            (str(t.number), str(t)) for t in KmgbfTarget.objects.all()
+        ]
+        cast(forms.ChoiceField, self.fields["theme"]).choices = everything + [
+            (t.code, t.name) for t in Theme.objects.all()
+        ]

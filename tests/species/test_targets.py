@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 
 from publications.models import Event, Publication
-from species.models import KmgbfTarget
+from species.models import KmgbfTarget, Theme
 from tests.factories import DatasetFactory
 
 
@@ -185,3 +185,44 @@ def test_the_api_is_in_the_openapi_schema(client):
     assert "/api/v1/targets/{code}/" in schema["paths"]
     names = {p["name"] for p in schema["paths"]["/api/v1/targets/"]["get"]["parameters"]}
     assert {"year", "country"} <= names
+
+
+def test_lists_and_apis_filter_datasets_and_events_by_target_and_theme(
+    client, holdings, secretariat
+):
+    capacity = Theme.objects.get(code="capacity-building")
+    holdings["dataset"].themes.set([capacity])
+    holdings["training"].themes.set([capacity])
+
+    datasets = _api(client, "/api/v1/datasets/?target=4")["results"]
+    assert [row["id"] for row in datasets] == [holdings["dataset"].pk]
+    assert datasets[0]["targets"] == [4]
+    assert datasets[0]["themes"] == ["capacity-building"]
+    themed = _api(client, "/api/v1/datasets/?theme=capacity-building")["results"]
+    assert [row["id"] for row in themed] == [holdings["dataset"].pk]
+    page = client.get("/data/?target=20").content.decode()
+    assert holdings["other_target"].get_absolute_url() in page
+    assert holdings["dataset"].get_absolute_url() not in page
+
+    events = _api(client, "/api/v1/events/?theme=capacity-building")["results"]
+    assert [row["id"] for row in events] == [holdings["training"].pk]
+    assert events[0]["targets"] == [4]
+    assert client.get("/api/v1/events/?target=99").status_code == 400
+
+
+def test_the_secretariat_tags_an_event_with_targets_and_themes_through_the_api(
+    client, holdings, secretariat
+):
+    client.force_login(secretariat)
+    event = holdings["workshop"]
+    response = client.patch(
+        f"/api/v1/events/{event.pk}/",
+        {"targets": [20, 21], "themes": ["capacity-building"]},
+        content_type="application/json",
+    )
+    assert response.status_code == 200, response.content
+    assert sorted(event.targets.values_list("number", flat=True)) == [20, 21]
+    response = client.patch(
+        f"/api/v1/events/{event.pk}/", {"targets": [99]}, content_type="application/json"
+    )
+    assert response.status_code == 400
