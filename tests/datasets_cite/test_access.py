@@ -79,15 +79,15 @@ def test_the_dataset_page_cites_without_a_query_per_creator(
 ):
     dataset = DatasetFactory(uploader=researcher_a)
     dataset.collaborators.set([UserFactory(country_id="MN") for _ in range(collaborators)])
-    # Expect 15 queries for a visitor: the dataset through the policy; species, sites,
-    # co-owners, collaborators (with their countries), files and decisions prefetched; the
+    # Expect 17 queries for a visitor: the dataset through the policy; species, sites,
+    # KMGBF targets, themes, co-owners, collaborators (with their countries), files and decisions prefetched; the
     # uploader's country, which the citation names; the series' versions; the profile,
     # counts and JSON-LD parts that tests/datasets_preview/test_profile_page.py lists.
     # The same with six collaborators.
-    with django_assert_num_queries(15):
+    with django_assert_num_queries(17):
         assert client.get(f"/data/{dataset.pk}/").status_code == 200
     client.force_login(researcher_a)
-    # Expect 19 for the uploader: the session, the account and its focal-point countries,
-    # the same 15, and the uploader's own pending access request.
-    with django_assert_num_queries(19):
+    # Expect 21 for the uploader: the session, the account and its focal-point countries,
+    # the same 17, and the uploader's own pending access request.
+    with django_assert_num_queries(21):
         assert client.get(f"/data/{dataset.pk}/").status_code == 200
