@@ -89,6 +89,15 @@ def _upsert(
     return row
 
 
+def _load_targets(directory: Path) -> None:
+    """Create or update the KMGBF targets: short title and summary in six languages."""
+    for row in _rows("kmgbf_targets.csv", directory):
+        values = _translated(row, "title", english="title")
+        if "summary_en" in row:
+            values.update(_translated(row, "summary", english="summary_en"))
+        _upsert(KmgbfTarget, {"number": int(row["number"])}, values)
+
+
 @transaction.atomic
 def reference_data_load(*, directory: Path = REFERENCE_DIR) -> ReferenceCounts:
     """Create or update countries, species, sites, KMGBF targets and themes from CSV files.
@@ -135,11 +144,7 @@ def reference_data_load(*, directory: Path = REFERENCE_DIR) -> ReferenceCounts:
             },
         )
 
-    for row in _rows("kmgbf_targets.csv", directory):
-        values = _translated(row, "title", english="title")
-        if "summary_en" in row:
-            values.update(_translated(row, "summary", english="summary_en"))
-        _upsert(KmgbfTarget, {"number": int(row["number"])}, values)
+    _load_targets(directory)
 
     for row in _rows("themes.csv", directory):
         _upsert(Theme, {"code": row["code"]}, _names(row))

@@ -91,6 +91,7 @@ def _path_value(template: str, name: str, ids: dict) -> str:
         "api/v1/species": ids["species"],
         "api/v1/sites": ids["site"],
         "api/v1/countries": "KR",
+        "api/v1/targets": "4",
         "accounts/verify/": ids["pending"],
         "accounts/": ids["user"],
         "data/requests/": ids["access_request"],
@@ -102,6 +103,7 @@ def _path_value(template: str, name: str, ids: dict) -> str:
         "species/": ids["species"],
         "sites/": ids["site"],
         "countries/": "KR",
+        "targets/": "4",
         "admin/": ids["user"],
     }
     by_name = {
