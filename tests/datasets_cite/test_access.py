@@ -79,11 +79,11 @@ def test_the_dataset_page_cites_without_a_query_per_creator(
 ):
     dataset = DatasetFactory(uploader=researcher_a)
     dataset.collaborators.set([UserFactory(country_id="MN") for _ in range(collaborators)])
-    # Expect 17 queries for a visitor: the dataset through the policy; species, sites,
-    # KMGBF targets, themes, co-owners, collaborators (with their countries), files and decisions prefetched; the
-    # uploader's country, which the citation names; the series' versions; the profile,
-    # counts and JSON-LD parts that tests/datasets_preview/test_profile_page.py lists.
-    # The same with six collaborators.
+    # Expect 17 queries for a visitor: the dataset through the policy; species, sites, KMGBF
+    # targets, themes, co-owners, collaborators (with their countries), files and decisions
+    # prefetched; the uploader's country, which the citation names; the series' versions; the
+    # profile, counts and JSON-LD parts that tests/datasets_preview/test_profile_page.py lists. The
+    # same with six collaborators.
     with django_assert_num_queries(17):
         assert client.get(f"/data/{dataset.pk}/").status_code == 200
     client.force_login(researcher_a)

@@ -35,12 +35,12 @@ def test_the_owner_sees_exact_values(client, table, researcher_a):
 
 
 def test_the_page_query_budget(client, table, researcher_a, django_assert_num_queries):
-    # Expect 19 queries for a visitor: the dataset through the policy; its species, sites,
-    # KMGBF targets, themes, co-owners, collaborators, files and decisions; the species' names of the matching
-    # report; the files' stored previews; the species of the profile; the datasets whose
-    # records the visitor reads exactly (none) and the public rows of the map; counting
-    # the view (one upsert) and reading the counts; the uploader's country (citation); the
-    # series' versions; the public extent of the JSON-LD description.
+    # Expect 19 queries for a visitor: the dataset through the policy; its species, sites, KMGBF
+    # targets, themes, co-owners, collaborators, files and decisions; the species' names of the
+    # matching report; the files' stored previews; the species of the profile; the datasets whose
+    # records the visitor reads exactly (none) and the public rows of the map; counting the view
+    # (one upsert) and reading the counts; the uploader's country (citation); the series' versions;
+    # the public extent of the JSON-LD description.
     with django_assert_num_queries(19):
         client.get(f"/data/{table.dataset_id}/")
     client.force_login(researcher_a)
