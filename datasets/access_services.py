@@ -1,10 +1,12 @@
 """Writes around access requests beyond granting and declining: the uploader's
 recommendation, the focal point's delegation to the uploader, and the notice that a grant
-ends soon. Each is audited; mail leaves after the commit.
+ends soon; and the record of each raw-file download. Each is audited; mail leaves after the
+commit.
 """
 
 from datetime import timedelta
 
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import MaxLengthValidator
 from django.db import transaction
@@ -14,7 +16,15 @@ from django.utils.translation import gettext as _
 from access import policy
 from access.services import audit_record
 from accounts.models import AccountStatus, User
-from datasets.models import SHORT_TEXT, AccessGrant, AccessRequest, Dataset, Recommendation
+from datasets import counts
+from datasets.models import (
+    SHORT_TEXT,
+    AccessGrant,
+    AccessRequest,
+    DataFile,
+    Dataset,
+    Recommendation,
+)
 from neaspec_portal.mail import send_templated_email
 
 #: How long before a grant ends its holder is told.
@@ -122,4 +132,19 @@ def grants_expiring_soon() -> list[int]:
         )
         .order_by("expires_at")
         .values_list("pk", flat=True)
+    )
+
+
+def download_record(
+    *, actor: User | AnonymousUser, data_file: DataFile, ip_address: str | None
+) -> None:
+    """Write the audit row of a raw-file download, and count it (by country, not person)."""
+    counts.count_download(data_file=data_file, reader=actor)
+    audit_record(
+        actor=actor,
+        action="file.download",
+        obj=data_file,
+        country=data_file.dataset.owner_country_id if data_file.dataset is not None else "",
+        ip_address=ip_address,
+        detail={"dataset": data_file.dataset_id, "name": data_file.original_name},
     )

@@ -22,7 +22,7 @@ from rest_framework.views import APIView
 
 from access import policy
 from access.services import client_ip
-from datasets import counts, downloads, selectors, services, versions
+from datasets import access_services, counts, downloads, selectors, services, versions
 from datasets.citation_api import DatasetCiteView
 from datasets.exports import camtrap, dwca
 from datasets.exports.services import dataset_export_record
@@ -360,7 +360,7 @@ class FileDownloadView(APIView):
     )
     def get(self, request: Request, pk: int):
         data_file = policy.access_data_file(request.user, pk)
-        services.download_record(
+        access_services.download_record(
             actor=request.user, data_file=data_file, ip_address=client_ip(request)
         )
         return downloads.protected_file_response(

@@ -11,7 +11,7 @@ from datasets import services
 from datasets.models import CountKind, CountSubject, DailyCount, Dataset, DatasetStatus
 from datasets.processing import pipeline
 from publications.models import Publication, PublicationStatus
-from species.models import Site, Species
+from species.models import KmgbfTarget, Site, Species
 
 DATASETS = [
     # (uploader, title, title_en, method, species, sites, level, co-owners, final state, csv)
@@ -121,6 +121,8 @@ def seed_datasets() -> int:
             species=list(Species.objects.filter(code__in=species)),
             sites=list(Site.objects.filter(code__in=sites)),
             co_owner_countries=co_owners,
+            # Monitoring data of threatened species: Target 4 (species) and 21 (knowledge).
+            targets=list(KmgbfTarget.objects.filter(number__in=[4, 21])),
         )
         data_file = services.data_file_add(
             actor=uploader,

@@ -33,7 +33,7 @@ from django.views.decorators.http import require_GET
 
 from access import policy
 from access.services import client_ip
-from datasets import services
+from datasets import access_services
 from datasets.models import DataFile, Dataset
 from datasets.stored_files import StoredSource
 from datasets.zip_stream import Pipe
@@ -117,7 +117,9 @@ def data_file_download_name(data_file: DataFile) -> str:
 def download(request: HttpRequest, pk: int) -> HttpResponseBase:
     """Send one raw data file to a user the policy allows; 404 to everyone else."""
     data_file = policy.access_data_file(request.user, pk)
-    services.download_record(actor=request.user, data_file=data_file, ip_address=client_ip(request))
+    access_services.download_record(
+        actor=request.user, data_file=data_file, ip_address=client_ip(request)
+    )
     return protected_file_response(data_file, download_name=data_file_download_name(data_file))
 
 
@@ -139,7 +141,9 @@ def archive_response(request: HttpRequest, dataset: Dataset) -> StreamingHttpRes
     ip_address = client_ip(request)
     for data_file in data_files:
         data_file.dataset = dataset
-        services.download_record(actor=request.user, data_file=data_file, ip_address=ip_address)
+        access_services.download_record(
+            actor=request.user, data_file=data_file, ip_address=ip_address
+        )
     response = StreamingHttpResponse(_archive_chunks(data_files), content_type="application/zip")
     response["Content-Disposition"] = attachment(dataset_file_name(dataset, "files.zip"))
     response["X-Content-Type-Options"] = "nosniff"

@@ -21,7 +21,7 @@ from datasets.models import (
 from neaspec_portal.bounds import BoundedModelMultipleChoiceField
 from neaspec_portal.widgets import MultiSelect, QuickSelect
 from publications.models import PublicationType
-from species.models import Country, Site, Species
+from species.models import Country, KmgbfTarget, Site, Species, Theme
 
 ACCESS_HELP = _(
     "Public: anyone. Registered users: any verified account. Member States: verified accounts "
@@ -58,6 +58,22 @@ class DatasetForm(forms.ModelForm):
         widget=MultiSelect(),
         help_text=_("Hold Ctrl (⌘ on a Mac) to choose several."),
     )
+    targets = BoundedModelMultipleChoiceField(
+        label=_("KMGBF targets"),
+        queryset=KmgbfTarget.objects.all(),
+        max_items=LIST_LIMITS["targets"],
+        required=False,
+        widget=MultiSelect(),
+        help_text=_("The Global Biodiversity Framework targets these data help to meet."),
+    )
+    themes = BoundedModelMultipleChoiceField(
+        label=_("Themes"),
+        queryset=Theme.objects.all(),
+        max_items=LIST_LIMITS["themes"],
+        required=False,
+        to_field_name="code",
+        widget=MultiSelect(),
+    )
     co_owner_countries = BoundedModelMultipleChoiceField(
         label=_("Co-owner countries"),
         queryset=Country.objects.filter(is_member_state=True),
@@ -90,6 +106,8 @@ class DatasetForm(forms.ModelForm):
             "temporal_end",
             "species",
             "sites",
+            "targets",
+            "themes",
             "co_owner_countries",
             "licence",
             "licence_terms",
@@ -216,6 +234,8 @@ class DatasetFilterForm(forms.Form):
     method = forms.ChoiceField(label=_("Method"), required=False, widget=QuickSelect)
     year = forms.IntegerField(label=_("Year"), required=False, min_value=1900, max_value=2100)
     access_level = forms.ChoiceField(label=_("Access"), required=False, widget=QuickSelect)
+    target = forms.ChoiceField(label=_("KMGBF target"), required=False, widget=QuickSelect)
+    theme = forms.ChoiceField(label=_("Theme"), required=False, widget=QuickSelect)
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -233,3 +253,9 @@ class DatasetFilterForm(forms.Form):
         cast(forms.ChoiceField, self.fields["access_level"]).choices = everything + list(
             AccessLevel.choices
         )
+        cast(forms.ChoiceField, self.fields["target"]).choices = everything + [
+            (str(t.number), str(t)) for t in KmgbfTarget.objects.all()
+        ]
+        cast(forms.ChoiceField, self.fields["theme"]).choices = everything + [
+            (t.code, t.name) for t in Theme.objects.all()
+        ]

@@ -26,6 +26,8 @@ DATASET_FILTERS = (
     params.choice("method", Method.values),
     params.year(),
     params.choice("access_level", AccessLevel.values),
+    params.integer("target", minimum=1, maximum=23, description="KMGBF target number."),
+    params.code("theme", max_length=60, description="Theme code, e.g. capacity-building."),
     params.text("q", max_length=200, description="Words of the title or description."),
 )
 
@@ -42,12 +44,14 @@ class DatasetFilters(params.Filters):
     method: str = ""
     year: int | None = None
     access_level: str = ""
+    target: int | None = None
+    theme: str = ""
     q: str = ""
 
 
 def _with_relations(datasets: QuerySet) -> QuerySet:
     return datasets.select_related("owner_country", "uploader").prefetch_related(
-        "species", "sites", "co_owner_countries"
+        "species", "sites", "targets", "themes", "co_owner_countries"
     )
 
 
@@ -59,6 +63,12 @@ def _filtered(datasets: QuerySet, filters: DatasetFilters) -> QuerySet:
         datasets = datasets.filter(pk__in=tagged.values("dataset_id"))
     if filters.site:
         tagged = Dataset.sites.through.objects.filter(site__code=filters.site)
+        datasets = datasets.filter(pk__in=tagged.values("dataset_id"))
+    if filters.target:
+        tagged = Dataset.targets.through.objects.filter(kmgbftarget_id=filters.target)
+        datasets = datasets.filter(pk__in=tagged.values("dataset_id"))
+    if filters.theme:
+        tagged = Dataset.themes.through.objects.filter(theme__code=filters.theme)
         datasets = datasets.filter(pk__in=tagged.values("dataset_id"))
     if filters.country:
         co_owned = Dataset.co_owner_countries.through.objects.filter(country_id=filters.country)
@@ -120,6 +130,8 @@ def dataset_detail(*, user, pk) -> Dataset:
     prefetch: list[str | Prefetch] = [
         "species",
         "sites",
+        "targets",
+        "themes",
         "co_owner_countries",
         # With their countries: the citation names each collaborator's affiliation.
         Prefetch("collaborators", queryset=User.objects.select_related("country")),

@@ -19,7 +19,7 @@ from datasets.models import (
 )
 from datasets.protocols import MAX_PROTOCOLS
 from neaspec_portal import bounds
-from species.models import Country, Site, Species
+from species.models import Country, KmgbfTarget, Site, Species, Theme
 
 
 class DataFileSerializer(serializers.ModelSerializer):
@@ -109,6 +109,10 @@ class DatasetSerializer(serializers.ModelSerializer):
     species = bounds.codes(Species.objects.all(), max_items=LIST_LIMITS["species"])
     sites = bounds.codes(Site.objects.all(), max_items=LIST_LIMITS["sites"])
     protocols = ProtocolIdsField()
+    targets = bounds.codes(
+        KmgbfTarget.objects.all(), max_items=LIST_LIMITS["targets"], slug="number"
+    )
+    themes = bounds.codes(Theme.objects.all(), max_items=LIST_LIMITS["themes"])
     files = serializers.SerializerMethodField()
     can_download = serializers.BooleanField(read_only=True)
     uploader = serializers.CharField(source="uploader.username", read_only=True)
@@ -136,6 +140,8 @@ class DatasetSerializer(serializers.ModelSerializer):
             "species",
             "sites",
             "protocols",
+            "targets",
+            "themes",
             "files",
             "can_download",
             "uploader",

@@ -8,7 +8,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any, cast
 
 from django.conf import settings
-from django.contrib.auth.models import AnonymousUser, Group
+from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.core.validators import MaxLengthValidator
@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from access import policy
 from access.services import audit_record
 from accounts.models import User
-from datasets import blobs, counts, locations, protocols, versions
+from datasets import blobs, locations, protocols, versions
 from datasets.doi import doi_request_on_commit
 from datasets.file_store import files_store
 from datasets.models import (
@@ -45,7 +45,9 @@ from search.services import index_dataset_on_commit
 #: Default length of a grant when the focal point does not choose a date.
 DEFAULT_GRANT_DAYS = 365
 
-M2M_FIELDS = ("species", "sites", "co_owner_countries", "collaborators", "protocols")
+#: Many-to-many fields a dataset form or the API may set: tags, then people and links.
+M2M_FIELDS = ("species", "sites", "targets", "themes")
+M2M_FIELDS += ("co_owner_countries", "collaborators", "protocols")
 
 
 def _apply_fields(dataset: Dataset, fields: dict[str, Any]) -> None:
@@ -483,18 +485,3 @@ def grants_expire() -> int:
     """Clean up expired grants (expiry itself works on every request); return how many."""
     with transaction.atomic():
         return policy.expire_grants()
-
-
-def download_record(
-    *, actor: User | AnonymousUser, data_file: DataFile, ip_address: str | None
-) -> None:
-    """Write the audit row of a raw-file download, and count it (by country, not person)."""
-    counts.count_download(data_file=data_file, reader=actor)
-    audit_record(
-        actor=actor,
-        action="file.download",
-        obj=data_file,
-        country=data_file.dataset.owner_country_id if data_file.dataset is not None else "",
-        ip_address=ip_address,
-        detail={"dataset": data_file.dataset_id, "name": data_file.original_name},
-    )

@@ -22,7 +22,7 @@ from projects.api import ProjectViewSet
 from publications.api import urlpatterns as publication_api_urlpatterns
 from publications.events_api import urlpatterns as event_api_urlpatterns
 from search.api import SearchView
-from species.api import CountryViewSet, SiteViewSet, SpeciesViewSet
+from species.api import CountryViewSet, SiteViewSet, SpeciesViewSet, TargetViewSet
 
 SCHEMA_PARAMETERS = (params.choice("lang", [code for code, _name in settings.LANGUAGES]),)
 
@@ -66,6 +66,7 @@ router.register("sites", SiteViewSet, basename="site")
 router.register("countries", CountryViewSet, basename="country")
 router.register("projects", ProjectViewSet, basename="project")
 router.register("people", ProfileViewSet, basename="person")
+router.register("targets", TargetViewSet, basename="target")
 
 urlpatterns = [
     path("", ApiRootView.as_view(), name="root"),

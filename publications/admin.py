@@ -61,6 +61,6 @@ class EventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("title", "type", "start_date", "city", "featured")
     list_filter = ("type", "featured")
     search_fields = ("title", "city", "venue")
-    filter_horizontal = ("species", "sites", "countries")
+    filter_horizontal = ("species", "sites", "countries", "targets", "themes")
     inlines = [SessionInline, ParticipantCountInline, MaterialInline]
     raw_id_fields = ("created_by",)

@@ -437,6 +437,10 @@ def seed_library(*, secretariat: User) -> dict[str, int]:
             species=list(Species.objects.filter(is_flagship=True)),
             countries=list(Country.objects.all()),
             sites=list(Site.objects.filter(code="KR_INCHEON_GANGHWA")),
+            targets=list(KmgbfTarget.objects.filter(number__in=[4, 20, 21, 23])),
+            themes=list(
+                Theme.objects.filter(code__in=["capacity-building", "transboundary-cooperation"])
+            ),
         )
         _seed_agenda(secretariat, event)
         events_services.participants_set(actor=secretariat, event=event, counts=PARTICIPANTS)

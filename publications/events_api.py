@@ -32,7 +32,7 @@ from publications.events_services import MAX_COUNT, MAX_SPEAKERS, MAX_TAGS, MAX_
 from publications.models import Event, MaterialKind, Session, Visibility
 from publications.rules import LANGUAGE_CODES
 from publications.serializers import PersonSerializer, PublicationFileSerializer
-from species.models import Country, Site, Species
+from species.models import Country, KmgbfTarget, Site, Species, Theme
 
 
 class MaterialSerializer(serializers.Serializer):
@@ -120,6 +120,8 @@ class EventSerializer(serializers.ModelSerializer):
     species = bounds.codes(Species.objects.all(), max_items=MAX_TAGS)
     sites = bounds.codes(Site.objects.all(), max_items=MAX_TAGS)
     countries = bounds.codes(Country.objects.all(), max_items=MAX_TAGS)
+    targets = bounds.codes(KmgbfTarget.objects.all(), max_items=MAX_TAGS, slug="number")
+    themes = bounds.codes(Theme.objects.all(), max_items=MAX_TAGS)
     summary = serializers.CharField(required=False, allow_blank=True, max_length=MAX_TEXT)
     outcomes = serializers.CharField(required=False, allow_blank=True, max_length=MAX_TEXT)
     participants_total = serializers.SerializerMethodField()

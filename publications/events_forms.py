@@ -24,6 +24,7 @@ from publications.forms import (
     LANGUAGE_CHOICES,
     MultipleFileField,
     tag_fields,
+    target_theme_fields,
 )
 from publications.models import (
     REGION_TIME_ZONES,
@@ -91,6 +92,8 @@ class EventForm(forms.ModelForm):
             "species",
             "sites",
             "countries",
+            "targets",
+            "themes",
             "featured",
         ]
         widgets = {
@@ -113,6 +116,7 @@ class EventForm(forms.ModelForm):
             initial=self.instance.time_zone,
             help_text=_("Session times are given and shown in this zone."),
         )
+        self.fields.update(target_theme_fields(MAX_TAGS))
         self.order_fields(self.Meta.fields)
 
     def values(self) -> dict:

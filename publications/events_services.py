@@ -51,7 +51,7 @@ MAX_COUNT = 100_000
 #: The longest summary, outcomes or session description, in characters.
 MAX_TEXT = 20_000
 
-EVENT_TAGS = ("species", "sites", "countries")
+EVENT_TAGS = ("species", "sites", "countries", "targets", "themes")
 EVENT_TEXTS = ("summary", "outcomes")
 
 

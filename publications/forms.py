@@ -103,6 +103,26 @@ def tag_fields(limits: Mapping[str, int]) -> dict[str, forms.Field]:
     }
 
 
+def target_theme_fields(max_items: int) -> dict[str, forms.Field]:
+    """Return the KMGBF targets and themes fields of an event form (as a publication's)."""
+    return {
+        "targets": BoundedModelMultipleChoiceField(
+            KmgbfTarget.objects.all(),
+            max_items=max_items,
+            required=False,
+            label=_("KMGBF targets"),
+            widget=forms.SelectMultiple(attrs={"size": 6}),
+        ),
+        "themes": BoundedModelMultipleChoiceField(
+            Theme.objects.all(),
+            max_items=max_items,
+            required=False,
+            label=_("Themes"),
+            widget=forms.SelectMultiple(attrs={"size": 6}),
+        ),
+    }
+
+
 class PeopleRowsMixin(_PeopleRowsBase):
     """Numbered name + affiliation rows (authors or speakers); empty rows are skipped."""
 

@@ -302,6 +302,12 @@ class Event(models.Model):
     species = models.ManyToManyField(Species, related_name="events", blank=True)
     sites = models.ManyToManyField(Site, related_name="events", blank=True)
     countries = models.ManyToManyField(Country, related_name="events", blank=True)
+    targets = models.ManyToManyField(
+        KmgbfTarget, related_name="events", blank=True, verbose_name=_("KMGBF targets")
+    )
+    themes = models.ManyToManyField(
+        Theme, related_name="events", blank=True, verbose_name=_("themes")
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )

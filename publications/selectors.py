@@ -200,6 +200,8 @@ EVENT_FILTERS = (
     params.code("species", description="Species code, e.g. TIGER_AMUR."),
     params.code("site", max_length=60),
     params.country(),
+    params.integer("target", minimum=1, maximum=23, description="KMGBF target number."),
+    params.code("theme", max_length=60, description="Theme code, e.g. capacity-building."),
 )
 
 
@@ -212,6 +214,8 @@ class EventFilters(params.Filters):
     species: str = ""
     site: str = ""
     country: str = ""
+    target: int | None = None
+    theme: str = ""
 
 
 def events(*, user, filters: EventFilters | None = None) -> QuerySet[Event]:
@@ -226,6 +230,8 @@ def events(*, user, filters: EventFilters | None = None) -> QuerySet[Event]:
         (filters.species, "species__code"),
         (filters.site, "sites__code"),
         (filters.country, "countries__code"),
+        (filters.target, "targets__number"),
+        (filters.theme, "themes__code"),
     ):
         if value:
             found = found.filter(**{lookup: value})
@@ -271,6 +277,8 @@ def with_agenda(found: QuerySet[Event], *, user) -> QuerySet[Event]:
         "species",
         "sites",
         "countries",
+        "targets",
+        "themes",
         Prefetch("materials", queryset=materials.filter(session__isnull=True), to_attr="general"),
         Prefetch(
             "sessions",

@@ -85,11 +85,15 @@ def dataset_index(dataset) -> None:
     species = list(dataset.species.all())
     sites = list(dataset.sites.all())
     countries = [dataset.owner_country, *dataset.co_owner_countries.all()]
+    targets = list(dataset.targets.all())
+    themes = list(dataset.themes.all())
     rest = "\n".join(
         [dataset.abstract, dataset.get_method_display(), dataset.citation]
         + _names(species)
         + _names(sites)
         + _names(countries)
+        + _names(themes)
+        + [title for target in targets for title in target.titles()]
     )
     start = dataset.temporal_start
     _save(
@@ -105,8 +109,8 @@ def dataset_index(dataset) -> None:
         species=[s.code for s in species],
         sites=[s.code for s in sites],
         countries=[c.code for c in countries],
-        targets=[],
-        themes=[],
+        targets=[t.number for t in targets],
+        themes=[t.code for t in themes],
         access=dataset.access_level,
         published=dataset.status == "published" and dataset.superseded_at is None,
     )
@@ -127,7 +131,7 @@ def publication_index(publication) -> None:
         + _names(sites)
         + _names(countries)
         + _names(themes)
-        + [target.title for target in targets]
+        + [title for target in targets for title in target.titles()]
     )
     kind = Kind.PRESENTATION if publication.type == "presentation" else Kind.PUBLICATION
     _save(
@@ -154,11 +158,15 @@ def publication_index(publication) -> None:
 def event_index(event) -> None:
     """Create or refresh the search document of ``event``."""
     sessions = list(event.sessions.all())
+    targets = list(event.targets.all())
+    themes = list(event.themes.all())
     rest = "\n".join(
         [event.summary, event.outcomes, event.city, event.venue, event.organisers]
         + [f"{session.title} {session.moderators}" for session in sessions]
         + _names(event.species.all())
         + _names(event.countries.all())
+        + _names(themes)
+        + [title for target in targets for title in target.titles()]
     )
     _save(
         {"event": event},
@@ -173,8 +181,8 @@ def event_index(event) -> None:
         species=[s.code for s in event.species.all()],
         sites=[s.code for s in event.sites.all()],
         countries=[c.code for c in event.countries.all()],
-        targets=[],
-        themes=[],
+        targets=[t.number for t in targets],
+        themes=[t.code for t in themes],
         access="public",
         published=event.is_published,
     )

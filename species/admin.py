@@ -39,8 +39,8 @@ class SiteAdmin(AuditedAdminMixin, admin.ModelAdmin):
 
 @admin.register(KmgbfTarget)
 class KmgbfTargetAdmin(AuditedAdminMixin, admin.ModelAdmin):
-    list_display = ("number", "title")
-    search_fields = ("title",)
+    list_display = ("number", "title_en")
+    search_fields = ("title_en", "title_zh", "title_ja", "title_ko", "title_mn", "title_ru")
 
 
 @admin.register(Theme)

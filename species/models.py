@@ -203,12 +203,37 @@ class Site(MultilingualNameMixin):
         return [str(labels.get(value, value)) for value in self.site_types]
 
 
+#: The KMGBF targets the programme works towards first: species (4) and capacity (20).
+FEATURED_TARGETS = (4, 20)
+
+
 class KmgbfTarget(models.Model):
-    """One of the 23 targets of the Kunming-Montreal Global Biodiversity Framework."""
+    """One of the 23 targets of the Kunming-Montreal Global Biodiversity Framework.
+
+    Its short title and summary are kept in the six portal languages, like the names of
+    species and sites; ``title`` and ``summary`` read the active language, falling back to
+    English.
+    """
 
     number = models.PositiveSmallIntegerField(_("number"), primary_key=True)
-    title = models.CharField(_("title"), max_length=300)
+    title_en = models.CharField(_("title (English)"), max_length=300)
+    title_zh = models.CharField(_("title (Chinese)"), max_length=300, blank=True)
+    title_ja = models.CharField(_("title (Japanese)"), max_length=300, blank=True)
+    title_ko = models.CharField(_("title (Korean)"), max_length=300, blank=True)
+    title_mn = models.CharField(_("title (Mongolian)"), max_length=300, blank=True)
+    title_ru = models.CharField(_("title (Russian)"), max_length=300, blank=True)
+    summary_en = models.TextField(_("summary (English)"), blank=True)
+    summary_zh = models.TextField(_("summary (Chinese)"), blank=True)
+    summary_ja = models.TextField(_("summary (Japanese)"), blank=True)
+    summary_ko = models.TextField(_("summary (Korean)"), blank=True)
+    summary_mn = models.TextField(_("summary (Mongolian)"), blank=True)
+    summary_ru = models.TextField(_("summary (Russian)"), blank=True)
     description = models.TextField(_("official text"), blank=True)
+
+    # Set by ``species.selectors``: what the viewer may see tagged with the target, and the
+    # codes of the member States contributing (the targets API).
+    counts: dict[str, int]
+    countries: list[str]
 
     class Meta:
         ordering = ["number"]
@@ -217,6 +242,40 @@ class KmgbfTarget(models.Model):
 
     def __str__(self) -> str:
         return f"T{self.number}. {self.title}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("species:target_detail", args=[self.number])
+
+    @property
+    def title(self) -> str:
+        """Return the short title in the active language, or the English one."""
+        return self.title_in(get_language() or "en")
+
+    @property
+    def summary(self) -> str:
+        """Return the summary in the active language, or the English one."""
+        return self._in_language("summary", get_language() or "en")
+
+    @property
+    def is_featured(self) -> bool:
+        """Return True for the targets NEASPEC's programme works towards first (4 and 20)."""
+        return self.number in FEATURED_TARGETS
+
+    def title_in(self, language: str) -> str:
+        """Return the short title in ``language`` (a Django language code), else English."""
+        return self._in_language("title", language)
+
+    def titles(self) -> list[str]:
+        """Return the short title in every language it has, English first."""
+        return [
+            value
+            for suffix in NAME_FIELD_SUFFIX.values()
+            if (value := getattr(self, f"title_{suffix}"))
+        ]
+
+    def _in_language(self, field: str, language: str) -> str:
+        suffix = NAME_FIELD_SUFFIX.get((language or "en").lower(), "en")
+        return getattr(self, f"{field}_{suffix}") or getattr(self, f"{field}_en")
 
 
 class Theme(MultilingualNameMixin):

@@ -1,17 +1,21 @@
-"""Reads of reference data and of what is tagged with it, each owning its joins."""
+"""Reads of reference data (species, sites, member States, KMGBF targets) and of what is
+tagged with it, each owning its joins."""
 
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet, Sum
+from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 from django.utils import formats
 from django.utils.dates import MONTHS
 from django.utils.translation import gettext_lazy as _
 
 from access import policy
+from datasets.models import Dataset
 from maps.selectors import points_and_legend
 from neaspec_portal import params
-from species.models import Country, IucnCategory, Site, Species, SpeciesGroup
+from publications.models import Event, EventType, Publication
+from species.models import Country, IucnCategory, KmgbfTarget, Site, Species, SpeciesGroup
 
 #: The query parameters that narrow the species list of the API.
 SPECIES_FILTERS = (
@@ -160,3 +164,155 @@ def records_by_month(*, user, species: Species) -> dict:
         for number in range(1, 13)
     ]
     return {"months": months, "dated": sum(counts.values()), "undated": undated}
+
+
+# --- KMGBF targets ----------------------------------------------------------------------------
+
+#: The query parameters that narrow what a target page or the targets API counts.
+TARGET_FILTERS = (
+    params.year(description="Publications of that year; datasets and events covering it."),
+    params.country(),
+)
+
+
+@dataclass(frozen=True)
+class TargetItems:
+    """What the hub holds that ``user`` may see, before any target is chosen."""
+
+    publications: QuerySet[Publication]
+    datasets: QuerySet[Dataset]
+    events: QuerySet[Event]
+
+
+def target_items(*, user, year: int | None = None, country: str = "") -> TargetItems:
+    """Return the publications, datasets and events ``user`` may see, narrowed by year and
+    country (``TARGET_FILTERS``).
+
+    Everything comes through the policy's ``visible_*`` functions: a visitor sees published
+    items only, the owner side also its own drafts and submissions. A dataset superseded by a
+    later version is left out, so that a series counts once.
+    """
+    publications = policy.visible_publications(user)
+    datasets = policy.visible_datasets(user).filter(superseded_at__isnull=True)
+    events = Event.objects.all()
+    if year:
+        publications = publications.filter(year=year)
+        datasets = datasets.filter(
+            Q(temporal_start__year__lte=year, temporal_end__year__gte=year)
+            | Q(temporal_start__year=year, temporal_end__isnull=True)
+        )
+        events = events.filter(start_date__year__lte=year, end_date__year__gte=year)
+    if country:
+        tagged = Publication.countries.through.objects.filter(country_id=country)
+        publications = publications.filter(pk__in=tagged.values("publication_id"))
+        co_owned = Dataset.co_owner_countries.through.objects.filter(country_id=country)
+        datasets = datasets.filter(
+            Q(owner_country_id=country) | Q(pk__in=co_owned.values("dataset_id"))
+        )
+        events = events.filter(
+            pk__in=Event.countries.through.objects.filter(country_id=country).values("event_id")
+        )
+    return TargetItems(publications=publications, datasets=datasets, events=events)
+
+
+def _per_target(through, owner: str, items: QuerySet, **extra: Q) -> dict[int, dict[str, int]]:
+    rows = (
+        through.objects.filter(**{f"{owner}_id__in": items.values("pk")})
+        .values("kmgbftarget_id")
+        .annotate(
+            total=Count(f"{owner}_id"),
+            **{name: Count(f"{owner}_id", filter=condition) for name, condition in extra.items()},
+        )
+        .order_by()
+    )
+    return {row.pop("kmgbftarget_id"): row for row in rows}
+
+
+def target_list(*, user, year: int | None = None, country: str = "") -> list[KmgbfTarget]:
+    """Return the 23 targets, each with the counts of what ``user`` may see tagged with it.
+
+    Each target gets ``counts``: publications, datasets, events and trainings (events of
+    type training). Four queries whatever the number of items: the targets and one count
+    per kind of item.
+    """
+    items = target_items(user=user, year=year, country=country)
+    publications = _per_target(Publication.targets.through, "publication", items.publications)
+    datasets = _per_target(Dataset.targets.through, "dataset", items.datasets)
+    events = _per_target(
+        Event.targets.through,
+        "event",
+        items.events,
+        trainings=Q(event__type=EventType.TRAINING),
+    )
+    targets = list(KmgbfTarget.objects.all())
+    for target in targets:
+        target.counts = {
+            "publications": publications.get(target.number, {}).get("total", 0),
+            "datasets": datasets.get(target.number, {}).get("total", 0),
+            "events": events.get(target.number, {}).get("total", 0),
+            "trainings": events.get(target.number, {}).get("trainings", 0),
+        }
+    return targets
+
+
+def target_get(code: str | int) -> KmgbfTarget:
+    """Return the target numbered ``code`` (raises DoesNotExist for anything else)."""
+    text = str(code).strip().upper().removeprefix("T")
+    if not text.isdigit() or len(text) > 2:
+        raise KmgbfTarget.DoesNotExist(f"No KMGBF target {code!r}.")
+    return KmgbfTarget.objects.get(number=int(text))
+
+
+def target_detail(
+    *, user, target: KmgbfTarget, year: int | None = None, country: str = "", limit: int = 10
+) -> dict[str, Any]:
+    """Return what the hub holds toward ``target`` that ``user`` may see.
+
+    The counts and the lists come from the same querysets (``target_items``): publications,
+    datasets, events, trainings, and the member States contributing (the countries of those
+    items: a publication's countries, a dataset's owner and co-owners, an event's countries).
+    """
+    items = target_items(user=user, year=year, country=country)
+    publications = items.publications.filter(
+        pk__in=Publication.targets.through.objects.filter(kmgbftarget=target).values(
+            "publication_id"
+        )
+    )
+    datasets = items.datasets.filter(
+        pk__in=Dataset.targets.through.objects.filter(kmgbftarget=target).values("dataset_id")
+    )
+    events = items.events.filter(
+        pk__in=Event.targets.through.objects.filter(kmgbftarget=target).values("event_id")
+    )
+    countries = country_list().filter(
+        Q(
+            code__in=Publication.countries.through.objects.filter(
+                publication_id__in=publications.values("pk")
+            ).values("country_id")
+        )
+        | Q(code__in=datasets.values("owner_country_id"))
+        | Q(
+            code__in=Dataset.co_owner_countries.through.objects.filter(
+                dataset_id__in=datasets.values("pk")
+            ).values("country_id")
+        )
+        | Q(
+            code__in=Event.countries.through.objects.filter(
+                event_id__in=events.values("pk")
+            ).values("country_id")
+        )
+    )
+    return {
+        "counts": {
+            "publications": publications.count(),
+            "datasets": datasets.count(),
+            "events": events.count(),
+            "trainings": events.filter(type=EventType.TRAINING).count(),
+        },
+        "countries": list(countries),
+        "publications": list(publications.order_by("-year", "-pk")[:limit]),
+        "datasets": list(
+            datasets.select_related("owner_country").order_by("-published_at", "-pk")[:limit]
+        ),
+        "events": list(events.order_by("-start_date", "-pk")[:limit]),
+    }

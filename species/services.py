@@ -18,6 +18,8 @@ from species.models import Country, KmgbfTarget, Site, Species, Theme
 
 REFERENCE_DIR = Path(__file__).resolve().parent / "reference_data"
 NAME_COLUMNS = ("name_en", "name_zh", "name_ja", "name_ko", "name_mn", "name_ru")
+#: Suffixes of the translated columns the reference files carry beside English.
+TRANSLATED = ("zh", "ja", "ko", "mn", "ru")
 
 
 @dataclass(frozen=True)
@@ -44,6 +46,16 @@ def _rows(name: str, directory: Path) -> list[dict[str, str]]:
 
 def _names(row: dict[str, str]) -> dict[str, str]:
     return {column: row[column] for column in NAME_COLUMNS if column in row}
+
+
+def _translated(row: dict[str, str], field: str, *, english: str) -> dict[str, str]:
+    """Return ``<field>_en`` from the column ``english`` and the translated columns found."""
+    values = {f"{field}_en": row[english]}
+    for suffix in TRANSLATED:
+        column = f"{field}_{suffix}"
+        if column in row:
+            values[column] = row[column]
+    return values
 
 
 def _upsert(
@@ -75,6 +87,15 @@ def _upsert(
             detail={"via": "load_reference", "fields": changed},
         )
     return row
+
+
+def _load_targets(directory: Path) -> None:
+    """Create or update the KMGBF targets: short title and summary in six languages."""
+    for row in _rows("kmgbf_targets.csv", directory):
+        values = _translated(row, "title", english="title")
+        if "summary_en" in row:
+            values.update(_translated(row, "summary", english="summary_en"))
+        _upsert(KmgbfTarget, {"number": int(row["number"])}, values)
 
 
 @transaction.atomic
@@ -110,7 +131,7 @@ def reference_data_load(*, directory: Path = REFERENCE_DIR) -> ReferenceCounts:
             Site,
             {"code": row["code"]},
             {
-                "name_en": row["name"],
+                **_translated(row, "name", english="name"),
                 "latitude": Decimal(row["lat"]),
                 "longitude": Decimal(row["lon"]),
                 "site_types": [token for token in row["site_type"].split(";") if token],
@@ -123,8 +144,7 @@ def reference_data_load(*, directory: Path = REFERENCE_DIR) -> ReferenceCounts:
             },
         )
 
-    for row in _rows("kmgbf_targets.csv", directory):
-        _upsert(KmgbfTarget, {"number": int(row["number"])}, {"title": row["title"]})
+    _load_targets(directory)
 
     for row in _rows("themes.csv", directory):
         _upsert(Theme, {"code": row["code"]}, _names(row))

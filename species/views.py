@@ -1,4 +1,5 @@
-"""Pages of reference data: species, sites and member States (the home page is ``home``)."""
+"""Pages of reference data: species, sites, member States and KMGBF targets (the home page
+is ``home``)."""
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -6,7 +7,7 @@ from django.shortcuts import render
 from maps.selectors import map_sites
 from neaspec_portal import params
 from species import selectors
-from species.models import Country, Site, Species
+from species.models import Country, KmgbfTarget, Site, Species
 
 
 def species_index(request: HttpRequest) -> HttpResponse:
@@ -65,3 +66,37 @@ def country_detail(request: HttpRequest, code: str) -> HttpResponse:
     context = {"country": country, "sites": sites, "map_sites": map_sites(sites)}
     context.update(selectors.tagged_content(user=request.user, country=country))
     return render(request, "species/country_detail.html", context)
+
+
+def target_index(request: HttpRequest) -> HttpResponse:
+    """List the 23 KMGBF targets, 4 and 20 first, with what the hub holds toward each."""
+    values = params.read(request.GET, selectors.TARGET_FILTERS, strict=False)
+    targets = selectors.target_list(
+        user=request.user, year=values["year"], country=values["country"]
+    )
+    context = {
+        "featured": [target for target in targets if target.is_featured],
+        "targets": targets,
+        "countries": selectors.country_list(),
+        "selected_year": values["year"],
+        "selected_country": values["country"],
+    }
+    return render(request, "species/target_list.html", context)
+
+
+def target_detail(request: HttpRequest, code: str) -> HttpResponse:
+    """Show one target in the active language and what ``request.user`` may see toward it."""
+    try:
+        target = selectors.target_get(code)
+    except KmgbfTarget.DoesNotExist:
+        raise Http404("No such KMGBF target.") from None
+    values = params.read(request.GET, selectors.TARGET_FILTERS, strict=False)
+    context = {"target": target, "selected_year": values["year"]}
+    context["selected_country"] = values["country"]
+    context["countries"] = selectors.country_list()
+    context.update(
+        selectors.target_detail(
+            user=request.user, target=target, year=values["year"], country=values["country"]
+        )
+    )
+    return render(request, "species/target_detail.html", context)

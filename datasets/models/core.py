@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase  # noqa: TID251
 
 from datasets import message_catalog
-from species.models import Country, Site, Species
+from species.models import Country, KmgbfTarget, Site, Species, Theme
 
 #: The longest free texts the hub stores: abstracts; terms, citations and comments.
 LONG_TEXT = 10_000
@@ -25,7 +25,14 @@ SHORT_TEXT = 4_000
 REASON_TEXT = 2_000
 #: The longest lists a dataset takes (``neaspec_portal.bounds``): five co-owners are the
 #: other member States.
-LIST_LIMITS = {"species": 500, "sites": 500, "co_owner_countries": 5, "collaborators": 50}
+LIST_LIMITS = {
+    "species": 500,
+    "sites": 500,
+    "co_owner_countries": 5,
+    "collaborators": 50,
+    "targets": 23,
+    "themes": 50,
+}
 
 
 class Method(models.TextChoices):
@@ -88,6 +95,12 @@ class Dataset(models.Model):
     )
     sites = models.ManyToManyField(
         Site, related_name="datasets", blank=True, verbose_name=_("sites")
+    )
+    targets = models.ManyToManyField(
+        KmgbfTarget, related_name="datasets", blank=True, verbose_name=_("KMGBF targets")
+    )
+    themes = models.ManyToManyField(
+        Theme, related_name="datasets", blank=True, verbose_name=_("themes")
     )
     owner_country = models.ForeignKey(
         Country, on_delete=models.PROTECT, related_name="owned_datasets", verbose_name=_("owner")

@@ -152,10 +152,10 @@ def test_the_list_costs_the_same_queries_for_any_page_size(
 ):
     for number in range(rows):
         DataFileFactory(dataset=DatasetFactory(uploader=researcher_a, title=f"S{number}"))
-    # Expect 7 queries: the count, the page (download decision in SQL), then species,
-    # sites, co-owners, files and the protocols the caller may see prefetched. None per
+    # Expect 9 queries: the count, the page (download decision in SQL), then species, sites, KMGBF
+    # targets, themes, co-owners, files and the protocols the caller may see prefetched. None per
     # dataset.
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(9):
         body = client.get("/api/v1/datasets/").json()
     assert body["count"] == rows
 

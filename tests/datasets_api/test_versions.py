@@ -207,21 +207,20 @@ def test_the_dataset_page_lists_versions_within_its_query_budget(
     services.dataset_submit(actor=researcher_a, dataset=second)
     services.dataset_review(actor=focal_point_a, dataset=second, decision="approve")
     client.logout()
-    # Expect 18 queries for a visitor: the dataset with its download rule; its species,
-    # sites, co-owners, collaborators, files, decisions and visible protocols (prefetches);
-    # the species names that the files' name-matching reports quote; the series' versions
-    # with file counts; the uploader with their country, whom the citation names first; the
-    # profile and preview (stored previews, species, exact and public map rows), the counts
-    # (an upsert and a read) and the JSON-LD's public extent (tests/datasets_preview says
-    # which).
-    html = _page_queries(client, django_assert_num_queries, first.pk, 18)
+    # Expect 20 queries for a visitor: the dataset with its download rule; its species, sites, KMGBF
+    # targets, themes, co-owners, collaborators, files, decisions and visible protocols
+    # (prefetches); the species names that the files' name-matching reports quote; the series'
+    # versions with file counts; the uploader with their country, whom the citation names first; the
+    # profile and preview (stored previews, species, exact and public map rows), the counts (an
+    # upsert and a read) and the JSON-LD's public extent (tests/datasets_preview says which).
+    html = _page_queries(client, django_assert_num_queries, first.pk, 20)
     assert "A newer version of this dataset exists" in html
     assert f'href="/data/{second.pk}/"' in html
     client.force_login(researcher_a)
     # The owner: the same, plus the session, the account, their focal-point countries and
     # the exact rows of the map (the empty public-row read is skipped), and the usage
     # table by month and country (the counts grouped, the title).
-    html = _page_queries(client, django_assert_num_queries, second.pk, 25)
+    html = _page_queries(client, django_assert_num_queries, second.pk, 27)
     assert 'data-version-row="1"' in html and "Start new version" in html
 
 

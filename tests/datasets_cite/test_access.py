@@ -79,17 +79,16 @@ def test_the_dataset_page_cites_without_a_query_per_creator(
 ):
     dataset = DatasetFactory(uploader=researcher_a)
     dataset.collaborators.set([UserFactory(country_id="MN") for _ in range(collaborators)])
-    # Expect 16 queries for a visitor: the dataset through the policy; species, sites,
-    # co-owners, collaborators (with their countries), files, decisions and the monitoring
-    # protocols the reader may see prefetched; the
-    # uploader's country, which the citation names; the series' versions; the profile,
-    # counts and JSON-LD parts that tests/datasets_preview/test_profile_page.py lists.
-    # The same with six collaborators.
-    with django_assert_num_queries(16):
+    # Expect 18 queries for a visitor: the dataset through the policy; species, sites, KMGBF
+    # targets, themes, co-owners, collaborators (with their countries), files, decisions and the
+    # monitoring protocols the reader may see prefetched; the uploader's country, which the citation
+    # names; the series' versions; the profile, counts and JSON-LD parts that
+    # tests/datasets_preview/test_profile_page.py lists. The same with six collaborators.
+    with django_assert_num_queries(18):
         assert client.get(f"/data/{dataset.pk}/").status_code == 200
     client.force_login(researcher_a)
-    # Expect 22 for the uploader: the session, the account and its focal-point countries,
-    # the same 16, the uploader's own pending access request, and the usage table by month
+    # Expect 24 for the uploader: the session, the account and its focal-point countries,
+    # the same 18, the uploader's own pending access request, and the usage table by month
     # and country (the counts grouped, the title).
-    with django_assert_num_queries(22):
+    with django_assert_num_queries(24):
         assert client.get(f"/data/{dataset.pk}/").status_code == 200

@@ -272,10 +272,10 @@ def test_the_secretariats_queue_costs_the_same_queries_for_any_number_of_rows(
         _submitted(focal_point_a)
     client.force_login(secretariat)
     client.get(reverse("datasets:review_queue"))  # the session's first reads
-    # Expect 8 queries: session, account, device (django-otp), focal-point lookup, the queue
-    # and its three tag lists (species, sites, co-owners). The menu's roles and counts were
-    # kept by the first request (context_processors).
-    with django_assert_num_queries(8):
+    # Expect 10 queries: session, account, device (django-otp), focal-point lookup, the queue
+    # and its five tag lists (species, sites, KMGBF targets, themes, co-owners). The menu's
+    # roles and counts were kept by the first request (context_processors).
+    with django_assert_num_queries(10):
         response = client.get(reverse("datasets:review_queue"))
     assert response.status_code == 200
 

@@ -53,10 +53,10 @@ def test_the_list_costs_the_same_queries_for_any_number_of_rows(
 ):
     for number in range(rows):
         DatasetFactory(uploader=researcher_a, title=f"Survey {number}")
-    # Expect 7 queries: the count, the page of datasets (owner joined, the download
+    # Expect 9 queries: the count, the page of datasets (owner joined, the download
     # decision in SQL), the species and co-owners of the cards drawn (none is kept yet), and
-    # the filter form's species, sites and countries. None per row.
-    with django_assert_num_queries(7):
+    # the filter form's species, sites, countries, KMGBF targets and themes. None per row.
+    with django_assert_num_queries(9):
         response = client.get(reverse("datasets:list"))
     assert response.status_code == 200
 

@@ -35,18 +35,18 @@ def test_the_owner_sees_exact_values(client, table, researcher_a):
 
 
 def test_the_page_query_budget(client, table, researcher_a, django_assert_num_queries):
-    # Expect 18 queries for a visitor: the dataset through the policy; its species, sites,
-    # co-owners, collaborators, files, decisions and visible protocols; the species' names
-    # of the matching report; the files' stored previews; the species of the profile; the
-    # datasets whose records the visitor reads exactly (none) and the public rows of the
-    # map; counting the view (one upsert) and reading the counts; the uploader's country
-    # (citation); the series' versions; the public extent of the JSON-LD description.
-    with django_assert_num_queries(18):
+    # Expect 20 queries for a visitor: the dataset through the policy; its species, sites, KMGBF
+    # targets, themes, co-owners, collaborators, files, decisions and visible protocols; the
+    # species' names of the matching report; the files' stored previews; the species of the profile;
+    # the datasets whose records the visitor reads exactly (none) and the public rows of the map;
+    # counting the view (one upsert) and reading the counts; the uploader's country (citation); the
+    # series' versions; the public extent of the JSON-LD description.
+    with django_assert_num_queries(20):
         client.get(f"/data/{table.dataset_id}/")
     client.force_login(researcher_a)
-    # Expect 25 for the owner: the session, the user and their focal-point countries; the
-    # same 18 less the visitor's empty public-row read, plus the exact rows of the map;
+    # Expect 27 for the owner: the session, the user and their focal-point countries; the
+    # same 20 less the visitor's empty public-row read, plus the exact rows of the map;
     # the owner's own open access request; and the usage table by month and country (the
     # counts grouped, the title).
-    with django_assert_num_queries(25):
+    with django_assert_num_queries(27):
         client.get(f"/data/{table.dataset_id}/")

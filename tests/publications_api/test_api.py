@@ -346,10 +346,11 @@ def test_event_lists_cost_the_same_queries_for_any_number_of_events(
     # and the participant counts of those shown (a visitor has no drafts to read).
     with django_assert_num_queries(4):
         assert client.get("/library/events/").status_code == 200
-    # Expect 12 queries: the count, the page, species, sites and countries, the whole-event
-    # materials (with their publications), the sessions, their materials, the authors and
-    # files of those, the participant counts, and the set of downloadable publications.
-    with django_assert_num_queries(12):
+    # Expect 14 queries: the count, the page, species, sites, countries, KMGBF targets and
+    # themes, the whole-event materials (with their publications), the sessions, their
+    # materials, the authors and files of those, the participant counts, and the set of
+    # downloadable publications.
+    with django_assert_num_queries(14):
         assert client.get("/api/v1/events/").status_code == 200
 
 
