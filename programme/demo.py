@@ -14,7 +14,7 @@ from accounts.models import User
 from publications import events_services
 from publications.models import Event
 from publications.training_services import trainees_set
-from species.models import Country, Species
+from species.models import Country, KmgbfTarget, Species
 
 #: (country or None for partners, age group, role, women, men, other or undisclosed)
 TrainingRow = tuple[str | None, str, str, int, int, int]
@@ -86,6 +86,9 @@ def seed_trainings(*, secretariat: User) -> dict[str, int]:
             **fields,
             countries=list(Country.objects.filter(code__in=countries)),
             species=list(Species.objects.filter(code__in=species)),
+            # Training frontline staff is capacity building (target 20) for species
+            # conservation (target 4).
+            targets=list(KmgbfTarget.objects.filter(number__in=[4, 20])),
         )
         event = events_services.event_publish(actor=secretariat, event=event)
         trainees_set(

@@ -194,7 +194,7 @@ def target_items(*, user, year: int | None = None, country: str = "") -> TargetI
     """
     publications = policy.visible_publications(user)
     datasets = policy.visible_datasets(user).filter(superseded_at__isnull=True)
-    events = Event.objects.all()
+    events = policy.listed_events(user)
     if year:
         publications = publications.filter(year=year)
         datasets = datasets.filter(

@@ -39,7 +39,9 @@ def _dataset(uploader, *, status="published", targets=(4,), co_owners=()):
     return dataset
 
 
-def _event(creator, *, kind="workshop", targets=(4,), countries=("JP",), year=2024):
+def _event(
+    creator, *, kind="workshop", targets=(4,), countries=("JP",), year=2024, status="published"
+):
     event = Event.objects.create(
         title=f"{kind} {year}",
         type=kind,
@@ -47,6 +49,7 @@ def _event(creator, *, kind="workshop", targets=(4,), countries=("JP",), year=20
         end_date=date(year, 5, 2),
         city="Incheon",
         created_by=creator,
+        status=status,
     )
     event.targets.set(targets)
     event.countries.set(countries)
@@ -131,6 +134,15 @@ def test_a_new_training_moves_the_count(client, holdings, secretariat):
     after = _api(client, "/api/v1/targets/20/")["counts"]
     assert after["trainings"] == before["trainings"] + 1
     assert after["events"] == before["events"] + 1
+
+
+def test_a_draft_event_counts_for_nobody(client, holdings, secretariat):
+    visitor_before = _api(client, "/api/v1/targets/20/")["counts"]
+    before = _api(client, "/api/v1/targets/20/", secretariat)["counts"]
+    _event(secretariat, kind="training", targets=(20,), status="draft")
+    assert _api(client, "/api/v1/targets/20/")["counts"] == before
+    client.logout()
+    assert _api(client, "/api/v1/targets/20/")["counts"] == visitor_before
 
 
 def test_it_filters_by_year_and_country(client, holdings, researcher_a, secretariat):
