@@ -57,6 +57,8 @@ COPY search/ search/
 COPY maps/ maps/
 COPY people/ people/
 COPY projects/ projects/
+COPY programme/ programme/
+COPY reports/ reports/
 COPY templates/ templates/
 COPY static/ static/
 COPY locale/ locale/

@@ -344,8 +344,7 @@ class DataFile(models.Model):
     problems = models.JSONField(_("problems"), default=list, blank=True)
     #: How the table's names were matched to species: [name, species code or None, rows].
     name_matches = models.JSONField(_("names matched to species"), default=list, blank=True)
-    #: Why processing failed, as a code with parameters (``datasets.message_catalog``),
-    #: worded in the reader's language; ``error`` keeps the English wording for operators.
+    #: Why processing failed (``datasets.message_catalog``); ``error`` keeps it in English.
     error_code = models.CharField(_("processing error code"), max_length=40, blank=True)
     error_params = models.JSONField(_("processing error parameters"), default=dict, blank=True)
     #: What a standard file says beyond its rows: a Darwin Core Archive's EML (offered to

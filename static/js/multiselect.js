@@ -44,7 +44,12 @@
     }
     // Keep the groups' order (the member States' languages first) and the options' order.
     options.lockOptgroupOrder = true;
+    // Tom Select moves the label to its own input; the native select, kept for the form,
+    // keeps the label's words as its name (assistive tools still meet it).
+    var label = select.id && document.querySelector('label[for="' + select.id + '"]');
+    var name = label ? label.textContent.replace(/\s+/g, " ").trim() : "";
     var control = new window.TomSelect(select, options);
+    if (name && !select.hasAttribute("aria-label")) { select.setAttribute("aria-label", name); }
     if (multiple) {
       // Start the next search afresh once a choice is made.
       control.on("item_add", function () { control.setTextboxValue(""); control.refreshOptions(false); });

@@ -157,6 +157,8 @@ def upward_arrows(imports: list[Import]) -> list[str]:
                 continue
             elif item.target.startswith(f"{item.module.split('.')[0]}.rules"):
                 continue  # the app's own validators, which import nothing of the project
+            elif item.target == f"{item.module.split('.')[0]}.message_catalog":
+                continue  # the app's own message wording, which imports nothing of the project
             found.append(f"{item.path}:{item.line}: models import {item.target}")
             continue
         if _is_models(item.target):
