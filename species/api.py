@@ -101,6 +101,7 @@ class TargetCountsSerializer(serializers.Serializer):
     datasets = serializers.IntegerField()
     events = serializers.IntegerField()
     trainings = serializers.IntegerField(help_text="Events of type training (among events).")
+    projects = serializers.IntegerField(help_text="Projects and networks working toward it.")
 
 
 TARGET_TEXT_FIELDS = [

@@ -14,6 +14,7 @@ from access import policy
 from datasets.models import Dataset
 from maps.selectors import points_and_legend
 from neaspec_portal import params
+from projects.models import Project
 from publications.models import Event, EventType, Publication
 from species.models import Country, IucnCategory, KmgbfTarget, Site, Species, SpeciesGroup
 
@@ -182,6 +183,7 @@ class TargetItems:
     publications: QuerySet[Publication]
     datasets: QuerySet[Dataset]
     events: QuerySet[Event]
+    projects: QuerySet[Project]
 
 
 def target_items(*, user, year: int | None = None, country: str = "") -> TargetItems:
@@ -195,6 +197,7 @@ def target_items(*, user, year: int | None = None, country: str = "") -> TargetI
     publications = policy.visible_publications(user)
     datasets = policy.visible_datasets(user).filter(superseded_at__isnull=True)
     events = policy.listed_events(user)
+    projects = policy.visible_projects(user)
     if year:
         publications = publications.filter(year=year)
         datasets = datasets.filter(
@@ -202,6 +205,9 @@ def target_items(*, user, year: int | None = None, country: str = "") -> TargetI
             | Q(temporal_start__year=year, temporal_end__isnull=True)
         )
         events = events.filter(start_date__year__lte=year, end_date__year__gte=year)
+        projects = projects.filter(
+            Q(end_date__isnull=True) | Q(end_date__year__gte=year), start_date__year__lte=year
+        )
     if country:
         tagged = Publication.countries.through.objects.filter(country_id=country)
         publications = publications.filter(pk__in=tagged.values("publication_id"))
@@ -212,7 +218,12 @@ def target_items(*, user, year: int | None = None, country: str = "") -> TargetI
         events = events.filter(
             pk__in=Event.countries.through.objects.filter(country_id=country).values("event_id")
         )
-    return TargetItems(publications=publications, datasets=datasets, events=events)
+        projects = projects.filter(
+            pk__in=Project.countries.through.objects.filter(country_id=country).values("project_id")
+        )
+    return TargetItems(
+        publications=publications, datasets=datasets, events=events, projects=projects
+    )
 
 
 def _per_target(through, owner: str, items: QuerySet, **extra: Q) -> dict[int, dict[str, int]]:
@@ -231,9 +242,9 @@ def _per_target(through, owner: str, items: QuerySet, **extra: Q) -> dict[int, d
 def target_list(*, user, year: int | None = None, country: str = "") -> list[KmgbfTarget]:
     """Return the 23 targets, each with the counts of what ``user`` may see tagged with it.
 
-    Each target gets ``counts``: publications, datasets, events and trainings (events of
-    type training). Four queries whatever the number of items: the targets and one count
-    per kind of item.
+    Each target gets ``counts``: publications, datasets, events, trainings (events of
+    type training) and projects. Five queries whatever the number of items: the targets and
+    one count per kind of item.
     """
     items = target_items(user=user, year=year, country=country)
     publications = _per_target(Publication.targets.through, "publication", items.publications)
@@ -244,6 +255,7 @@ def target_list(*, user, year: int | None = None, country: str = "") -> list[Kmg
         items.events,
         trainings=Q(event__type=EventType.TRAINING),
     )
+    projects = _per_target(Project.targets.through, "project", items.projects)
     targets = list(KmgbfTarget.objects.all())
     for target in targets:
         target.counts = {
@@ -251,6 +263,7 @@ def target_list(*, user, year: int | None = None, country: str = "") -> list[Kmg
             "datasets": datasets.get(target.number, {}).get("total", 0),
             "events": events.get(target.number, {}).get("total", 0),
             "trainings": events.get(target.number, {}).get("trainings", 0),
+            "projects": projects.get(target.number, {}).get("total", 0),
         }
     return targets
 
@@ -269,8 +282,9 @@ def target_detail(
     """Return what the hub holds toward ``target`` that ``user`` may see.
 
     The counts and the lists come from the same querysets (``target_items``): publications,
-    datasets, events, trainings, and the member States contributing (the countries of those
-    items: a publication's countries, a dataset's owner and co-owners, an event's countries).
+    datasets, events, trainings, projects, and the member States contributing (the countries
+    of those items: a publication's countries, a dataset's owner and co-owners, an event's
+    countries).
     """
     items = target_items(user=user, year=year, country=country)
     publications = items.publications.filter(
@@ -284,6 +298,7 @@ def target_detail(
     events = items.events.filter(
         pk__in=Event.targets.through.objects.filter(kmgbftarget=target).values("event_id")
     )
+    projects = items.projects.filter(targets=target)
     countries = country_list().filter(
         Q(
             code__in=Publication.countries.through.objects.filter(
@@ -308,6 +323,7 @@ def target_detail(
             "datasets": datasets.count(),
             "events": events.count(),
             "trainings": events.filter(type=EventType.TRAINING).count(),
+            "projects": projects.count(),
         },
         "countries": list(countries),
         "publications": list(publications.order_by("-year", "-pk")[:limit]),
@@ -315,4 +331,5 @@ def target_detail(
             datasets.select_related("owner_country").order_by("-published_at", "-pk")[:limit]
         ),
         "events": list(events.order_by("-start_date", "-pk")[:limit]),
+        "projects": list(projects.order_by("-start_date", "title")[:limit]),
     }

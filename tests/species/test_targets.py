@@ -5,8 +5,9 @@ from datetime import date
 import pytest
 from django.utils import timezone
 
+from projects import services as project_services
 from publications.models import Event, Publication
-from species.models import KmgbfTarget, Theme
+from species.models import Country, KmgbfTarget, Theme
 from tests.factories import DatasetFactory
 
 
@@ -81,7 +82,13 @@ def _api(client, path, user=None):
 def test_it_counts_for_a_visitor_only_the_published_items(client, holdings):
     body = _api(client, "/api/v1/targets/4/")
 
-    assert body["counts"] == {"publications": 1, "datasets": 1, "events": 2, "trainings": 1}
+    assert body["counts"] == {
+        "publications": 1,
+        "datasets": 1,
+        "events": 2,
+        "trainings": 1,
+        "projects": 0,
+    }
     # Korea (publication, dataset, training), Mongolia (co-owner), Japan and Russia (events).
     assert sorted(body["countries"]) == ["JP", "KR", "MN", "RU"]
 
@@ -91,7 +98,13 @@ def test_it_counts_for_the_focal_point_their_countrys_submissions_too(
 ):
     body = _api(client, "/api/v1/targets/4/", focal_point_a)
 
-    assert body["counts"] == {"publications": 2, "datasets": 2, "events": 2, "trainings": 1}
+    assert body["counts"] == {
+        "publications": 2,
+        "datasets": 2,
+        "events": 2,
+        "trainings": 1,
+        "projects": 0,
+    }
 
 
 def test_it_counts_for_an_outsider_what_a_visitor_counts(client, holdings, focal_point_b):
@@ -101,7 +114,13 @@ def test_it_counts_for_an_outsider_what_a_visitor_counts(client, holdings, focal
 
     assert visitor == outsider
     target_4 = next(row for row in visitor if row["number"] == 4)
-    assert target_4["counts"] == {"publications": 1, "datasets": 1, "events": 2, "trainings": 1}
+    assert target_4["counts"] == {
+        "publications": 1,
+        "datasets": 1,
+        "events": 2,
+        "trainings": 1,
+        "projects": 0,
+    }
 
 
 def test_the_page_shows_the_same_figures_as_visible_items(client, holdings, focal_point_a):
@@ -150,10 +169,22 @@ def test_it_filters_by_year_and_country(client, holdings, researcher_a, secretar
     _event(secretariat, year=2019, countries=("CN",))
 
     body = _api(client, "/api/v1/targets/4/?year=2019")
-    assert body["counts"] == {"publications": 1, "datasets": 0, "events": 1, "trainings": 0}
+    assert body["counts"] == {
+        "publications": 1,
+        "datasets": 0,
+        "events": 1,
+        "trainings": 0,
+        "projects": 0,
+    }
     assert body["countries"] == ["CN"]
     body = _api(client, "/api/v1/targets/4/?country=RU")
-    assert body["counts"] == {"publications": 0, "datasets": 0, "events": 1, "trainings": 1}
+    assert body["counts"] == {
+        "publications": 0,
+        "datasets": 0,
+        "events": 1,
+        "trainings": 1,
+        "projects": 0,
+    }
     rows = _api(client, "/api/v1/targets/?country=MN")
     assert next(row for row in rows if row["number"] == 4)["counts"]["datasets"] == 1
 
@@ -175,14 +206,37 @@ def test_an_unknown_target_is_a_404(client, code):
 def test_the_list_costs_the_same_queries_for_any_number_of_items(
     client, holdings, researcher_a, django_assert_num_queries
 ):
-    # Expect 4 queries: the targets, then one count per kind (publications, datasets,
-    # events with their trainings). None per target or per item.
-    with django_assert_num_queries(4):
+    # Expect 5 queries: the targets, then one count per kind (publications, datasets,
+    # events with their trainings, projects). None per target or per item.
+    with django_assert_num_queries(5):
         _api(client, "/api/v1/targets/")
     for _ in range(5):
         _publication(researcher_a, targets=(1, 2, 3))
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(5):
         _api(client, "/api/v1/targets/")
+
+
+def test_projects_count_toward_their_targets_in_their_period_and_countries(
+    client, holdings, secretariat
+):
+    project = project_services.project_save(
+        actor=secretariat,
+        slug="tiger-network",
+        title="Transboundary Amur tiger network",
+        start_date=date(2024, 1, 1),
+        end_date=date(2026, 12, 31),
+        countries=list(Country.objects.filter(code__in=["CN", "RU"])),
+        targets=list(KmgbfTarget.objects.filter(number=4)),
+    )
+    assert _api(client, "/api/v1/targets/4/")["counts"]["projects"] == 1
+    assert _api(client, "/api/v1/targets/4/?country=RU")["counts"]["projects"] == 1
+    assert _api(client, "/api/v1/targets/4/?country=JP")["counts"]["projects"] == 0
+    assert _api(client, "/api/v1/targets/4/?year=2023")["counts"]["projects"] == 0
+    assert _api(client, "/api/v1/targets/20/")["counts"]["projects"] == 0
+    page = client.get("/targets/4/").content.decode()
+    assert project.get_absolute_url() in page
+    listed = {row["number"]: row["counts"] for row in _api(client, "/api/v1/targets/")}
+    assert listed[4]["projects"] == 1
 
 
 def test_item_pages_link_their_targets(client, holdings):
