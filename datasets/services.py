@@ -46,7 +46,7 @@ from search.services import index_dataset_on_commit
 DEFAULT_GRANT_DAYS = 365
 
 #: Many-to-many fields a dataset form or the API may set: tags, then people and links.
-M2M_FIELDS = ("species", "sites", "targets", "themes")
+M2M_FIELDS: tuple[str, ...] = ("species", "sites", "targets", "themes")
 M2M_FIELDS += ("co_owner_countries", "collaborators", "protocols")
 
 
