@@ -221,7 +221,7 @@ class DatasetViewSet(viewsets.GenericViewSet):
     def export_dwca(self, request: Request, pk=None) -> StreamingHttpResponse:
         """Stream the dataset's occurrences as a Darwin Core Archive; an audited download."""
         dataset = policy.access_dataset(request.user, pk)
-        return dwca_response(request, dataset)
+        return export_response(request, dataset, "dwca")
 
     @extend_schema(
         responses={
@@ -279,11 +279,6 @@ def export_response(request, dataset, export_format: str) -> StreamingHttpRespon
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     return response
-
-
-def dwca_response(request, dataset) -> StreamingHttpResponse:
-    """Audit the export of ``dataset`` for the caller and stream its archive."""
-    return export_response(request, dataset, "dwca")
 
 
 class AccessRequestViewSet(viewsets.GenericViewSet):
