@@ -1,20 +1,19 @@
 """Raw monitoring data: datasets and their files, review, access, and the records read from them.
 
-A package by subject: ``core`` (datasets, files, review decisions, grants and requests) and
-``occurrences`` (the located records, exact and public), ``previews`` (a table's
+A package by subject: ``core`` (datasets, files, review decisions), ``access`` (grants and
+requests), ``occurrences`` (the located records, exact and public), ``previews`` (a table's
 profile and first rows) and ``counts`` (daily views and downloads). Everything is imported
 from here, as ``datasets.models``, by code and migrations alike.
 """
 
+from datasets.models.access import AccessGrant, AccessRequest, Recommendation, RequestStatus
 from datasets.models.core import (
     EDITABLE_STATUSES,
     LIST_LIMITS,
     LONG_TEXT,
     REASON_TEXT,
     SHORT_TEXT,
-    AccessGrant,
     AccessLevel,
-    AccessRequest,
     DataFile,
     Dataset,
     DatasetGroupObjectPermission,
@@ -25,8 +24,6 @@ from datasets.models.core import (
     FileState,
     Licence,
     Method,
-    Recommendation,
-    RequestStatus,
     ReviewDecision,
     _upload_path,
 )
