@@ -16,7 +16,9 @@ The language switcher is a GET for that reason (``neaspec_portal.language``).
 
 import functools
 import re
+import time
 import uuid
+from collections import OrderedDict
 from collections.abc import Callable
 
 from django.apps import apps
@@ -195,7 +197,7 @@ def visitor_page(view):
             return response
         response = HttpResponse(page[1], content_type=page[2])
         # Tell the middleware that this path is kept, and whether the headers are yet.
-        response.kept_for_visitors = (key, current, page[1], len(page) == 4)  # type: ignore[attr-defined]
+        response.kept_for_visitors = (key, current, page[1], len(page) == _WITH_HEADERS)  # type: ignore[attr-defined]
         return response
 
     return wrapper
@@ -203,6 +205,10 @@ def visitor_page(view):
 
 #: Headers that belong to one answer, never to a kept page.
 _OWN_HEADERS = frozenset({"set-cookie", "content-length", "date"})
+#: A page kept with its headers: (generation, content, content type, headers, deadline).
+_WITH_HEADERS = 5
+#: Pages a process holds a copy of (about 50 KB each), besides the shared cache.
+LOCAL_PAGES = 256
 
 
 class VisitorPageMiddleware:
@@ -214,18 +220,23 @@ class VisitorPageMiddleware:
     do for it, and it gets the page ``visitor_page`` kept, with the headers the middleware
     below added when the page was drawn (X-Frame-Options, say). Only the paths this process
     has seen kept are looked up: other pages cost no round trip to Redis.
+
+    The process also holds its own copy of the pages it served (``LOCAL_PAGES`` at most):
+    it then reads only the content's generation from Redis, a few bytes rather than the
+    page, and answers with its copy when the generation is the one the copy was drawn in and
+    the copy's deadline (the shared copy's, ``TIMEOUT``) has not passed. A change anywhere
+    starts a new generation, so every process drops its copies at once, as Redis does.
     """
 
     def __init__(self, get_response) -> None:
         self.get_response = get_response
         self.kept_paths: set[str] = set()
+        self.local: OrderedDict[str, tuple] = OrderedDict()
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if self._is_visitors(request):
-            key = _visitor_key(request)
-            found = cache.get_many([_GENERATION_KEY, key])
-            page = found.get(key)
-            if page is not None and len(page) == 4 and page[0] == found.get(_GENERATION_KEY):
+            page = self._kept(_visitor_key(request))
+            if page is not None:
                 response = HttpResponse(page[1], content_type=page[2])
                 for name, value in page[3]:
                     response[name] = value
@@ -242,8 +253,31 @@ class VisitorPageMiddleware:
                 for name, value in response.items()
                 if name.lower() not in _OWN_HEADERS and name.lower() != "content-type"
             ]
-            cache.set(key, (current, content, response["Content-Type"], headers), TIMEOUT)
+            page = (current, content, response["Content-Type"], headers, time.time() + TIMEOUT)
+            cache.set(key, page, TIMEOUT)
+            self._remember(key, page)
         return response
+
+    def _kept(self, key: str) -> tuple | None:
+        """Return the kept page under ``key`` if drawn in the current generation."""
+        local = self.local.get(key)
+        if local is not None:
+            if time.time() < local[4] and cache.get(_GENERATION_KEY) == local[0]:
+                self.local.move_to_end(key)
+                return local
+            del self.local[key]
+        found = cache.get_many([_GENERATION_KEY, key])
+        page = found.get(key)
+        if page is None or len(page) != _WITH_HEADERS or page[0] != found.get(_GENERATION_KEY):
+            return None
+        self._remember(key, page)
+        return page
+
+    def _remember(self, key: str, page: tuple) -> None:
+        self.local[key] = page
+        self.local.move_to_end(key)
+        while len(self.local) > LOCAL_PAGES:
+            self.local.popitem(last=False)
 
     def _is_visitors(self, request: HttpRequest) -> bool:
         return (

@@ -91,7 +91,7 @@ MIDDLEWARE = [
     "neaspec_portal.metrics.endpoint.MetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Outside everything that may answer early (static files, Axes' lockout page).
-    "csp.middleware.CSPMiddleware",
+    "neaspec_portal.csp_header.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",

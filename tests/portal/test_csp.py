@@ -219,3 +219,64 @@ def test_no_script_of_ours_parses_strings_as_markup():
         "instead (and give Leaflet's bindPopup/bindTooltip an element, never a string).\n"
         + "\n".join(problems)
     )
+
+
+def _both_headers(request_factory, view, path="/data/"):
+    """Return the headers django-csp's middleware and the portal's give the same answer."""
+    from csp.middleware import CSPMiddleware as Library
+
+    from neaspec_portal.csp_header import CSPMiddleware as Portal
+
+    answers = []
+    for middleware_class in (Library, Portal):
+        middleware = middleware_class(view)
+        answers.append(middleware(request_factory.get(path)))
+    return [{name: answer.headers.get(name) for name in CSP_HEADERS} for answer in answers]
+
+
+CSP_HEADERS = ("Content-Security-Policy", "Content-Security-Policy-Report-Only")
+
+
+def _views():
+    from csp.decorators import csp_exempt, csp_update
+    from django.http import HttpResponse
+
+    def plain(request):
+        return HttpResponse("x")
+
+    @csp_update({"img-src": ["https://tiles.example.org"]})
+    def updated(request):
+        return HttpResponse("x")
+
+    @csp_exempt()
+    def exempt(request):
+        return HttpResponse("x")
+
+    def nonce(request):
+        return HttpResponse(str(request.csp_nonce))
+
+    def missing(request):
+        return HttpResponse("x", status=404)
+
+    return [plain, updated, exempt, nonce, missing]
+
+
+@pytest.mark.parametrize("view", _views(), ids=lambda view: view.__name__)
+@pytest.mark.parametrize("report_only", [False, True])
+def test_the_header_built_once_is_django_csps_header(view, report_only, rf, settings):
+    """The portal's middleware reuses the site's header: it must be the one django-csp
+    builds, for a page that keeps the policy and for those that change it."""
+    if report_only:
+        settings.CONTENT_SECURITY_POLICY_REPORT_ONLY = {
+            "DIRECTIVES": {"default-src": ["'self'"], "report-uri": "/csp-reports/"},
+            "EXCLUDE_URL_PREFIXES": ["/admin/"],
+        }
+    library, portal = _both_headers(rf, view)
+    if view.__name__ == "nonce":  # a nonce is new on every request
+        library, portal = (
+            {name: re.sub(r"'nonce-[^']+'", "NONCE", value or "") for name, value in h.items()}
+            for h in (library, portal)
+        )
+    assert portal == library
+    if report_only:
+        assert _both_headers(rf, view, "/admin/")[1]["Content-Security-Policy-Report-Only"] is None

@@ -129,3 +129,48 @@ def test_a_visitor_with_a_message_waiting_gets_the_page_drawn(client, rf, db):
     storage = CookieStorage(rf.get("/"))
     client.cookies["messages"] = storage._encode([Message(constants.INFO, "Signed out.")])
     assert "Signed out." in client.get("/data/").content.decode()
+
+
+def test_a_process_copy_is_dropped_as_soon_as_the_content_changes(
+    client, researcher_a, focal_point_a
+):
+    dataset = DatasetFactory(uploader=researcher_a, title="Lazovsky camera grid")
+    for _ in range(3):  # drawn and kept, then answered from the process's copy
+        page = client.get("/data/")
+    assert not hasattr(page, "kept_for_visitors")
+    assert "Lazovsky camera grid" in page.content.decode()
+    services.dataset_withdraw(actor=focal_point_a, dataset=dataset, reason="Duplicate upload")
+    assert "Lazovsky camera grid" not in client.get("/data/").content.decode()
+
+
+def test_a_process_copy_lasts_no_longer_than_the_shared_one(rf, db):
+    from django.contrib.auth.models import AnonymousUser
+    from django.contrib.messages.storage.fallback import FallbackStorage
+    from django.core.cache import cache
+    from django.http import HttpResponse
+
+    from neaspec_portal.page_cache import VisitorPageMiddleware, _visitor_key, visitor_page
+
+    drawn = []
+
+    @visitor_page
+    def view(request):
+        drawn.append(request)
+        return HttpResponse("the list")
+
+    def get_response(request):
+        request.user = AnonymousUser()
+        request.session = {}
+        request._messages = FallbackStorage(request)
+        return view(request)
+
+    middleware = VisitorPageMiddleware(get_response)
+    for _ in range(3):
+        assert middleware(rf.get("/list/")).content == b"the list"
+    assert len(drawn) == 1  # the others came from the process's copy
+    key = _visitor_key(rf.get("/list/"))
+    *stamp, _deadline = middleware.local[key]
+    middleware.local[key] = (*stamp, 0.0)  # its deadline has passed
+    cache.delete(key)  # and so has the shared copy's
+    assert middleware(rf.get("/list/")).content == b"the list"
+    assert len(drawn) == 2
