@@ -179,3 +179,35 @@ def test_audit_events_are_read_by_the_secretariat_and_their_countrys_focal_point
     assert event in policy.visible_audit_events(focal_point_a)
     assert event not in policy.visible_audit_events(focal_point_b)
     assert not policy.visible_audit_events(researcher_a).exists()
+
+
+def test_the_soonest_live_grant_counts_own_and_group_grants_only_while_live(
+    researcher_a, researcher_b, focal_point_a, visitor
+):
+    from datasets.models import AccessGrant
+
+    now = timezone.now()
+    group = Group.objects.create(name="Partners of the survey")
+
+    def grant_row(days, **holder):
+        return AccessGrant.objects.create(
+            dataset=DatasetFactory(uploader=researcher_a, access_level="restricted"),
+            granted_by=focal_point_a,
+            expires_at=now + timedelta(days=days),
+            **holder,
+        )
+
+    assert policy.next_grant_expiry(researcher_b) is None
+    grant_row(-1, user=researcher_b)  # expired
+    revoked = grant_row(1, user=researcher_b)
+    revoked.revoked_at = now
+    revoked.save()
+    assert policy.next_grant_expiry(researcher_b) is None
+    ten_days = grant_row(10, user=researcher_b)
+    grant_row(30, user=researcher_b)
+    grant_row(3, user=researcher_a)  # someone else's
+    five_days = grant_row(5, group=group)
+    assert policy.next_grant_expiry(researcher_b) == ten_days.expires_at
+    researcher_b.groups.add(group)
+    assert policy.next_grant_expiry(researcher_b) == five_days.expires_at
+    assert policy.next_grant_expiry(visitor) is None
