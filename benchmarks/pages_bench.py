@@ -22,6 +22,7 @@ Needs ``wrk`` (Debian package ``wrk``) for the throughput part; skipped without 
 """
 
 import argparse
+import logging
 import os
 import re
 import shutil
@@ -228,7 +229,11 @@ def _gunicorn(app: str, port: int, env: dict, cwd: Path) -> subprocess.Popen:
         "warning",
         app,
     ]
-    process = subprocess.Popen(command, cwd=cwd, env=env, start_new_session=True)
+    # Each request is logged, as in production, to a file rather than this terminal.
+    log = open(f"/tmp/neaspec-pages-bench-{port}.log", "w")  # noqa: SIM115
+    process = subprocess.Popen(
+        command, cwd=cwd, env=env, start_new_session=True, stdout=log, stderr=log
+    )
     time.sleep(3)
     return process
 
@@ -278,6 +283,11 @@ def main() -> None:
     call_command("collectstatic", interactive=False, verbosity=0)  # DEBUG off: the manifest
     print(f"load average at start: {os.getloadavg()[0]:.2f}")
 
+    # Requests measured in this process are logged as in production, but not to the terminal.
+    for logger in (logging.getLogger(), logging.getLogger("neaspec_portal.request")):
+        for handler in logger.handlers:
+            if isinstance(handler, logging.StreamHandler):
+                handler.setStream(open(os.devnull, "w"))  # noqa: SIM115
     holder = User.objects.get(username="researcher-kr")
     _dataset_list(holder, args.repeats)
 

@@ -25,9 +25,11 @@ from django.apps import apps
 from django.conf import settings
 from django.contrib import messages
 from django.core.cache import cache
+from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpRequest, HttpResponse
+from django.utils.functional import cached_property
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
@@ -162,6 +164,23 @@ def fragments(names: list[str], draw: Callable[[list[str]], dict[str, str]]) -> 
 def fragment(name: str, draw: Callable[[], str]) -> str:
     """Return the HTML that ``draw`` makes, kept under ``name`` as ``fragments`` keeps it."""
     return fragments([name], lambda _missing: {name: draw()})[0]
+
+
+class KeptCountPaginator(Paginator):
+    """A paginator whose count is kept as ``fragments`` keeps HTML, under ``name``.
+
+    For a list whose rows are the same for every reader (the unfiltered list of published,
+    current datasets): any change of the content starts a new generation, so the count is
+    counted again on the next page drawn.
+    """
+
+    def __init__(self, object_list, per_page: int, *, name: str) -> None:
+        super().__init__(object_list, per_page)
+        self.name = name
+
+    @cached_property
+    def count(self) -> int:
+        return int(fragment(self.name, lambda: str(Paginator(self.object_list, 1).count)))
 
 
 def _visitor_key(request: HttpRequest) -> str:

@@ -4,6 +4,7 @@ import re
 
 import pytest
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from datasets import services
@@ -47,7 +48,8 @@ def test_a_new_tag_shows_on_the_cached_list(client, researcher_a):
 
 
 @pytest.mark.parametrize("query", [{"species": "TIGER_AMUR"}, {"q": "tiger"}, {"page": "51"}])
-def test_filtered_and_far_pages_are_rendered_each_time(query, client, db):
+def test_filtered_and_far_pages_are_rendered_each_time(query, client, researcher_a):
+    DatasetFactory(uploader=researcher_a)
     client.get("/data/", query)
     with CaptureQueriesContext(connection) as queries:
         assert client.get("/data/", query).status_code == 200
@@ -174,3 +176,19 @@ def test_a_process_copy_lasts_no_longer_than_the_shared_one(rf, db):
     cache.delete(key)  # and so has the shared copy's
     assert middleware(rf.get("/list/")).content == b"the list"
     assert len(drawn) == 2
+
+
+def test_the_kept_count_of_the_list_follows_a_withdrawal_and_a_publication_at_once(
+    client, researcher_a, researcher_b, focal_point_a
+):
+    first, _second = (DatasetFactory(uploader=researcher_a) for _ in range(2))
+    reader = Client()
+    reader.force_login(researcher_b)
+    for browser in (client, reader):
+        assert "2 datasets" in browser.get("/data/").content.decode()
+    services.dataset_withdraw(actor=focal_point_a, dataset=first, reason="Duplicate upload")
+    for browser in (client, reader):
+        assert "1 dataset<" in browser.get("/data/").content.decode()
+    DatasetFactory(uploader=researcher_a, status="published")
+    for browser in (client, reader):
+        assert "2 datasets" in browser.get("/data/").content.decode()
