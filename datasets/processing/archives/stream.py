@@ -90,10 +90,11 @@ def _read_ahead(raw, size: int) -> Iterator[bytes]:
         reader.join()
 
 
-def pieces(raw, quote: bytes | None, size: int = PIECE) -> Iterator[bytes]:
-    """Yield the bytes of ``raw`` in pieces that end at a row's end (the last may not)."""
+def pieces(raw, quote: bytes | None, size: int = 0) -> Iterator[bytes]:
+    """Yield the bytes of ``raw`` in pieces that end at a row's end (the last may not),
+    reading ``size`` bytes at a time (``PIECE`` unless given)."""
     pending = b""
-    for data in _read_ahead(raw, size):
+    for data in _read_ahead(raw, size or PIECE):
         pending += data
         end = pending.rfind(b"\n") + 1
         quotes = pending.count(quote, 0, end) if quote else 0
