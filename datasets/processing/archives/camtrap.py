@@ -250,12 +250,18 @@ class _Where:
 
     @functools.cached_property
     def arrays(self) -> list[pa.Array]:
-        """The deployments' identifiers, latitudes and longitudes."""
-        return [
-            pa.array(list(self.places), pa.string()),
-            pa.array([place[1] for place in self.places.values()], pa.string()),
-            pa.array([place[2] for place in self.places.values()], pa.string()),
+        """The deployments' identifiers, latitudes and longitudes (numbers, unless one of
+        them is not: then text, for the profile to word the problem)."""
+        ids = pa.array(list(self.places), pa.string())
+        places = [
+            pa.array([place[i].strip() for place in self.places.values()], pa.string())
+            for i in (1, 2)
         ]
+        try:
+            places = [pc.cast(place, pa.float64()) for place in places]
+        except pa.ArrowInvalid:
+            places = [pa.array([p[i] for p in self.places.values()], pa.string()) for i in (1, 2)]
+        return [ids, *places]
 
 
 def _detected_rows(part: list[list[str]], width: int, where: _Where, first: int):
@@ -287,27 +293,32 @@ def _detected_columns(part: pa.Table, where: _Where, number: int) -> list[pa.Arr
     of the file) as ``rows.HEADER``'s columns."""
 
     def column(index: int) -> pa.Array:
-        return pc.fill_null(part.column(str(index)).combine_chunks(), "")
+        values = part.column(str(index)).combine_chunks()
+        return pc.fill_null(values, "") if values.null_count else values
 
-    keep = pa.repeat(pa.scalar(True), part.num_rows)
+    keep = None
     if where.level is not None:
         keep = pc.is_in(column(where.level), value_set=pa.array(["event", ""]))
     if where.kind is not None:
-        keep = pc.and_(keep, pc.equal(column(where.kind), "animal"))
-    kept = pc.indices_nonzero(keep)
+        animal = pc.equal(column(where.kind), "animal")
+        keep = animal if keep is None else pc.and_(keep, animal)
+    kept = None if keep is None else pc.indices_nonzero(keep)
+    if kept is not None and len(kept) == part.num_rows:
+        kept = None  # every row is a detection, the usual case: nothing to take
+
+    def detections(index: int) -> pa.Array:
+        return column(index) if kept is None else pc.take(column(index), kept)
+
     ids, latitudes, longitudes = where.arrays
-    place = pc.index_in(pc.take(column(where.deployment), kept), value_set=ids)
+    place = pc.index_in(detections(where.deployment), value_set=ids)
     if place.null_count:
         first = pc.indices_nonzero(pc.is_null(place))[0].as_py()
-        raise ProcessingError("camtrap_unknown_deployment", row=number + kept[first].as_py())
-    blank = pa.repeat(pa.scalar("", pa.string()), len(kept))
-    taken = [blank, pc.take(column(where.name), kept)]
-    taken.append(pc.take(column(where.start), kept))
+        offset = first if kept is None else kept[first].as_py()
+        raise ProcessingError("camtrap_unknown_deployment", row=number + offset)
+    blank = pa.repeat(pa.scalar("", pa.string()), len(place))
+    taken = [blank, detections(where.name), detections(where.start)]
     taken += [pc.take(latitudes, place), pc.take(longitudes, place)]
-    if where.count is not None:
-        taken.append(pc.take(column(where.count), kept))
-    else:
-        taken.append(blank)
+    taken.append(blank if where.count is None else detections(where.count))
     return taken
 
 

@@ -131,19 +131,15 @@ def values(block: pa.Table, index: int) -> list[float]:
     return block.column(str(index)).to_pylist()
 
 
-def _all_empty(column: pa.Array) -> bool:
-    return pc.max(pc.binary_length(column)).as_py() in (0, None)
-
-
 def from_strings(
     columns: list[pa.Array], numbers: tuple[int, int] | None
 ) -> tuple[pa.Table | None, bool]:
     """Return ``columns`` as a block named by position, and whether its rows have points.
 
     The two columns at ``numbers`` (latitude, longitude) are read as floats when every row
-    holds both, and left out when no row holds one of them. The block is None when they
-    need the row-by-row reading: some rows hold both and others not, or a value Arrow
-    does not read as a float (padded, for one).
+    holds both (they may be floats already), and left out when no row holds one of them.
+    The block is None when they need the row-by-row reading: some rows hold both and
+    others not, or a value Arrow does not read as a float (padded, for one).
     """
     named = {str(index): column for index, column in enumerate(columns)}
     if numbers is None or any(_all_empty(columns[index]) for index in numbers):
@@ -152,12 +148,20 @@ def from_strings(
         return pa.table(named), False
     try:
         for index in numbers:
-            named[str(index)] = pc.cast(columns[index], pa.float64())
+            if columns[index].type != pa.float64():
+                named[str(index)] = pc.cast(columns[index], pa.float64())
     except pa.ArrowInvalid:
         return None, False
     return pa.table(named), True
 
 
+def _all_empty(column: pa.Array) -> bool:
+    if column.type == pa.float64():
+        return False
+    return pc.max(pc.binary_length(column)).as_py() in (0, None)
+
+
 def rows(columns: list[pa.Array]) -> list[list[str]]:
-    """Return the rows of ``columns``, as the csv module would give them."""
-    return [list(row) for row in zip(*(column.to_pylist() for column in columns), strict=True)]
+    """Return the rows of ``columns`` as text, as the csv module would give them."""
+    texts = [c if c.type == pa.string() else pc.cast(c, pa.string()) for c in columns]
+    return [list(row) for row in zip(*(column.to_pylist() for column in texts), strict=True)]
