@@ -48,10 +48,23 @@ def piece(request, monkeypatch):
 
 def test_pieces_end_at_row_ends_outside_quotes():
     data = b'a,"one\nline, ""two""\n"\nb,plain\n' * 20
-    pieces = list(stream.pieces(io.BytesIO(data), b'"', size=7))
+    found = list(stream.pieces(iter([data[at : at + 7] for at in range(0, len(data), 7)]), b'"'))
+    pieces = [piece for piece, whole in found if whole]
+    assert len(pieces) == len(found) > 1
     assert b"".join(pieces) == data
     assert all(p.endswith((b'"\n', b"plain\n")) for p in pieces)
     assert all(p.count(b'"') % 2 == 0 for p in pieces)
+
+
+def test_a_quote_inside_a_field_hands_the_rest_to_the_csv_module(tmp_path, piece, monkeypatch):
+    monkeypatch.setattr(stream, "MAX_PIECE", 256)
+    header = (",".join(TERMS) + "\n").encode()
+    rows = [row.replace(b"\n", b", ", 1) for row in _crane_rows(100)]  # quoted, one line each
+    rows[5] = b'Grus monacha,2023-04-02,45.1,132.5,a 5" tall observer\n'
+    rows[90] = b"Grus monacha,2023-04-02,95.5,132.5,me\n"
+    profile, _ = _dwca(tmp_path, header + b"".join(rows))
+    assert (profile.rows, profile.species) == (100, {"HOODED_CRANE": 100})
+    assert [(e["row"], e["code"]) for e in profile.errors] == [(92, "latitude")]
 
 
 def test_quoted_newlines_are_read_as_one_row(tmp_path, piece):

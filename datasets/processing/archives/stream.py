@@ -19,7 +19,7 @@ import threading
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
-from itertools import islice
+from itertools import chain, islice
 from typing import cast
 
 import pyarrow as pa
@@ -32,8 +32,12 @@ from datasets.processing.tabular.columns import MAX_FIELD
 #: Bytes read at a time: pieces of 1 MB kept the benchmark's peak RSS about 20 MB lower
 #: than pieces of 2 MB, at the same speed.
 PIECE = 1024 * 1024
-#: A piece may grow this far past ``PIECE`` to reach a row's end (a long quoted field).
-MAX_PIECE = 16 * MAX_FIELD
+#: A piece may grow this far to reach a row's end outside quotes (a long quoted field).
+#: Past it, a quote is taken to be a character inside a field (``5" tall``, which Arrow and
+#: the csv module read as such, but which upsets the counting): the rest of the member is
+#: read by the csv module. Not caught: such a quote followed, further on, by a quoted field
+#: holding a line end, whose line end the counting then takes for a row's end.
+MAX_PIECE = 4 * MAX_FIELD
 BOM = b"\xef\xbb\xbf"
 
 
@@ -90,11 +94,13 @@ def _read_ahead(raw, size: int) -> Iterator[bytes]:
         reader.join()
 
 
-def pieces(raw, quote: bytes | None, size: int = 0) -> Iterator[bytes]:
-    """Yield the bytes of ``raw`` in pieces that end at a row's end (the last may not),
-    reading ``size`` bytes at a time (``PIECE`` unless given)."""
+def pieces(chunks: Iterator[bytes], quote: bytes | None) -> Iterator[tuple[bytes, bool]]:
+    """Yield (piece, True) for each piece of ``chunks`` that ends at a row's end (the last
+    may not), joined as they come; or (what is left unread, False), and stop, when no row
+    ends outside quotes within ``MAX_PIECE`` bytes: the rest of ``chunks`` is then for the
+    csv module."""
     pending = b""
-    for data in _read_ahead(raw, size or PIECE):
+    for data in chunks:
         pending += data
         end = pending.rfind(b"\n") + 1
         quotes = pending.count(quote, 0, end) if quote else 0
@@ -104,13 +110,55 @@ def pieces(raw, quote: bytes | None, size: int = 0) -> Iterator[bytes]:
             end = before
         if not end:
             if len(pending) > MAX_PIECE:
-                yield pending  # read by the csv module, which says what is wrong
-                pending = b""
+                yield pending, False
+                return
             continue
-        yield pending[:end]
+        yield pending[:end], True
         pending = pending[end:]
     if pending:
-        yield pending
+        yield pending, True
+
+
+class _Chunks(io.RawIOBase):
+    """A binary file reading ``chunks`` one after the other."""
+
+    def __init__(self, chunks: Iterator[bytes]) -> None:
+        self._chunks = chunks
+        self._left = b""
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        while not self._left:
+            self._left = next(self._chunks, b"")
+            if not self._left:
+                return 0
+        size = min(len(buffer), len(self._left))
+        buffer[:size] = self._left[:size]
+        self._left = self._left[size:]
+        return size
+
+
+def _csv_rest(
+    chunks: Iterator[bytes], layout: Layout, codec: str, skip: int, name: str
+) -> Iterator[list[list[str]]]:
+    """Yield the rows in ``chunks``, read by the csv module, in lists of 5,000."""
+    text = io.TextIOWrapper(io.BufferedReader(_Chunks(chunks)), encoding=codec, newline="")
+    reader = csv.reader(
+        text,
+        delimiter=layout.delimiter,
+        quotechar=layout.quote or '"',
+        quoting=csv.QUOTE_MINIMAL if layout.quote else csv.QUOTE_NONE,
+    )
+    rows = islice(reader, skip, None)
+    try:
+        while batch := list(islice(rows, 5000)):
+            yield batch
+    except csv.Error as error:
+        raise ProcessingError("member_unreadable", name=name, error=str(error)[:200]) from None
+    except UnicodeDecodeError:
+        raise ProcessingError("member_not_utf8", name=name) from None
 
 
 def _arrow(piece: bytes, layout: Layout, columns: list[int], skip: int) -> pa.Table | None:
@@ -192,18 +240,29 @@ def read(
     codec = _codec(layout.encoding)
     quote = layout.quote.encode(codec) if layout.quote else None
     skip = layout.skip
-    for number, piece in enumerate(pieces(raw, quote)):
-        if number == 0 and codec == "utf-8":
-            piece = piece.removeprefix(BOM)
-        try:
-            text = piece.decode(codec) if codec != "utf-8" or not piece.isascii() else ""
-        except UnicodeDecodeError:
-            raise ProcessingError("member_not_utf8", name=name) from None
-        if codec != "utf-8":
-            piece = text.encode("utf-8")
-        table = _arrow(piece, layout, columns, skip) if len(piece) <= MAX_PIECE else None
-        if table is None:
-            yield _csv_rows(text or piece.decode("utf-8"), layout, skip, name)
-        else:
-            yield table
-        skip = 0
+    chunks = _read_ahead(raw, PIECE)
+    try:
+        for number, (piece, whole) in enumerate(pieces(chunks, quote)):
+            if number == 0 and codec == "utf-8":
+                piece = piece.removeprefix(BOM)
+            if not whole:
+                yield from _csv_rest(chain([piece], chunks), layout, codec, skip, name)
+                return
+            yield _part(piece, layout, columns, codec, skip, name)
+            skip = 0
+    finally:
+        chunks.close()
+
+
+def _part(
+    piece: bytes, layout: Layout, columns: list[int], codec: str, skip: int, name: str
+) -> pa.Table | list[list[str]]:
+    """Return the rows of ``piece`` read by Arrow, or by the csv module if Arrow cannot."""
+    try:
+        text = piece.decode(codec) if codec != "utf-8" or not piece.isascii() else ""
+    except UnicodeDecodeError:
+        raise ProcessingError("member_not_utf8", name=name) from None
+    if codec != "utf-8":
+        piece = text.encode("utf-8")
+    table = _arrow(piece, layout, columns, skip)
+    return _csv_rows(text or piece.decode("utf-8"), layout, skip, name) if table is None else table
