@@ -17,7 +17,7 @@ import io
 import queue
 import threading
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from dataclasses import dataclass
 from itertools import chain, islice
 from typing import cast
@@ -58,7 +58,7 @@ def _codec(encoding: str) -> str:
         raise ProcessingError("unknown_encoding", encoding=encoding[:40]) from None
 
 
-def _read_ahead(raw, size: int) -> Iterator[bytes]:
+def _read_ahead(raw, size: int) -> Generator[bytes]:
     """Yield ``raw.read(size)`` until the end, read one step ahead by a thread of its own:
     zlib inflates without the GIL, on the other core, while Arrow parses the last piece."""
     ahead: queue.Queue = queue.Queue(maxsize=1)
