@@ -7,8 +7,9 @@
 Writes under /tmp a Darwin Core Archive (an Occurrence core, tab-separated, and an EML), a
 Camtrap DP package (500 deployments, media, and observations of the given size) or a
 Movebank CSV, then reads it with the code the worker runs (without storing points) and
-prints rows, seconds, MB/s and this process's peak RSS. Run one format per process: the
-peak is the process's own.
+prints rows, seconds, MB/s, this process's peak RSS and that of its biggest child (the
+Camtrap DP check runs aside, in a child). Run one format per process: the peak is the
+process's own.
 """
 
 import argparse
@@ -153,11 +154,14 @@ def main() -> None:
             extra = archives.movebank_animals(path)
         seconds = time.perf_counter() - started
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        # Camtrap DP's check runs in a child process (archives.aside): its own peak.
+        child = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
         print(
             f"{args.format}: {args.size_mb} MB of rows ({path.stat().st_size / 1024**2:.0f} MB "
             f"on disk), {profile.rows:,} rows, {len(profile.errors)} problems, {seconds:.1f} s, "
             f"{args.size_mb / seconds:.1f} MB/s; peak RSS {peak:.0f} MB (before reading "
-            f"{before:.0f} MB); {json.dumps({k: v for k, v in extra.items() if k != 'warnings'})}"
+            f"{before:.0f} MB; a child's {child:.0f} MB); "
+            f"{json.dumps({k: v for k, v in extra.items() if k != 'warnings'})}"
         )
 
 

@@ -68,6 +68,12 @@ FUNCTION_IMPORTS = {
     ("datasets/processing/extract.py", "_pdfium_error"): "pypdfium2",
     ("datasets/processing/extract.py", "_thumbnail"): "pypdfium2",
     ("datasets/processing/tabular/table.py", "add_block"): "Arrow, about 50 MB per process",
+    ("datasets/processing/tabular/table.py", "add_strings"): "Arrow, about 50 MB per process",
+    ("datasets/processing/tabular/table.py", "_add_read_block"): "Arrow, about 50 MB per process",
+    # Frictionless and jsonschema, some 15 MB, only in the process that checks a package.
+    ("datasets/processing/archives/camtrap.py", "_validator"): "jsonschema, referencing",
+    ("datasets/processing/archives/camtrap.py", "_check_descriptor"): "Frictionless",
+    ("datasets/processing/archives/camtrap.py", "_check_table"): "Frictionless",
 }
 
 APPS = set(LAYERS) - {"wiring"}

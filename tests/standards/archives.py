@@ -84,7 +84,9 @@ def camtrap_example() -> bytes:
     )
 
 
-def camtrap(*, latitude: str = "43.12", descriptor_changes: dict | None = None) -> bytes:
+def camtrap(
+    *, latitude: str = "43.12", descriptor_changes: dict | None = None, observations_extra: str = ""
+) -> bytes:
     """Return a small Camtrap DP package: two deployments, tiger and deer detections."""
     descriptor = json.loads((DATA / "camtrap-dp-example-datapackage.json").read_text())
     descriptor.update(descriptor_changes or {})
@@ -106,7 +108,7 @@ def camtrap(*, latitude: str = "43.12", descriptor_changes: dict | None = None) 
         "o3,d2,m1,e2,2023-02-03T05:00:00Z,2023-02-03T05:00:00Z,media,animal,"
         "Capreolus pygargus,2\n"
         "o4,d1,,e3,2023-01-06T02:00:00Z,2023-01-06T02:01:00Z,event,blank,,\n"
-    )
+    ) + observations_extra
     return zip_of(
         {
             "datapackage.json": json.dumps(descriptor),

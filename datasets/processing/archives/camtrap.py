@@ -3,29 +3,32 @@
 The descriptor is checked with Frictionless (a Data Package) and against the Camtrap DP
 profile (its JSON Schema, shipped in ``schemas/camtrap-dp-1.0.2`` with its licence: nothing
 is fetched). The deployments table, and the first ``CHECKED_ROWS`` rows of the media and
-observations tables, are validated by Frictionless against the Camtrap DP table schemas.
-Every observation is then read, streamed: each event-level detection of an animal becomes an
+observations tables, are validated by Frictionless against the Camtrap DP table schemas;
+this is done aside, in a second process (``aside``), while this one reads every observation,
+streamed by Arrow (``stream``): each event-level detection of an animal becomes an
 occurrence at its deployment's place, a camera station (withheld from people who may not
 download). The deployments' period is the file's coverage; their camera-days its effort.
+A problem the check finds is said before any the reading finds, as if checked first.
 """
 
 import csv
+import dataclasses
+import functools
 import json
 import tempfile
 import zipfile
 from datetime import date, datetime
-from functools import cache
+from functools import cache, partial
 from importlib import resources
 from pathlib import Path
 
-import frictionless
-import jsonschema
-from referencing import Registry, Resource
-from referencing.jsonschema import DRAFT4
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from datasets.message_catalog import stored
 from datasets.processing import ProcessingError, Source
-from datasets.processing.archives import rows
+from datasets.processing.archives import rows, stream
+from datasets.processing.archives.aside import Aside
 from datasets.processing.tabular.columns import Profile
 from species.names import NameResolver
 
@@ -47,9 +50,13 @@ def _profile() -> dict:
 
 
 @cache
-def _validator() -> jsonschema.Draft4Validator:
+def _validator():
     """Return a validator of the profile whose one remote reference, GeoJSON, is read from
     the copy Frictionless ships (``frictionless/assets/profiles/geojson.json``)."""
+    import jsonschema
+    from referencing import Registry, Resource
+    from referencing.jsonschema import DRAFT4
+
     geojson = json.loads(
         (resources.files("frictionless") / "assets" / "profiles" / "geojson.json").read_text()
     )
@@ -67,6 +74,7 @@ def _table_schema(name: str) -> dict:
 
 
 def _descriptor(archive: zipfile.ZipFile) -> dict:
+    """Return the package's descriptor, read but not yet checked (see ``_check_descriptor``)."""
     info = rows.member(archive, "datapackage.json")
     if info.file_size > MAX_DESCRIPTOR:
         raise ProcessingError("camtrap_bad_descriptor", error="datapackage.json > 5 MB")
@@ -77,6 +85,14 @@ def _descriptor(archive: zipfile.ZipFile) -> dict:
         raise ProcessingError("camtrap_bad_descriptor", error=str(error)[:200]) from None
     if not isinstance(descriptor, dict):
         raise ProcessingError("camtrap_bad_descriptor", error="not an object")
+    return descriptor
+
+
+def _check_descriptor(descriptor: dict) -> None:
+    """Check the descriptor as a Data Package, then against the Camtrap DP profile."""
+    import frictionless  # imported where used: some 15 MB, needed by the checking process only
+    import jsonschema
+
     base = dict(descriptor, profile="data-package")
     base.pop("$schema", None)
     report = frictionless.Package.validate_descriptor(base)
@@ -89,20 +105,32 @@ def _descriptor(archive: zipfile.ZipFile) -> dict:
         raise ProcessingError(
             "camtrap_bad_descriptor", error=f"{where}: {error.message}"[:200]
         ) from None
-    return descriptor
+
+
+def _members(archive: zipfile.ZipFile, descriptor: dict) -> dict[str, zipfile.ZipInfo]:
+    """Return the members holding the deployments, media and observations tables."""
+    return {
+        name: rows.member(archive, _resource_path(descriptor, name).rsplit("/", 1)[-1])
+        for name in ("deployments", "media", "observations")
+    }
 
 
 def _resource_path(descriptor: dict, name: str) -> str:
-    for resource in descriptor.get("resources", []):
-        if resource.get("name") == name:
+    resources = descriptor.get("resources")
+    for resource in resources if isinstance(resources, list) else []:
+        if isinstance(resource, dict) and resource.get("name") == name:
             path = resource.get("path")
-            return path if isinstance(path, str) else (path or [""])[0]
+            path = path if isinstance(path, str) else (path or [""])[0]
+            if isinstance(path, str):
+                return path
     raise ProcessingError("archive_member_missing", name=f"{name}.csv")
 
 
 def _check_table(archive: zipfile.ZipFile, info: zipfile.ZipInfo, name: str) -> bool:
     """Validate the first ``CHECKED_ROWS`` rows of a table with Frictionless; return
     whether the table has more rows than that."""
+    import frictionless
+
     longer = False
     with tempfile.TemporaryDirectory() as folder:
         copy = Path(folder) / f"{name}.csv"
@@ -130,6 +158,22 @@ def _check_table(archive: zipfile.ZipFile, info: zipfile.ZipInfo, name: str) -> 
             error=error.note[:200],
         )
     return longer
+
+
+def _check_package(path: Source) -> bool:
+    """Check the package at ``path``: its descriptor, then its tables (``_check_table``);
+    return whether a table has more rows than were checked.
+
+    Done aside while every observation is read: Frictionless takes about 10 seconds for
+    the ``CHECKED_ROWS`` rows, as long as reading a gigabyte of observations with Arrow,
+    which is why the other rows are not checked by it (they are read, each detection's
+    values checked by the profile, and every deployment it names checked to exist).
+    """
+    with path.open("rb") as handle, zipfile.ZipFile(handle) as archive:
+        descriptor = _descriptor(archive)
+        _check_descriptor(descriptor)
+        infos = _members(archive, descriptor)
+        return any([_check_table(archive, info, name) for name, info in infos.items()])
 
 
 def _instant(value: str) -> datetime | None:
@@ -166,36 +210,116 @@ def _deployments(archive: zipfile.ZipFile, info: zipfile.ZipInfo):
 
 
 def _detections(archive, info, places):
-    """Yield each event-level animal observation in ``rows.HEADER``'s order, at its place."""
-    reader = rows.read_rows(archive, info, skip=0)
-    header = [name.strip() for name in next(reader, None) or []]
+    """Yield the event-level animal observations in parts, in ``rows.HEADER``'s order, each
+    at its deployment's place: ("columns", Arrow arrays) or ("rows", lists of text)."""
+    header = rows.header_row(archive, info)
     at = {name: position for position, name in enumerate(header)}
     needed = ("observationID", "deploymentID", "eventStart", "scientificName")
     if any(name not in at for name in needed):
         raise ProcessingError(
             "archive_member_missing", name="observations.csv: " + ", ".join(needed)
         )
-    ident, deployment, start, name = (at[n] for n in needed)
-    level, kind, count = at.get("observationLevel"), at.get("observationType"), at.get("count")
-    width = len(header)
-    for number, row in enumerate(reader, start=2):
+    where = _Where(
+        *(at[n] for n in needed), at.get("observationLevel"), at.get("observationType"),
+        at.get("count"), places,
+    )  # fmt: skip
+    # The profile does not read identifiers: Arrow leaves observationID out.
+    wanted = sorted(i for i in dataclasses.astuple(where)[1:7] if i is not None)
+    number = 2  # of the part's first row in the file, its header being row 1
+    for part in stream.parts(archive, info, stream.Layout(), wanted):
+        if isinstance(part, list):
+            yield "rows", list(_detected_rows(part, len(header), where, number))
+            number += len(part)
+        else:
+            yield "columns", _detected_columns(part, where, number)
+            number += part.num_rows
+
+
+@dataclasses.dataclass
+class _Where:
+    """Where an observation's values are (column positions), and the deployments' places."""
+
+    ident: int
+    deployment: int
+    start: int
+    name: int
+    level: int | None
+    kind: int | None
+    count: int | None
+    places: dict[str, tuple[str, str, str]]
+
+    @functools.cached_property
+    def arrays(self) -> list[pa.Array]:
+        """The deployments' identifiers, latitudes and longitudes (numbers, unless one of
+        them is not: then text, for the profile to word the problem)."""
+        ids = pa.array(list(self.places), pa.string())
+        places = [
+            pa.array([place[i].strip() for place in self.places.values()], pa.string())
+            for i in (1, 2)
+        ]
+        try:
+            places = [pc.cast(place, pa.float64()) for place in places]
+        except pa.ArrowInvalid:
+            places = [pa.array([p[i] for p in self.places.values()], pa.string()) for i in (1, 2)]
+        return [ids, *places]
+
+
+def _detected_rows(part: list[list[str]], width: int, where: _Where, first: int):
+    """Yield each detection of ``part`` (rows read one at a time, the first being row
+    ``first`` of the file) in ``rows.HEADER``'s order."""
+    level, kind, count = where.level, where.kind, where.count
+    for number, row in enumerate(part, start=first):
         if len(row) < width:
             row = row + [""] * (width - len(row))
         if level is not None and row[level] not in ("event", ""):
             continue
         if kind is not None and row[kind] != "animal":
             continue
-        place = places.get(row[deployment])
+        place = where.places.get(row[where.deployment])
         if place is None:
             raise ProcessingError("camtrap_unknown_deployment", row=number)
         yield [
-            row[ident],
-            row[name],
-            row[start],
+            row[where.ident],
+            row[where.name],
+            row[where.start],
             place[1],
             place[2],
             row[count] if count is not None else "",
         ]
+
+
+def _detected_columns(part: pa.Table, where: _Where, number: int) -> list[pa.Array]:
+    """Return the detections of ``part`` (read by Arrow, the first row being row ``number``
+    of the file) as ``rows.HEADER``'s columns."""
+
+    def column(index: int) -> pa.Array:
+        values = part.column(str(index)).combine_chunks()
+        return pc.fill_null(values, "") if values.null_count else values
+
+    keep = None
+    if where.level is not None:
+        keep = pc.is_in(column(where.level), value_set=pa.array(["event", ""]))
+    if where.kind is not None:
+        animal = pc.equal(column(where.kind), "animal")
+        keep = animal if keep is None else pc.and_(keep, animal)
+    kept = None if keep is None else pc.indices_nonzero(keep)
+    if kept is not None and len(kept) == part.num_rows:
+        kept = None  # every row is a detection, the usual case: nothing to take
+
+    def detections(index: int) -> pa.Array:
+        return column(index) if kept is None else pc.take(column(index), kept)
+
+    ids, latitudes, longitudes = where.arrays
+    place = pc.index_in(detections(where.deployment), value_set=ids)
+    if place.null_count:
+        first = pc.indices_nonzero(pc.is_null(place))[0].as_py()
+        offset = first if kept is None else kept[first].as_py()
+        raise ProcessingError("camtrap_unknown_deployment", row=number + offset)
+    blank = pa.repeat(pa.scalar("", pa.string()), len(place))
+    taken = [blank, detections(where.name), detections(where.start)]
+    taken += [pc.take(latitudes, place), pc.take(longitudes, place)]
+    taken.append(blank if where.count is None else detections(where.count))
+    return taken
 
 
 def profile_camtrap(
@@ -205,14 +329,18 @@ def profile_camtrap(
     metadata (deployments, camera-days, the period, and warnings to keep)."""
     with path.open("rb") as handle, zipfile.ZipFile(handle) as archive:
         descriptor = _descriptor(archive)
-        infos = {
-            name: rows.member(archive, _resource_path(descriptor, name).rsplit("/", 1)[-1])
-            for name in ("deployments", "media", "observations")
-        }
-        longer = [_check_table(archive, info, name) for name, info in infos.items()]
-        places, first, last, camera_days = _deployments(archive, infos["deployments"])
-        running = rows.table(known_species, on_points, "camtrap-dp")
-        rows.feed(running, _detections(archive, infos["observations"], places))
+        checked = Aside(path, partial(_check_package, path))
+        try:
+            infos = _members(archive, descriptor)
+            places, first, last, camera_days = _deployments(archive, infos["deployments"])
+            running = rows.table(known_species, on_points, "camtrap-dp")
+            rows.feed(running, _detections(archive, infos["observations"], places))
+            longer = checked.result()
+        except ProcessingError:
+            checked.result()  # the package's own problem is said first, as when checked first
+            raise
+        finally:
+            checked.cancel()
     profile = running.profile()
     profile.format = "camtrap-dp"
     if first and last:
@@ -223,6 +351,6 @@ def profile_camtrap(
         "camera_days": camera_days,
         "title": str(descriptor.get("title", ""))[:300],
     }
-    if any(longer):
+    if longer:
         metadata["warnings"] = [stored("camtrap_checked_rows", rows=CHECKED_ROWS)]
     return profile, metadata

@@ -9,11 +9,14 @@ sampling-event archives put them on the event). The event core is held in memory
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
+import pyarrow as pa
+import pyarrow.compute as pc
 from lxml import etree
 
 from datasets.processing import ProcessingError, Source
-from datasets.processing.archives import rows
+from datasets.processing.archives import rows, stream
 from datasets.processing.tabular.columns import Profile
 from species.names import NameResolver
 
@@ -107,50 +110,125 @@ def _cell(row: list[str], table: Table, name: str) -> str:
     return table.defaults.get(name, "")
 
 
-def _events(archive: zipfile.ZipFile, core: Table) -> dict[str, tuple[str, str, str]]:
+@dataclass
+class Events:
+    """The date and place of each event of an Event core, by its identifier: as a dict for
+    rows read one at a time, as Arrow arrays (in the dict's order) for columns."""
+
+    by_id: dict[str, tuple[str, str, str]]
+    arrays: list[pa.Array] = field(default_factory=list)
+
+
+def _layout(table: Table) -> stream.Layout:
+    return stream.Layout(table.delimiter, table.quote, table.skip, table.encoding)
+
+
+def _column(part: pa.Table, table: Table, name: str) -> pa.Array:
+    """Return the text of term ``name`` in each row of ``part`` (its default if none)."""
+    index = table.fields.get(name)
+    default = table.defaults.get(name, "")
+    if index is None or name == "occurrenceID":  # the profile does not read identifiers
+        return pa.repeat(pa.scalar(default, pa.string()), part.num_rows)
+    column = part.column(str(index)).combine_chunks()
+    return pc.fill_null(column, default) if column.null_count else column
+
+
+def _events(archive: zipfile.ZipFile, core: Table) -> Events:
     """Return the date and place of each event of the core, by its identifier."""
     events: dict[str, tuple[str, str, str]] = {}
     key = core.key if core.key is not None else core.fields.get("eventID")
-    for row in _rows(archive, core):
-        if key is None or key >= len(row):
-            continue
-        if len(events) >= MAX_EVENTS:
+    if key is None:
+        return Events(events)
+    terms = ("eventDate", "decimalLatitude", "decimalLongitude")
+    wanted = sorted({key, *(core.fields[t] for t in terms if t in core.fields)})
+    for kind, part in _parts(archive, core, wanted):
+        if kind == "rows":
+            found: list[tuple[str, tuple[str, str, str]]] = [
+                (
+                    row[key],
+                    (
+                        _cell(row, core, terms[0]),
+                        _cell(row, core, terms[1]),
+                        _cell(row, core, terms[2]),
+                    ),
+                )
+                for row in part
+                if key < len(row)
+            ]
+        else:
+            if part.column(str(key)).null_count:
+                continue  # the rows do not reach the identifier's column
+            ids = part.column(str(key)).to_pylist()
+            cells = zip(*(_column(part, core, t).to_pylist() for t in terms), strict=True)
+            found = list(zip(ids, cells, strict=True))
+        events.update(found)
+        if len(events) > MAX_EVENTS:
             raise ProcessingError("dwca_too_many_events", max=MAX_EVENTS)
-        events[row[key]] = (
-            _cell(row, core, "eventDate"),
-            _cell(row, core, "decimalLatitude"),
-            _cell(row, core, "decimalLongitude"),
-        )
-    return events
+    values = list(events.values())
+    arrays = [pa.array(list(events), pa.string())]
+    arrays += [pa.array([value[i] for value in values], pa.string()) for i in range(3)]
+    return Events(events, arrays)
 
 
-def _rows(archive: zipfile.ZipFile, table: Table) -> Iterator[list[str]]:
-    return rows.read_rows(
-        archive,
-        rows.member(archive, table.location),
-        delimiter=table.delimiter,
-        quote=table.quote,
-        skip=table.skip,
-        encoding=table.encoding,
+def _parts(archive: zipfile.ZipFile, table: Table, wanted: list[int]) -> Iterator[tuple[str, Any]]:
+    """Yield the rows of ``table`` in parts: ("columns", an Arrow table of the ``wanted``
+    columns) or ("rows", rows read one at a time)."""
+    info = rows.member(archive, table.location)
+    for part in stream.parts(archive, info, _layout(table), wanted):
+        yield ("rows", part) if isinstance(part, list) else ("columns", part)
+
+
+def _joined(values: list[pa.Array], keys: pa.Array, events: Events) -> list[pa.Array]:
+    """Give each occurrence of ``values`` its event's date, and its event's place, where
+    it gives none of its own."""
+    ids, days, latitudes, longitudes = events.arrays
+    at = pc.index_in(keys, value_set=ids)
+    day, latitude, longitude = (
+        pc.fill_null(pc.take(a, at), "") for a in (days, latitudes, longitudes)
     )
+    undated = pc.equal(values[2], "")
+    unplaced = pc.and_(pc.equal(values[3], ""), pc.equal(values[4], ""))
+    values[2] = pc.if_else(undated, day, values[2])
+    values[3] = pc.if_else(unplaced, latitude, values[3])
+    values[4] = pc.if_else(unplaced, longitude, values[4])
+    return values
 
 
 def _records(
-    archive: zipfile.ZipFile, table: Table, events: dict[str, tuple[str, str, str]] | None
-) -> Iterator[list[str]]:
-    """Yield each occurrence of ``table`` in ``rows.HEADER``'s order."""
+    archive: zipfile.ZipFile, table: Table, events: Events | None
+) -> Iterator[tuple[str, list]]:
+    """Yield the occurrences of ``table`` in parts, in ``rows.HEADER``'s order: ("columns",
+    Arrow arrays) or ("rows", lists of text)."""
     names = rows.HEADER
-    for row in _rows(archive, table):
-        values = [_cell(row, table, name) for name in names]
-        if events is not None and table.key is not None and table.key < len(row):
-            event = events.get(row[table.key])
-            if event is not None:
-                day, latitude, longitude = event
-                if not values[2]:
-                    values[2] = day
-                if not (values[3] or values[4]):
-                    values[3], values[4] = latitude, longitude
-        yield values
+    key = table.key if events is not None else None
+    wanted = sorted(
+        {
+            *(table.fields[n] for n in names[1:] if n in table.fields),
+            *([] if key is None else [key]),
+        }
+    )
+    for kind, part in _parts(archive, table, wanted):
+        if kind == "columns":
+            values = [_column(part, table, name) for name in names]
+            if events is not None and key is not None and events.arrays:
+                keys = part.column(str(key)).combine_chunks()
+                values = _joined(values, keys, events)
+            yield "columns", values
+        else:
+            yield "rows", [_row(row, table, key, events) for row in part]
+
+
+def _row(row: list[str], table: Table, key: int | None, events: Events | None) -> list[str]:
+    values = [_cell(row, table, name) for name in rows.HEADER]
+    if events is not None and key is not None and key < len(row):
+        event = events.by_id.get(row[key])
+        if event is not None:
+            day, latitude, longitude = event
+            if not values[2]:
+                values[2] = day
+            if not (values[3] or values[4]):
+                values[3], values[4] = latitude, longitude
+    return values
 
 
 def _text(element) -> str:

@@ -79,14 +79,13 @@ def header_row(archive: zipfile.ZipFile, info: zipfile.ZipInfo, **options) -> li
     raise ProcessingError("member_empty", name=info.filename[:100])
 
 
-def feed(running: _Table, rows: Iterable[list[str]]) -> None:
-    """Profile ``rows`` (each in ``HEADER``'s order) in batches; stop at the problems' cap."""
-    batch: list[list[str]] = []
-    for row in rows:
-        batch.append(row)
-        if len(batch) >= 5000:
-            if not running.add_rows(batch):
-                return
-            batch = []
-    if batch:
-        running.add_rows(batch)
+def feed(running: _Table, parts: Iterable[tuple[str, list]]) -> None:
+    """Profile ``parts``, each ("columns", the Arrow arrays of ``HEADER``'s columns) or
+    ("rows", rows in ``HEADER``'s order); stop at the problems' cap."""
+    for kind, part in parts:
+        if kind == "columns":
+            going = running.add_strings(part)
+        else:
+            going = all(running.add_rows(part[at : at + 5000]) for at in range(0, len(part), 5000))
+        if not going:
+            return

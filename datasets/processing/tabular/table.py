@@ -317,11 +317,36 @@ class _Table:
                 texts=[index for index in (self.when, self.name, self.count) if index is not None],
             )
         block = blocks.read(data, self._block_options)
-        if block is None:
-            return False
+        return block is not None and self._add_read_block(
+            block, self.lat is not None and self.lon is not None
+        )
+
+    def add_strings(self, columns: list) -> bool:
+        """Profile the rows of ``columns`` (Arrow arrays of text, one per column of the
+        header, none null); return False once MAX_ERRORS problems are found.
+
+        Arrow checks them column-wise when it can; otherwise they are read row by row,
+        which words the problems.
+        """
+        from datasets.processing.tabular import blocks
+
+        if not len(columns[0]):
+            return True
+        numbers = (self.lat, self.lon) if self.lat is not None and self.lon is not None else None
+        block, located = blocks.from_strings(columns, numbers)
+        if block is not None and self._add_read_block(block, located):
+            return True
+        return self.add_rows(blocks.rows(columns))
+
+    def _add_read_block(self, block, located: bool) -> bool:
+        """Profile ``block`` (read by Arrow, its columns named by their position; the
+        coordinates as numbers when ``located``, else no row has a point). Return False,
+        having changed nothing, when it needs the row-by-row reading."""
+        from datasets.processing.tabular import blocks
+
         count = block.num_rows
-        if self.lat is not None and self.lon is not None:
-            extent = blocks.extent(block, self.lat, self.lon)
+        if located:
+            extent = blocks.extent(block, cast(int, self.lat), cast(int, self.lon))
             if extent is None:
                 return False
             south, north, west, east = extent
@@ -334,7 +359,7 @@ class _Table:
                 days = blocks.each_row(keys, self._days.__getitem__)
         # Nothing below can fail: commit.
         self.rows += count
-        if self.lat is not None and self.lon is not None:
+        if located:
             self.south, self.north = min(self.south, south), max(self.north, north)
             self.west, self.east = min(self.west, west), max(self.east, east)
         names = codes = None
@@ -344,8 +369,9 @@ class _Table:
                 taxa = blocks.each_row(block.column(str(self.name)), self._taxon)
                 names = [taxon[0] for taxon in taxa]
                 codes = [taxon[1] for taxon in taxa]
-        if self.lat is not None and self.on_points is not None and not self.errors:
-            ys, xs = blocks.values(block, self.lat), blocks.values(block, cast(int, self.lon))
+        if located and self.on_points is not None and not self.errors:
+            ys = blocks.values(block, cast(int, self.lat))
+            xs = blocks.values(block, cast(int, self.lon))
             self._send_columns(count, names, codes, days, ys, xs)
         return True
 
