@@ -3,7 +3,8 @@
 #
 #   scripts/dev.sh setup   virtualenv, dependencies, services, database, translations
 #   scripts/dev.sh run     setup + migrate + reference and demo data + worker + server on :8000
-#   scripts/dev.sh test    setup + lint + checks + the whole pytest suite
+#   scripts/dev.sh test    setup + lint + checks + the whole pytest suite (PYTEST_WORKERS
+#                          processes, 2 by default; 0 runs it in this one)
 #
 # Services: an existing PostgreSQL/Redis is used when it answers (DATABASE_URL and
 # REDIS_URL are honoured, as are FILE_STORAGE=s3 and the AWS_* settings of a bucket, which
@@ -181,8 +182,12 @@ run_tests() {
   say "migrations up to date"
   "$PY" manage.py makemigrations --check --dry-run >/dev/null \
     || die "Models changed without a migration: run .venv/bin/python manage.py makemigrations"
-  say "pytest"
-  "$VENV/bin/pytest" "$@"
+  # Two processes by default (pytest-xdist): the suite waits on servers, workers and the
+  # browser more than it computes. PYTEST_WORKERS=0 runs it in one process, N in N. Tests
+  # last from milliseconds to a minute: an idle process takes work from the busy one.
+  local workers="${PYTEST_WORKERS:-2}"
+  say "pytest ($workers workers)"
+  "$VENV/bin/pytest" -n "$workers" --dist worksteal "$@"
 }
 
 command="${1:-}"

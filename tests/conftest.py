@@ -19,11 +19,34 @@ from accounts.roles import secretariat_appoint
 from species.models import Species
 from species.services import reference_data_load
 from tests.audit.writes import audited_requests  # noqa: F401  (autouse: every request)
+from tests.drills import table as drill_table
 from tests.factories import PASSWORD, FocalPointFactory, UserFactory
 from tests.two_factor import SecondFactorClient, give_authenticator
+from tests.workers import private_media, use_worker_redis
 
 # Playwright drives the browser from the test thread while live_server answers.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+def pytest_configure(config):
+    # Before any test: each xdist worker queues and caches on a Redis database of its own.
+    use_worker_redis()
+
+
+def pytest_runtest_logreport(report):
+    drill_table.collect(report)
+
+
+def pytest_terminal_summary(terminalreporter):
+    # Here, not in tests/drills: with xdist only this conftest is loaded where reports end up.
+    drill_table.write(terminalreporter)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _private_media(tmp_path_factory):
+    """Files go to the session's temporary directory, of its worker alone (tests/workers.py)."""
+    with private_media(tmp_path_factory.mktemp("media")) as root:
+        yield root
 
 
 @pytest.fixture(scope="session")

@@ -22,7 +22,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from datasets import services
 from datasets.models import DataFile
 from neaspec_portal.celery import app
-from tests.drills import harness
+from tests.drills import harness, table
 from tests.factories import DatasetFactory
 
 LEASE = int(os.environ.get("DRILL_LEASE_SECONDS", "6"))
@@ -37,23 +37,20 @@ ROWS = (
     else int(os.environ.get("DRILL_ROWS", "150000"))
 )
 
-#: The outcome of every drill of the run, printed as a table at the end.
+#: The outcomes of the drill running now, until its report carries them (``table``).
 OUTCOMES: list[harness.Outcome] = []
-HEADER = ["drill", "files", "final states", "duplicates", "orphans", "recovery time", "errors"]
+TITLE = f"drills (lease {LEASE} s, sweep {SWEEP} s, big table {ROWS:,} rows)"
 
 
-def pytest_terminal_summary(terminalreporter) -> None:
-    if not OUTCOMES:
-        return
-    rows = [HEADER, *(outcome.row() for outcome in OUTCOMES)]
-    widths = [max(len(row[column]) for row in rows) for column in range(len(HEADER))]
-    terminalreporter.section(f"drills (lease {LEASE} s, sweep {SWEEP} s, big table {ROWS:,} rows)")
-    for index, row in enumerate(rows):
-        terminalreporter.write_line(
-            "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True))
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    report = yield
+    if call.when == "call":
+        report.user_properties.extend(
+            (table.PROPERTY, (TITLE, outcome.row())) for outcome in OUTCOMES
         )
-        if index == 0:
-            terminalreporter.write_line("  ".join("-" * width for width in widths))
+        OUTCOMES.clear()
+    return report
 
 
 @pytest.fixture(scope="session")
