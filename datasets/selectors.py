@@ -103,7 +103,23 @@ def dataset_list_rows(*, user, filters: DatasetFilters | None = None) -> QuerySe
     """Return ``dataset_list`` without its tags: for a page whose cards are mostly kept
     (``datasets.cards``), which reads the tags of the others only (``with_card_relations``)."""
     datasets = _filtered(policy.listed_datasets(user), filters or DatasetFilters())
-    return datasets.select_related("owner_country").order_by("-published_at", "-pk")
+    return (
+        datasets.select_related("owner_country").only(*CARD_FIELDS).order_by("-published_at", "-pk")
+    )
+
+
+#: What a dataset's card shows of its row (``templates/datasets/partials/card.html``): the
+#: list reads no more, not the abstracts and terms of its 20 rows, which it never shows.
+CARD_FIELDS = (
+    "title",
+    "title_en",
+    "access_level",
+    "method",
+    "temporal_start",
+    "temporal_end",
+    "published_at",
+    "owner_country",
+)
 
 
 def with_card_relations(datasets: list[Dataset]) -> list[Dataset]:
