@@ -13,9 +13,11 @@ from django.conf import settings as django_settings
 from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
 from django.utils import translation
+from kombu import Connection
 
 from accounts.models import AccountStatus
 from accounts.roles import secretariat_appoint
+from neaspec_portal.celery import app as celery_app
 from species.models import Species
 from species.services import reference_data_load
 from tests.audit.writes import audited_requests  # noqa: F401  (autouse: every request)
@@ -67,6 +69,32 @@ def _reference_data(db):
 def _empty_cache():
     # Visitor pages, throttles and policy caches must not leak from one test to the next.
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _celery_broker_as_configured():
+    """Leave Celery's broker as the settings give it, after every test.
+
+    Tests that send tasks to a closed port or to a drill's private Redis swap the broker's
+    URLs and connection pools; a pool left behind sent a later test's tasks to a port
+    nobody listened on any more (seen when pytest-xdist ran the tests in another order).
+    """
+    yield
+    wanted = django_settings.CELERY_BROKER_URL
+    pool = celery_app._pool
+    elsewhere = (
+        celery_app.conf.broker_url != wanted
+        or celery_app.conf.broker_write_url != wanted
+        or (pool is not None and pool.connection.as_uri() != Connection(wanted).as_uri())
+    )
+    if not elsewhere:
+        return  # a session's in-process worker keeps its connections
+    celery_app.conf.broker_url = wanted
+    celery_app.conf.broker_write_url = wanted
+    if pool is not None:
+        pool.force_close_all()
+    celery_app._pool = None
+    celery_app.amqp._producer_pool = None
 
 
 @pytest.fixture(autouse=True)
