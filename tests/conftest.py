@@ -82,10 +82,13 @@ def _celery_broker_as_configured():
     yield
     wanted = django_settings.CELERY_BROKER_URL
     pool = celery_app._pool
+    producers = celery_app.amqp._producer_pool
     elsewhere = (
         celery_app.conf.broker_url != wanted
         or celery_app.conf.broker_write_url != wanted
         or (pool is not None and pool.connection.as_uri() != Connection(wanted).as_uri())
+        # Producers drawn from a pool that is no longer the app's (swapped, then put back).
+        or (producers is not None and producers.connections is not pool)
     )
     if not elsewhere:
         return  # a session's in-process worker keeps its connections
