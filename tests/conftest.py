@@ -76,10 +76,14 @@ def _celery_broker_as_configured():
     """Leave Celery's broker as the settings give it, after every test.
 
     Tests that send tasks to a closed port or to a drill's private Redis swap the broker's
-    URLs and connection pools; a pool left behind sent a later test's tasks to a port
-    nobody listened on any more (seen when pytest-xdist ran the tests in another order).
+    URLs and connection pools, or make a Celery app of their own (which becomes the current
+    app, the one shared tasks send through); left behind, they sent a later test's tasks to
+    a port nobody listened on any more (seen when pytest-xdist ran the tests in another
+    order).
     """
     yield
+    # A Celery app made by a test becomes the current one, which shared tasks send through.
+    celery_app.set_current()
     wanted = django_settings.CELERY_BROKER_URL
     pool = celery_app._pool
     producers = celery_app.amqp._producer_pool

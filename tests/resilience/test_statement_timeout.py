@@ -80,7 +80,8 @@ def test_a_real_worker_process_runs_tasks_with_the_worker_limit(private_redis, t
     log = tmp_path / "worker.log"
     worker = harness.worker("timeout", log, env, 1, "--include", "tests.resilience.worker_probe")
     answer = tmp_path / "statement_timeout"
-    sender = Celery(broker=private_redis)
+    # Not the current app: the portal's shared tasks would follow it to this private Redis.
+    sender = Celery(broker=private_redis, set_as_current=False)
     try:
         worker.start()
         sender.send_task("tests.write_statement_timeout", args=[str(answer)])
