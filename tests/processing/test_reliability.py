@@ -133,9 +133,6 @@ def test_a_file_whose_worker_is_killed_is_processed_once_by_the_next(
 ):
     from neaspec_portal.celery import app
 
-    # Messages go to the broker the worker reads, on connections of this test's own.
-    app.conf.broker_url = app.conf.broker_write_url = settings.CELERY_BROKER_URL
-    app._pool = app.amqp._producer_pool = None
     log = tmp_path / "workers.log"
     dataset = DatasetFactory(uploader=researcher_a, status="draft")
     first = _start_worker("doomed", log)
