@@ -6,6 +6,10 @@ handler (``neaspec_portal.api_errors``). A forbidden object answers 404 like a m
 one; an action the caller may see but not take answers 403.
 """
 
+import functools
+
+from django.conf import settings
+from django.core.paginator import Paginator
 from django.http import StreamingHttpResponse
 from django.urls import path
 from django.utils.translation import gettext as _
@@ -42,17 +46,32 @@ from datasets.serializers import (
     VersionStartSerializer,
 )
 from datasets.uploads import oversize_upload_messages
-from neaspec_portal import params
+from neaspec_portal import page_cache, params
 from neaspec_portal.renderers import GEOJSON_RENDERERS
 from neaspec_portal.schema import GEOJSON_RESPONSES, upload_files
 
 MINE = params.flag("mine", description="Only the caller's own datasets, in every state.")
 
 
+class DatasetPagination(params.StrictPageNumberPagination):
+    """Pages of datasets; the unfiltered list's count is kept, as the page's is: every
+    reader lists the same rows (``policy.listed_datasets``)."""
+
+    def paginate_queryset(self, queryset, request: Request, view=None):
+        unfiltered = set(request.query_params) <= {self.page_query_param}
+        self.django_paginator_class = (
+            functools.partial(page_cache.KeptCountPaginator, name=selectors.LISTED_COUNT)
+            if settings.FAST_PAGES and unfiltered
+            else Paginator
+        )
+        return super().paginate_queryset(queryset, request, view)
+
+
 class DatasetViewSet(viewsets.GenericViewSet):
     """Datasets the caller may see; ``?mine=1`` lists the caller's own in every state."""
 
     serializer_class = DatasetSerializer
+    pagination_class = DatasetPagination
     parser_classes = [JSONParser, MultiPartParser, FormParser]
 
     def get_serializer_class(self):

@@ -16,7 +16,7 @@ from datasets.models import (
     Method,
     ReviewDecision,
 )
-from neaspec_portal import params
+from neaspec_portal import bounds, params
 
 #: The query parameters that narrow a dataset list, on the page and in the API.
 DATASET_FILTERS = (
@@ -94,9 +94,26 @@ def _filtered(datasets: QuerySet, filters: DatasetFilters) -> QuerySet:
 
 
 def dataset_list(*, user, filters: DatasetFilters | None = None) -> QuerySet[Dataset]:
-    """Return the published datasets ``user`` may see, filtered, with what lists show."""
+    """Return the published datasets ``user`` may see, filtered, with the codes of their
+    tags (``bounds.with_codes``): what the API's list shows."""
     datasets = _filtered(policy.listed_datasets(user), filters or DatasetFilters())
-    return _with_relations(datasets).order_by("-published_at", "-pk")
+    return bounds.with_codes(datasets.select_related("uploader"), **TAG_CODES).order_by(
+        "-published_at", "-pk"
+    )
+
+
+#: The name under which pages and the API keep the count of the unfiltered list: the same
+#: for every reader (``neaspec_portal.page_cache.KeptCountPaginator``).
+LISTED_COUNT = "datasets:listed-count"
+
+#: The tags a dataset carries, by the field the API names each of them with.
+TAG_CODES = {
+    "species": "code",
+    "sites": "code",
+    "targets": "number",
+    "themes": "code",
+    "co_owner_countries": "code",
+}
 
 
 def dataset_list_rows(*, user, filters: DatasetFilters | None = None) -> QuerySet[Dataset]:

@@ -113,7 +113,7 @@ class DatasetSerializer(serializers.ModelSerializer):
         KmgbfTarget.objects.all(), max_items=LIST_LIMITS["targets"], slug="number"
     )
     themes = bounds.codes(Theme.objects.all(), max_items=LIST_LIMITS["themes"])
-    files = serializers.SerializerMethodField()
+    files = DataFileSerializer(many=True, read_only=True)
     can_download = serializers.BooleanField(read_only=True)
     uploader = serializers.CharField(source="uploader.username", read_only=True)
 
@@ -161,10 +161,6 @@ class DatasetSerializer(serializers.ModelSerializer):
             "series",
             "superseded_at",
         ]
-
-    def get_files(self, dataset) -> list[dict]:
-        context = {**self.context, "dataset": dataset}
-        return DataFileSerializer(dataset.files.all(), many=True, context=context).data
 
 
 class ReviewDecisionSerializer(serializers.Serializer):

@@ -78,7 +78,7 @@ def dataset_list(request: HttpRequest) -> HttpResponse:
     page: Paginator
     if settings.FAST_PAGES and filters.is_empty():
         # Every reader lists the same rows (published and current), so the count is kept.
-        page = page_cache.KeptCountPaginator(listed, PAGE_SIZE, name="datasets:listed-count")
+        page = page_cache.KeptCountPaginator(listed, PAGE_SIZE, name=selectors.LISTED_COUNT)
     else:
         page = Paginator(listed, PAGE_SIZE)
     page_obj = page.get_page(params.read(request.GET, [params.page()], strict=False)["page"])

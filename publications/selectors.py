@@ -11,7 +11,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from access import policy
-from neaspec_portal import params
+from neaspec_portal import bounds, params
 from publications.models import (
     BEST_PRACTICES,
     Event,
@@ -106,10 +106,22 @@ def publication_list(*, user, filters: PublicationFilters | None = None) -> Quer
 _EVERYTHING = ("authors", "species", "sites", "countries", "targets", "themes")
 
 
+#: The tags a publication carries, by the field the API names each of them with.
+TAG_CODES = {
+    "species": "code",
+    "sites": "code",
+    "countries": "code",
+    "targets": "number",
+    "themes": "code",
+}
+
+
 def with_everything(publications: QuerySet) -> QuerySet[Publication]:
-    """Return ``publications`` with authors, every tag and the files (for the API)."""
-    return publications.select_related("owner_country").prefetch_related(
-        *_EVERYTHING, _files_prefetch()
+    """Return ``publications`` with authors, the files and the codes of every tag (in SQL,
+    ``bounds.with_codes``): what the API shows. The pages' prefetches are dropped."""
+    publications = publications.prefetch_related(None).select_related("owner_country")
+    return bounds.with_codes(
+        publications.prefetch_related("authors", _files_prefetch()), **TAG_CODES
     )
 
 

@@ -5,7 +5,6 @@ No rule lives here: ``Publication.clean`` (``publications.rules``) and
 lookup (``neaspec_portal.bounds``).
 """
 
-from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.request import Request
 
@@ -39,7 +38,9 @@ class PublicationFileSerializer(serializers.Serializer):
     download_url = serializers.SerializerMethodField()
 
     def get_download_url(self, link) -> str | None:
-        if not getattr(self.context.get("publication"), "can_download", False):
+        # A publication's own list gives no "publication": the link's row is its publication.
+        publication = self.context.get("publication") or link.publication
+        if not getattr(publication, "can_download", False):
             return None
         return _download_url(self.context["request"], link.data_file)
 
@@ -57,7 +58,7 @@ class PublicationSerializer(serializers.ModelSerializer):
         KmgbfTarget.objects.all(), max_items=LIST_LIMITS["targets"], slug="number"
     )
     themes = bounds.codes(Theme.objects.all(), max_items=LIST_LIMITS["themes"])
-    files = serializers.SerializerMethodField()
+    files = PublicationFileSerializer(many=True, read_only=True, source="links")
     review_comment = serializers.SerializerMethodField()
     can_download = serializers.BooleanField(read_only=True)
     confirm_duplicate = serializers.BooleanField(
@@ -105,11 +106,6 @@ class PublicationSerializer(serializers.ModelSerializer):
         if policy.can_read_publication_review(self.context["request"].user, publication):
             return publication.review_comment
         return None
-
-    @extend_schema_field(PublicationFileSerializer(many=True))
-    def get_files(self, publication) -> list[dict]:
-        context = {**self.context, "publication": publication}
-        return PublicationFileSerializer(publication.links.all(), many=True, context=context).data
 
     def validate_authors(self, value: list) -> list:
         return [dict(author) for author in value]

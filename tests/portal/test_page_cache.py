@@ -8,6 +8,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from datasets import services
+from datasets.models import Dataset
 from tests.factories import DatasetFactory
 
 LISTS = ["/data/", "/library/", "/library/events/"]
@@ -192,3 +193,30 @@ def test_the_kept_count_of_the_list_follows_a_withdrawal_and_a_publication_at_on
     DatasetFactory(uploader=researcher_a, status="published")
     for browser in (client, reader):
         assert "2 datasets" in browser.get("/data/").content.decode()
+
+
+def test_the_api_lists_count_follows_a_withdrawal_and_a_publication_at_once(
+    client, researcher_a, researcher_b, focal_point_a
+):
+    """The API's unfiltered list keeps its count under the page's name: both change at once."""
+    first, _second = (DatasetFactory(uploader=researcher_a) for _ in range(2))
+    reader = Client()
+    reader.force_login(researcher_b)
+
+    def counts() -> set[int]:
+        return {browser.get("/api/v1/datasets/").json()["count"] for browser in (client, reader)}
+
+    assert counts() == {2}
+    assert "2 datasets" in client.get("/data/").content.decode()
+    services.dataset_withdraw(actor=focal_point_a, dataset=first, reason="Duplicate upload")
+    assert counts() == {1}
+    DatasetFactory(uploader=researcher_a, status="published")
+    assert counts() == {2}
+    # A filtered list is counted, never kept.
+    filtered = client.get("/api/v1/datasets/", {"method": first.method}).json()
+    assert (
+        filtered["count"]
+        == Dataset.objects.filter(
+            status="published", superseded_at=None, method=first.method
+        ).count()
+    )
