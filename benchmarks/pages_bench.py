@@ -199,9 +199,13 @@ def _dataset_list(holder, repeats: int) -> None:
     from django.test.utils import override_settings
 
     from neaspec_portal import page_cache
+    from neaspec_portal.gunicorn import settle_heap
 
     client = Client()
     client.force_login(holder)
+    # This process serves as a gunicorn worker does: its heap settled after a first request.
+    client.get("/data/")
+    settle_heap()
     print(f"\nDataset list for {holder} (target p95 <= 25 ms, queries constant):")
     for url in ("/data/", "/api/v1/datasets/"):
         with override_settings(FAST_PAGES=False):
@@ -218,7 +222,7 @@ def _dataset_list(holder, repeats: int) -> None:
             print(f"  {url:<18} {label:<9} p50 {p50:6.1f} ms  p95 {p95:6.1f} ms  {queries} queries")
 
 
-def _gunicorn(app: str, port: int, env: dict, cwd: Path) -> subprocess.Popen:
+def _gunicorn(app: str, port: int, env: dict, cwd: Path, config: tuple = ()) -> subprocess.Popen:
     command = [
         str(ROOT / ".venv/bin/gunicorn"),
         "--workers",
@@ -227,6 +231,7 @@ def _gunicorn(app: str, port: int, env: dict, cwd: Path) -> subprocess.Popen:
         f"127.0.0.1:{port}",
         "--log-level",
         "warning",
+        *config,
         app,
     ]
     # Each request is logged, as in production, to a file rather than this terminal.
@@ -310,10 +315,12 @@ def _throughput(holder, seconds: int) -> None:
     (hello_dir / "hello.py").write_text(HELLO_APP)
     ports = {"hello": _free_port(), "before": _free_port(), "after": _free_port()}
     portal = "neaspec_portal.wsgi:application"
+    # The portal's servers run with production's settings (neaspec_portal/gunicorn.py).
+    config = ("--config", "python:neaspec_portal.gunicorn")
     servers = [
         _gunicorn("hello:app", ports["hello"], {**os.environ}, hello_dir),
-        _gunicorn(portal, ports["before"], {**os.environ, "FAST_PAGES": "0"}, ROOT),
-        _gunicorn(portal, ports["after"], {**os.environ, "FAST_PAGES": "1"}, ROOT),
+        _gunicorn(portal, ports["before"], {**os.environ, "FAST_PAGES": "0"}, ROOT, config),
+        _gunicorn(portal, ports["after"], {**os.environ, "FAST_PAGES": "1"}, ROOT, config),
     ]
     try:
         hello_url = f"http://127.0.0.1:{ports['hello']}/"

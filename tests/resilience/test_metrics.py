@@ -1,6 +1,7 @@
 """Prometheus metrics: who may read /metrics, what it reports, and gunicorn's processes added
 up in multiprocess mode (a real gunicorn with two workers)."""
 
+import gc
 import os
 import socket
 import urllib.request
@@ -16,6 +17,7 @@ from prometheus_client import REGISTRY
 from prometheus_client.parser import text_string_to_metric_families
 
 from neaspec_portal.celery import app as celery_app
+from neaspec_portal.gunicorn import settle_heap
 from neaspec_portal.tasks import forget_idempotency_keys
 from tests.drills.harness import Process, command, database_url, wait_for, worker
 from tests.factories import DataFileFactory
@@ -222,6 +224,19 @@ def gunicorn_two_workers(tmp_path, transactional_db):
         yield base, metrics_dir
     finally:
         server.stop()
+    # The settings' hooks ran in both workers without a complaint (settle_heap among them).
+    assert "hook" not in log.read_text(), log.read_text()[-2000:]
+
+
+def test_a_settled_heap_is_left_out_of_the_collectors_passes():
+    kept = object.__new__(type("Kept", (), {}))
+    try:
+        settle_heap()
+        assert gc.get_freeze_count() > 0
+        assert not any(found is kept for found in gc.get_objects())  # frozen: not walked
+    finally:
+        gc.unfreeze()
+    assert any(found is kept for found in gc.get_objects())
 
 
 def test_a_scrape_adds_up_every_gunicorn_worker(gunicorn_two_workers):
