@@ -221,15 +221,24 @@ def access_data_file(user: Actor, pk: int | str) -> DataFile:
 
     Raise Http404 otherwise, for missing and forbidden files alike.
     """
+    # The dataset's rule is asked in the file's own query: a download is one query shorter.
+    rule = Dataset.objects.filter(pk=OuterRef("dataset_id")).filter(_download_condition(user))
     try:
-        data_file = DataFile.objects.select_related("dataset").get(pk=pk)
+        data_file = (
+            DataFile.objects.select_related("dataset")
+            .annotate(dataset_allows=Exists(rule))
+            .get(pk=pk)
+        )
     except (DataFile.DoesNotExist, ValueError, TypeError):
         raise Http404("No such file.") from None
     if data_file.dataset_id is not None:
-        datasets = Dataset.objects.filter(pk=data_file.dataset_id).filter(_download_condition(user))
-        if data_file.state == FileState.FAILED:
-            datasets = datasets.filter(_failed_file_condition(user, data_file))
-        allowed = datasets.exists()
+        allowed = data_file.dataset_allows
+        if allowed and data_file.state == FileState.FAILED:
+            allowed = (
+                Dataset.objects.filter(pk=data_file.dataset_id)
+                .filter(_failed_file_condition(user, data_file))
+                .exists()
+            )
     else:
         allowed = (
             Publication.objects.filter(links__data_file=data_file.pk)

@@ -193,11 +193,16 @@ def test_access_request_grant_download_and_revoke(
     assert client.get(download).status_code == 404
 
 
-def test_production_downloads_go_through_nginx(client, researcher_a, settings):
+def test_production_downloads_go_through_nginx(
+    client, researcher_a, settings, django_assert_num_queries
+):
     settings.PROTECTED_DOWNLOADS = "accel"
     dataset = DatasetFactory(uploader=researcher_a, access_level="public")
     data_file = DataFileFactory(dataset=dataset, original_name='../../etc/pass"wd\r\n.csv')
-    response = client.get(reverse("datasets:download", args=[data_file.pk]))
+    # Expect 5 queries: the file with its dataset and the policy's answer in one, then
+    # the count and the audit row in one transaction (its savepoint and release, in a test).
+    with django_assert_num_queries(5):
+        response = client.get(reverse("datasets:download", args=[data_file.pk]))
     assert response["X-Accel-Redirect"] == "/protected/" + data_file.file.name
     assert response.content == b""
     assert "\n" not in response["Content-Disposition"]
