@@ -86,7 +86,7 @@ class DatasetViewSet(viewsets.GenericViewSet):
         else:
             filters = selectors.DatasetFilters.from_params(self.request.query_params, strict=True)
             datasets = selectors.dataset_list(user=user, filters=filters)
-        return selectors.with_protocols(selectors.with_files(datasets), user=user)
+        return selectors.with_protocol_ids(selectors.with_files(datasets), user=user)
 
     @extend_schema(parameters=params.openapi([MINE, *selectors.DATASET_FILTERS]))
     def list(self, request: Request) -> Response:

@@ -2,7 +2,8 @@
 
 from dataclasses import dataclass
 
-from django.db.models import Prefetch, Q, QuerySet, prefetch_related_objects
+from django.contrib.postgres.expressions import ArraySubquery
+from django.db.models import OuterRef, Prefetch, Q, QuerySet, prefetch_related_objects
 
 from access import policy
 from accounts.models import User
@@ -232,6 +233,16 @@ def protocols_prefetch(user) -> Prefetch:
 def with_protocols(datasets: QuerySet, *, user) -> QuerySet:
     """Return ``datasets`` with the protocols ``user`` may see (``visible_protocols``)."""
     return datasets.prefetch_related(protocols_prefetch(user))
+
+
+def with_protocol_ids(datasets: QuerySet, *, user) -> QuerySet:
+    """Return ``datasets`` with the ids of the protocols ``user`` may see, in the order
+    ``protocols_prefetch`` gives them, as an array column (``visible_protocol_ids``): for a
+    list that shows the ids only, in its own query."""
+    followed = policy.visible_publications(user).filter(followed_by=OuterRef("pk"))
+    return datasets.annotate(
+        visible_protocol_ids=ArraySubquery(followed.order_by("title", "pk").values("pk"))
+    )
 
 
 def with_files(datasets: QuerySet) -> QuerySet:

@@ -94,6 +94,9 @@ class ProtocolIdsField(serializers.ListField):
         )
 
     def get_attribute(self, instance) -> list[int]:
+        ids = getattr(instance, "visible_protocol_ids", None)  # a list's array column
+        if ids is not None:
+            return ids
         return [protocol.pk for protocol in getattr(instance, "visible_protocols", [])]
 
 

@@ -156,8 +156,18 @@ def test_a_hidden_protocol_is_not_shown_on_the_dataset_page(client, db, research
     client.force_login(researcher_b)
     assert "Protocol awaiting review" not in client.get(f"/data/{dataset.pk}/").content.decode()
     assert client.get(f"/api/v1/datasets/{dataset.pk}/").json()["protocols"] == []
+    shown = _api_list_protocols(client)
+    assert shown == {dataset.pk: []}
     client.force_login(researcher_a)
     assert "Protocol awaiting review" in client.get(f"/data/{dataset.pk}/").content.decode()
+    # The list reads them in its own query, the record through a prefetch: the same ids.
+    assert client.get(f"/api/v1/datasets/{dataset.pk}/").json()["protocols"] == [waiting.pk]
+    assert _api_list_protocols(client) == {dataset.pk: [waiting.pk]}
+
+
+def _api_list_protocols(client) -> dict[int, list[int]]:
+    rows = client.get("/api/v1/datasets/").json()["results"]
+    return {row["id"]: row["protocols"] for row in rows}
 
 
 def test_a_new_version_follows_the_same_protocols(client, library, researcher_a):
