@@ -246,10 +246,29 @@ def with_protocol_ids(datasets: QuerySet, *, user) -> QuerySet:
 
 
 def with_files(datasets: QuerySet) -> QuerySet:
-    """Return ``datasets`` with their files prefetched in upload order (one query)."""
-    return datasets.prefetch_related(
-        Prefetch("files", queryset=DataFile.objects.order_by("uploaded_at", "pk"))
-    )
+    """Return ``datasets`` with their files prefetched in upload order (one query), with
+    the columns a list shows of them (``LISTED_FILE_FIELDS``)."""
+    files = DataFile.objects.only(*LISTED_FILE_FIELDS).order_by("uploaded_at", "pk")
+    return datasets.prefetch_related(Prefetch("files", queryset=files))
+
+
+#: What the API's list shows of a file (``DataFileSerializer``: its report and whether the
+#: reader may fetch it). Not the text extracted from a document, its column profile or
+#: the metadata read from it, which can be megabytes a file and which a list never shows.
+LISTED_FILE_FIELDS = (
+    "dataset",
+    "original_name",
+    "size",
+    "state",
+    "error",
+    "error_code",
+    "error_params",
+    "warnings",
+    "problems",
+    "name_matches",
+    "uploaded_by",
+    "uploaded_at",
+)
 
 
 def dataset_versions(*, user, dataset: Dataset) -> list[Dataset]:
