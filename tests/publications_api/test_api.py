@@ -346,8 +346,12 @@ def test_the_publication_api_list_costs_the_same_for_any_number(
         _tagged(_publication(secretariat, title=f"Report {number}", authors=[{"name": "A"}]))
     # Expect 4 queries: the count, the page (with the codes of its five tag relations), its
     # authors, and its files joined to their stored file.
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(4) as captured:
         assert client.get("/api/v1/publications/").status_code == 200
+    # What a list never shows is never read: a document's text can be megabytes.
+    files_query = captured.captured_queries[-1]["sql"]
+    assert '"datasets_datafile"."original_name"' in files_query
+    assert "extracted_text" not in files_query and "standard_metadata" not in files_query
 
 
 def _tagged(publication):
