@@ -169,7 +169,10 @@ def dataset_detail(*, user, pk) -> Dataset:
         "co_owner_countries",
         # With their countries: the citation names each collaborator's affiliation.
         Prefetch("collaborators", queryset=User.objects.select_related("country")),
-        Prefetch("files", queryset=DataFile.objects.order_by("uploaded_at", "pk")),
+        # Not a document's text, which can be megabytes and which the page never shows.
+        Prefetch(
+            "files", queryset=DataFile.objects.defer("extracted_text").order_by("uploaded_at", "pk")
+        ),
         Prefetch(
             "decisions",
             queryset=ReviewDecision.objects.select_related("decider", "country").order_by("at"),
