@@ -251,8 +251,12 @@ def with_protocol_ids(datasets: QuerySet, *, user) -> QuerySet:
 def with_files(datasets: QuerySet) -> QuerySet:
     """Return ``datasets`` with their files prefetched in upload order (one query), with
     the columns a list shows of them (``LISTED_FILE_FIELDS``)."""
-    files = DataFile.objects.only(*LISTED_FILE_FIELDS).order_by("uploaded_at", "pk")
-    return datasets.prefetch_related(Prefetch("files", queryset=files))
+    return datasets.prefetch_related(
+        Prefetch(
+            "files",
+            queryset=DataFile.objects.only(*LISTED_FILE_FIELDS).order_by("uploaded_at", "pk"),
+        )
+    )
 
 
 #: What the API's list shows of a file (``DataFileSerializer``: its report and whether the

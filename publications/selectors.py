@@ -66,10 +66,12 @@ class PublicationFilters(params.Filters):
 def _files_prefetch(prefix: str = "") -> Prefetch:
     # What a list of files shows; never a document's text nor an archive's metadata, which
     # can be megabytes a file (the search index reads the text on its own).
-    links = PublicationFile.objects.select_related("data_file").defer(
-        "data_file__extracted_text", "data_file__standard_metadata"
+    return Prefetch(
+        f"{prefix}links",
+        queryset=PublicationFile.objects.select_related("data_file")
+        .defer("data_file__extracted_text", "data_file__standard_metadata")
+        .order_by("data_file__uploaded_at", "pk"),
     )
-    return Prefetch(f"{prefix}links", queryset=links.order_by("data_file__uploaded_at", "pk"))
 
 
 def _filtered(publications: QuerySet, filters: PublicationFilters) -> QuerySet:
