@@ -7,6 +7,7 @@ message, before any code is looked up, and the service refuses it again for any 
 caller (``check_lengths``).
 """
 
+import functools
 from collections.abc import Mapping, Sized
 from typing import Any
 
@@ -17,6 +18,8 @@ from django.db.models import Model, OuterRef, QuerySet
 from django.db.models.fields.related_descriptors import ManyToManyDescriptor
 from django.utils.translation import gettext as _
 from rest_framework import serializers
+
+from neaspec_portal.kept_sql import KeptExpression
 
 
 def too_many(values: Sized, limit: int) -> str | None:
@@ -81,11 +84,16 @@ def codes_subquery(relation: ManyToManyDescriptor, *, slug: str = "code") -> Arr
 
 def with_codes(queryset: QuerySet, **relations: str) -> QuerySet:
     """Return ``queryset`` annotated with the codes of each of ``relations`` (relation name
-    to its slug field), for the ``codes`` fields of a list (see ``codes_subquery``)."""
+    to its slug field), for the ``codes`` fields of a list (see ``codes_subquery``); their
+    SQL is compiled once per process (``kept_sql``)."""
     model = queryset.model
     return queryset.annotate(
         **{
-            CODES_ATTR.format(name): codes_subquery(getattr(model, name), slug=slug)
+            CODES_ATTR.format(name): KeptExpression(
+                ("codes", model._meta.label, name, slug),
+                model,
+                functools.partial(codes_subquery, getattr(model, name), slug=slug),
+            )
             for name, slug in relations.items()
         }
     )
