@@ -2,8 +2,7 @@
 
 from dataclasses import dataclass
 
-from django.contrib.postgres.expressions import ArraySubquery
-from django.db.models import OuterRef, Prefetch, Q, QuerySet, prefetch_related_objects
+from django.db.models import Prefetch, Q, QuerySet, prefetch_related_objects
 
 from access import policy
 from accounts.models import User
@@ -242,10 +241,7 @@ def with_protocol_ids(datasets: QuerySet, *, user) -> QuerySet:
     """Return ``datasets`` with the ids of the protocols ``user`` may see, in the order
     ``protocols_prefetch`` gives them, as an array column (``visible_protocol_ids``): for a
     list that shows the ids only, in its own query."""
-    followed = policy.visible_publications(user).filter(followed_by=OuterRef("pk"))
-    return datasets.annotate(
-        visible_protocol_ids=ArraySubquery(followed.order_by("title", "pk").values("pk"))
-    )
+    return datasets.annotate(visible_protocol_ids=policy.visible_protocol_ids(user))
 
 
 def with_files(datasets: QuerySet) -> QuerySet:

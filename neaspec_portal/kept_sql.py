@@ -7,8 +7,10 @@ database. Their SQL depends on nothing but the model and the relation, so it is 
 once and kept here. Nothing is kept but the text of a query: every request still asks the
 database. ``access.policy.compiled`` does the same for the download rule, per reader.
 
-Only expressions that depend on no request, reader or moment may be kept under a key that
-says so (a relation's name, never a user's).
+An expression may be kept only under a key that names everything its SQL depends on: a
+relation's name, or for the policy's expressions everything about the reader that the
+rule reads (``access.policy.publications.visible_protocol_ids``). Nothing of a moment:
+SQL that reads the clock says ``now()``.
 """
 
 from collections.abc import Callable, Hashable
@@ -17,6 +19,9 @@ from django.db import DEFAULT_DB_ALIAS
 from django.db.models import Expression, Model
 from django.db.models.expressions import BaseExpression
 from django.db.models.fields import Field
+
+#: Keys kept; past it, all are dropped and compiled again (keys may name readers).
+MAX_KEPT = 4096
 
 _kept: dict[Hashable, tuple[str, tuple, Field]] = {}
 
@@ -31,6 +36,8 @@ class KeptExpression(Expression):
     def __init__(self, key: Hashable, model: type[Model], make: Callable[[], BaseExpression]):
         found = _kept.get(key)
         if found is None:
+            if len(_kept) >= MAX_KEPT:
+                _kept.clear()
             found = _kept[key] = _compile(model, make())
         sql, params, output_field = found
         super().__init__(output_field=output_field)

@@ -128,6 +128,7 @@ from access.policy.publications import (
     listed_publications,
     publication_reviewers,
     publications_to_review,
+    visible_protocol_ids,
     visible_publications,
 )
 from access.policy.reviews import (
@@ -237,6 +238,7 @@ __all__ = [
     "can_restore",
     "series_versions",
     "access_request_answerers",
+    "visible_protocol_ids",
     "visible_publications",
     "listed_publications",
     "access_publication",

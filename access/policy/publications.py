@@ -7,9 +7,11 @@ of a draft event waits with its event: only those same people see it until the e
 published.
 """
 
+from collections.abc import Hashable
 from typing import cast
 
-from django.db.models import BooleanField, Case, Q, QuerySet, Value, When
+from django.contrib.postgres.expressions import ArraySubquery
+from django.db.models import BooleanField, Case, OuterRef, Q, QuerySet, Value, When
 from django.http import Http404
 
 from access.policy.roles import (
@@ -20,6 +22,8 @@ from access.policy.roles import (
     is_verified,
 )
 from accounts.models import FocalPoint, User
+from datasets.models import Dataset
+from neaspec_portal.kept_sql import KeptExpression
 from publications.models import EventStatus, Publication, PublicationStatus, Visibility
 
 
@@ -69,6 +73,31 @@ def visible_publications(user: Actor) -> QuerySet[Publication]:
             output_field=BooleanField(),
         )
     )
+
+
+def _metadata_reader(user: Actor) -> Hashable:
+    """Return everything ``visible_publications``' rows depend on: the key under which
+    SQL selecting them may be kept (``visible_protocol_ids``)."""
+    if not is_verified(user):
+        return "not verified"
+    if is_secretariat(user):
+        return "secretariat"
+    return (user.pk, tuple(sorted(focal_point_countries(user))))
+
+
+def visible_protocol_ids(user: Actor) -> KeptExpression:
+    """Return, for each dataset row, the ids of the monitoring protocols it follows that
+    ``user`` may see, ordered by title (an array column for a list of datasets).
+
+    The rows are ``visible_publications``'; the SQL is compiled once per reader
+    (``neaspec_portal.kept_sql``), keyed on what those rows depend on.
+    """
+
+    def build() -> ArraySubquery:
+        followed = visible_publications(user).filter(followed_by=OuterRef("pk"))
+        return ArraySubquery(followed.order_by("title", "pk").values("pk"))
+
+    return KeptExpression(("visible-protocols", _metadata_reader(user)), Dataset, build)
 
 
 def listed_publications(user: Actor) -> QuerySet[Publication]:

@@ -179,3 +179,31 @@ def test_a_new_version_follows_the_same_protocols(client, library, researcher_a)
     )
     assert response.status_code == 201, response.content
     assert response.json()["protocols"] == [library["protocol"].pk]
+
+
+def test_each_reader_lists_the_protocols_their_record_shows(
+    client, db, researcher_a, researcher_b, focal_point_a, focal_point_b, secretariat
+):
+    """The API list keeps its protocols' SQL per reader (``policy.visible_protocol_ids``):
+    read one after the other in one process, every reader's list agrees with their record,
+    which asks ``visible_publications`` afresh."""
+    published = _publication(researcher_b, "protocol", "Published protocol")
+    waiting_a = _publication(researcher_a, "protocol", "A's protocol", status="submitted")
+    waiting_b = _publication(researcher_b, "protocol", "B's protocol", status="submitted")
+    dataset = DatasetFactory(uploader=researcher_a)
+    for protocol in (published, waiting_a, waiting_b):
+        DatasetProtocol.objects.create(protocol=protocol, dataset=dataset)
+    readers = [None, researcher_a, researcher_b, focal_point_a, focal_point_b, secretariat]
+    seen = {}
+    for _round in range(2):  # compiled the first time, kept the second
+        for reader in readers:
+            client.logout()
+            if reader is not None:
+                client.force_login(reader)
+            record = client.get(f"/api/v1/datasets/{dataset.pk}/").json()["protocols"]
+            assert _api_list_protocols(client)[dataset.pk] == record
+            seen[getattr(reader, "username", "visitor")] = set(record)
+    assert seen["visitor"] == {published.pk}
+    assert seen[researcher_a.username] == {published.pk, waiting_a.pk}
+    assert seen[researcher_b.username] == {published.pk, waiting_b.pk}
+    assert seen[secretariat.username] == {published.pk, waiting_a.pk, waiting_b.pk}
