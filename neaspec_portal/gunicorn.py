@@ -55,7 +55,14 @@ def post_worker_init(worker) -> None:
     settle_heap()
 
 
+#: Whether this worker process has settled its heap after its first request.
+_settled_after_first_request = False
+
+
 def post_request(worker, req, environ, resp) -> None:
-    """Freeze again after the first request, which loads URL patterns and templates."""
-    if worker.nr == 1:
+    """Freeze again after the first request, which loads URL patterns and templates (once:
+    with threads, several requests may have been counted by then)."""
+    global _settled_after_first_request
+    if not _settled_after_first_request:
+        _settled_after_first_request = True
         settle_heap()
