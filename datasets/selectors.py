@@ -232,11 +232,6 @@ def protocols_prefetch(user) -> Prefetch:
     )
 
 
-def with_protocols(datasets: QuerySet, *, user) -> QuerySet:
-    """Return ``datasets`` with the protocols ``user`` may see (``visible_protocols``)."""
-    return datasets.prefetch_related(protocols_prefetch(user))
-
-
 def with_protocol_ids(datasets: QuerySet, *, user) -> QuerySet:
     """Return ``datasets`` with the ids of the protocols ``user`` may see, in the order
     ``protocols_prefetch`` gives them, as an array column (``visible_protocol_ids``): for a

@@ -5,7 +5,7 @@ answer it: the five arrays of tag codes of the API's dataset list cost 3.3 ms of
 on every request (1 ms to build, 2.2 ms to compile), against well under 1 ms in the
 database. Their SQL depends on nothing but the model and the relation, so it is compiled
 once and kept here. Nothing is kept but the text of a query: every request still asks the
-database. ``access.policy.compiled`` does the same for the download rule, per reader.
+database. ``access.policy.compiled`` keeps the download rule here too, per reader.
 
 An expression may be kept only under a key that names everything its SQL depends on: a
 relation's name, or for the policy's expressions everything about the reader that the
